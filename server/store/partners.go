@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Partner is a business that embeds the widget.
+type Partner struct {
+	ID            string
+	Name          string
+	WidgetID      string
+	TestMode      bool
+	Origins       []string
+	WebhookURL    string
+	WebhookSecret []byte // sealed by the caller's keyring
+	MaxAttempts   int
+	CreatedAt     time.Time
+}
+
+// ClientToken is a stored partner API token: only its hash is kept.
+type ClientToken struct {
+	Hash          []byte
+	DisplayPrefix string // e.g. "rp_test_Ab12", safe to show and log
+}
+
+const partnerCols = `p.id, p.name, p.widget_id, p.test_mode, p.allowed_origins, p.webhook_url, p.webhook_secret, p.max_attempts, p.created_at`
+
+func scanPartner(row interface{ Scan(...any) error }) (Partner, error) {
+	var p Partner
+	var origins string
+	var created int64
+	if err := row.Scan(&p.ID, &p.Name, &p.WidgetID, &p.TestMode, &origins, &p.WebhookURL, &p.WebhookSecret, &p.MaxAttempts, &created); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return p, ErrNotFound
+		}
+		return p, err
+	}
+	if err := json.Unmarshal([]byte(origins), &p.Origins); err != nil {
+		return p, fmt.Errorf("partner %s: origins: %w", p.ID, err)
+	}
+	p.CreatedAt = time.UnixMicro(created).UTC()
+	return p, nil
+}
+
+// CreatePartner stores a partner with its first client token.
+func (t *Tx) CreatePartner(ctx context.Context, p Partner, tok ClientToken) error {
+	origins, err := json.Marshal(nonNil(p.Origins))
+	if err != nil {
+		return err
+	}
+	if _, err := t.q.ExecContext(ctx, `INSERT INTO partners (id, name, widget_id, test_mode, allowed_origins, webhook_url, webhook_secret, max_attempts, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		p.ID, p.Name, p.WidgetID, p.TestMode, string(origins), p.WebhookURL, p.WebhookSecret, p.MaxAttempts, micros(t.now)); err != nil {
+		return err
+	}
+	return t.AddClientToken(ctx, p.ID, tok)
+}
+
+// AddClientToken stores another valid token for a partner.
+func (t *Tx) AddClientToken(ctx context.Context, partnerID string, tok ClientToken) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO client_tokens (token_hash, partner_id, display_prefix, created_at) VALUES ($1, $2, $3, $4)`,
+		tok.Hash, partnerID, tok.DisplayPrefix, micros(t.now))
+	return err
+}
+
+// ExpireClientTokens makes every currently valid token of the partner expire at `at`
+// (the rotation grace period); tokens already expiring sooner keep their expiry.
+func (t *Tx) ExpireClientTokens(ctx context.Context, partnerID string, at time.Time) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE client_tokens SET expires_at = $2
+		WHERE partner_id = $1 AND (expires_at IS NULL OR expires_at > $2)`, partnerID, micros(at))
+	return err
+}
+
+// PartnerByTokenHash finds the partner owning a valid (unexpired) token.
+func (t *Tx) PartnerByTokenHash(ctx context.Context, hash []byte) (Partner, error) {
+	row := t.q.QueryRowContext(ctx, `SELECT `+partnerCols+`, c.token_hash FROM client_tokens c
+		JOIN partners p ON p.id = c.partner_id
+		WHERE c.token_hash = $1 AND (c.expires_at IS NULL OR c.expires_at > $2)`, hash, micros(t.now))
+	var stored []byte
+	p, err := scanPartner(scanExtra{row, &stored})
+	if err != nil {
+		return p, err
+	}
+	// The index lookup already matched; the constant-time compare keeps the final
+	// equality decision free of timing differences.
+	if subtle.ConstantTimeCompare(stored, hash) != 1 {
+		return Partner{}, ErrNotFound
+	}
+	return p, nil
+}
+
+// PartnerByID loads a partner.
+func (t *Tx) PartnerByID(ctx context.Context, id string) (Partner, error) {
+	return scanPartner(t.q.QueryRowContext(ctx, `SELECT `+partnerCols+` FROM partners p WHERE p.id = $1`, id))
+}
+
+// PartnerByWidgetID loads a partner by its public widget id.
+func (t *Tx) PartnerByWidgetID(ctx context.Context, widgetID string) (Partner, error) {
+	return scanPartner(t.q.QueryRowContext(ctx, `SELECT `+partnerCols+` FROM partners p WHERE p.widget_id = $1`, widgetID))
+}
+
+// scanExtra appends destinations to a row scan so shared scanners can read joined columns.
+type scanExtra struct {
+	row   interface{ Scan(...any) error }
+	extra any
+}
+
+func (s scanExtra) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra)...) }
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,119 @@
+// Package store is the one persistence layer of Rampart: every SQL statement lives here.
+// The same queries run on CockroachDB/PostgreSQL (through pgx) and on the embedded SQLite
+// default; the few dialect differences are in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the pure-Go "sqlite" driver
+)
+
+// ErrNotFound is returned when a row that must exist does not.
+var ErrNotFound = errors.New("store: not found")
+
+// Store is a handle on one database.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	// Path is the SQLite file path ("" for PostgreSQL); the CLI keeps its generated master
+	// key beside it.
+	Path string
+	now  func() time.Time
+	// driver and dsn reopen the database for golang-migrate, whose Close closes its pool.
+	driver, dsn string
+}
+
+// Open connects to a database URL: sqlite://path/to/file.db, postgres://… or
+// cockroachdb://… (the latter two go through pgx). It does not migrate.
+func Open(ctx context.Context, rawURL string) (*Store, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	s := &Store{now: time.Now}
+	switch u.Scheme {
+	case "sqlite", "sqlite3", "file":
+		path := strings.TrimPrefix(rawURL, u.Scheme+"://")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if path == "" {
+			return nil, errors.New("database URL: sqlite:// needs a file path")
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		// WAL lets readers run beside the writer; _txlock=immediate takes the write lock at
+		// BEGIN so transactions serialize instead of failing on lock upgrade.
+		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		s.driver, s.dsn = "sqlite", dsn
+		if s.db, err = sql.Open("sqlite", dsn); err != nil {
+			return nil, err
+		}
+		s.db.SetMaxOpenConns(8)
+		s.dialect = SQLite
+		s.Path = path
+	case "postgres", "postgresql", "cockroachdb", "cockroach":
+		u.Scheme = "postgres"
+		s.driver, s.dsn = "pgx", u.String()
+		if s.db, err = sql.Open("pgx", u.String()); err != nil {
+			return nil, err
+		}
+		s.db.SetMaxOpenConns(32)
+		s.db.SetMaxIdleConns(32)
+		s.db.SetConnMaxIdleTime(5 * time.Minute)
+		s.dialect = Postgres
+	default:
+		return nil, fmt.Errorf("database URL: unsupported scheme %q (use sqlite://, postgres:// or cockroachdb://)", u.Scheme)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(pctx); err != nil {
+		_ = s.db.Close()
+		return nil, fmt.Errorf("database unreachable: %w", err)
+	}
+	return s, nil
+}
+
+// Dialect reports which SQL dialect the store speaks.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB exposes the pool for health checks and benchmarks (the database floor).
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Ping checks the database is reachable (readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// SetClock replaces the clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(v.Int64).UTC()
+}
+
+func nullMicros(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
