@@ -119,3 +119,28 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// AllOrigins lists every origin any partner registered (for CORS preflight answers,
+// which arrive without credentials).
+func (t *Tx) AllOrigins(ctx context.Context) (map[string]bool, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT allowed_origins FROM partners`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		var list []string
+		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+			return nil, err
+		}
+		for _, o := range list {
+			out[o] = true
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rampart-id/rampart/server/apierr"
+	"github.com/rampart-id/rampart/server/reqctx"
+	"github.com/rampart-id/rampart/server/rest"
+	"github.com/rampart-id/rampart/server/store"
+)
+
+var inboundID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// corsHeaders are what browsers may send and read on API calls (Connect, gRPC-Web, REST).
+const (
+	corsAllowHeaders  = "Authorization, Content-Type, Idempotency-Key, Connect-Protocol-Version, Connect-Timeout-Ms, Connect-Accept-Encoding, Connect-Content-Encoding, Grpc-Timeout, X-Grpc-Web, X-User-Agent, X-Request-Id"
+	corsExposeHeaders = "X-Request-Id, Retry-After, Grpc-Status, Grpc-Message, Grpc-Status-Details-Bin, Connect-Content-Encoding"
+)
+
+// middleware wraps every route: request ids, CORS, panics, access logs and metrics.
+type middleware struct {
+	log     *slog.Logger
+	origins *originSet
+	metrics *httpMetrics
+}
+
+func (m *middleware) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rid := r.Header.Get("X-Request-Id")
+		if !inboundID.MatchString(rid) {
+			rid = reqctx.NewID()
+		}
+		w.Header().Set("X-Request-Id", rid)
+		ctx := reqctx.WithRequestID(r.Context(), rid)
+		origin := r.Header.Get("Origin")
+		ctx = reqctx.WithHTTP(ctx, &reqctx.HTTP{Origin: origin, RemoteAddr: r.RemoteAddr, Header: r.Header})
+		r = r.WithContext(ctx)
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		route := routeOf(r.URL.Path)
+		defer func() {
+			if p := recover(); p != nil {
+				m.log.ErrorContext(ctx, "panic", "request_id", rid, "route", route, "panic", fmt.Sprint(p))
+				if !sw.wrote {
+					rest.WriteError(sw, r, apierr.Wrap(fmt.Errorf("panic: %v", p)))
+				}
+			}
+			d := time.Since(start)
+			m.metrics.observe(route, r.Method, sw.code, d)
+			m.log.LogAttrs(ctx, slog.LevelInfo, "http", slog.String("request_id", rid), slog.String("method", r.Method),
+				slog.String("route", route), slog.Int("status", sw.code), slog.Int64("bytes", sw.n),
+				slog.Float64("ms", float64(d.Microseconds())/1000))
+		}()
+		if origin != "" && m.cors(sw, r, origin) {
+			return
+		}
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// cors adds CORS headers for registered origins and answers preflights. Preflights carry
+// no credentials, so they are allowed for any registered origin; the real request is
+// then checked against the calling partner's own list (403 forbidden_origin).
+func (m *middleware) cors(w http.ResponseWriter, r *http.Request, origin string) (handled bool) {
+	allowed := m.origins.allowed(r.Context(), origin)
+	h := w.Header()
+	h.Add("Vary", "Origin")
+	if allowed {
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+	}
+	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
+		return false
+	}
+	if !allowed {
+		rest.WriteError(w, r, apierr.New(apierr.ForbiddenOrigin, "Origin %q is not registered", origin))
+		return true
+	}
+	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+	h.Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+	return true
+}
+
+// originSet caches the registered origins for a few seconds.
+type originSet struct {
+	store *store.Store
+	self  string
+	mu    sync.Mutex
+	set   map[string]bool
+	at    time.Time
+}
+
+func (o *originSet) allowed(ctx context.Context, origin string) bool {
+	if origin == o.self {
+		return true
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.set == nil || time.Since(o.at) > 5*time.Second {
+		if set, err := o.store.Read().AllOrigins(ctx); err == nil {
+			o.set, o.at = set, time.Now()
+		}
+	}
+	return o.set[origin]
+}
+
+// routeOf names a path for logs and metrics without the user id it may contain (no PII).
+func routeOf(p string) string {
+	switch {
+	case strings.HasPrefix(p, "/widget/users/"):
+		return "/widget/users/{id}/kyc-status"
+	case strings.HasPrefix(p, "/rampart."), strings.HasPrefix(p, "/grpc."), p == "/widget/session",
+		p == "/healthz", p == "/readyz", p == "/metrics":
+		return p
+	case strings.HasPrefix(p, "/embed/"):
+		return "/embed/" + strings.SplitN(strings.TrimPrefix(p, "/embed/"), "/", 2)[0]
+	}
+	return "other"
+}
+
+// statusWriter records the status; Unwrap keeps Flush and trailers working for streams.
+type statusWriter struct {
+	http.ResponseWriter
+	code  int
+	n     int64
+	wrote bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.code, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	n, err := w.ResponseWriter.Write(b)
+	w.n += int64(n)
+	return n, err
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rampart_http_requests_total", Help: "HTTP requests by route, method and status."}, []string{"route", "method", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "rampart_http_request_duration_seconds", Help: "HTTP request latency.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"route"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	return m
+}
+
+func (m *httpMetrics) observe(route, method string, code int, d time.Duration) {
+	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
+	m.latency.WithLabelValues(route).Observe(d.Seconds())
+}

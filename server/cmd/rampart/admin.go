@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rampart-id/rampart/server/partner"
+)
+
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func migrateCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	steps := fs.Int("steps", 0, "down: how many migrations to revert (0 = all)")
+	if len(args) == 0 {
+		return fmt.Errorf("usage: rampart migrate up|down|version|force-unlock [flags]")
+	}
+	action := args[0]
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	switch action {
+	case "up":
+		err = st.MigrateUp(ctx)
+	case "down":
+		err = st.MigrateDown(ctx, *steps)
+	case "force-unlock":
+		err = st.ForceUnlock(ctx)
+	case "version":
+	default:
+		return fmt.Errorf("unknown migrate action %q", action)
+	}
+	if err != nil {
+		return err
+	}
+	v, err := st.MigrateVersionInfo(ctx)
+	if err != nil {
+		return err
+	}
+	if v.None {
+		fmt.Println("version: none")
+	} else {
+		fmt.Printf("version: %d dirty: %v\n", v.Version, v.Dirty)
+	}
+	return nil
+}
+
+func partnerCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: rampart partner create|rotate-token [flags]")
+	}
+	fs := flag.NewFlagSet("partner "+args[0], flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	var origins stringList
+	name := fs.String("name", "", "partner name (create)")
+	fs.Var(&origins, "origin", "allowed origin, repeatable (create)")
+	webhook := fs.String("webhook-url", "", "webhook URL (create)")
+	test := fs.Bool("test", false, "test mode: rp_test_ token (create)")
+	attempts := fs.Int("max-attempts", 3, "KYC attempts per user (create)")
+	partnerID := fs.String("partner-id", "", "partner id (rotate-token)")
+	grace := fs.Duration("grace", 24*time.Hour, "how long current tokens keep working (rotate-token)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if v, err := st.MigrateVersionInfo(ctx); err != nil || v.None {
+		return fmt.Errorf("the database has no schema yet: run `rampart migrate up` (or start `rampart serve` once on SQLite)")
+	}
+	keys, err := c.keyring(st, newLogger())
+	if err != nil {
+		return err
+	}
+	m := partner.NewManager(st, keys, partner.Config{})
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	switch args[0] {
+	case "create":
+		created, err := m.CreatePartner(ctx, partner.NewPartner{Name: *name, Origins: origins, WebhookURL: *webhook, Test: *test, MaxAttempts: *attempts})
+		if err != nil {
+			return err
+		}
+		return enc.Encode(created)
+	case "rotate-token":
+		tok, err := m.RotateToken(ctx, *partnerID, *grace)
+		if err != nil {
+			return err
+		}
+		return enc.Encode(map[string]string{"partner_id": *partnerID, "client_token": tok,
+			"old_tokens_expire_at": time.Now().Add(*grace).UTC().Format(time.RFC3339)})
+	}
+	return fmt.Errorf("unknown partner command %q", args[0])
+}

@@ -1,0 +1,118 @@
+package partner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/rampart-id/rampart/server/auth"
+	"github.com/rampart-id/rampart/server/store"
+)
+
+// NewPartner describes a partner to create.
+type NewPartner struct {
+	Name        string
+	Origins     []string
+	WebhookURL  string
+	Test        bool
+	MaxAttempts int // 0 means the default of 3
+}
+
+// Created is what the operator is shown once: the secrets are not stored in clear.
+type Created struct {
+	PartnerID     string `json:"partner_id"`
+	WidgetID      string `json:"widget_id"`
+	ClientToken   string `json:"client_token"`
+	WebhookSecret string `json:"webhook_secret"`
+}
+
+// CreatePartner registers a partner and returns its first client token and webhook secret.
+func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, error) {
+	name := strings.TrimSpace(np.Name)
+	if name == "" || len(name) > 200 {
+		return Created{}, errors.New("partner name is required (at most 200 characters)")
+	}
+	origins := make([]string, 0, len(np.Origins))
+	for _, o := range np.Origins {
+		n, err := NormalizeOrigin(o)
+		if err != nil {
+			return Created{}, err
+		}
+		origins = append(origins, n)
+	}
+	if np.WebhookURL != "" {
+		if u, err := url.Parse(np.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return Created{}, fmt.Errorf("webhook URL %q must be an absolute http(s) URL", np.WebhookURL)
+		}
+	}
+	if np.MaxAttempts == 0 {
+		np.MaxAttempts = 3
+	}
+	if np.MaxAttempts < 1 || np.MaxAttempts > 100 {
+		return Created{}, errors.New("max attempts must be between 1 and 100")
+	}
+	prefix := auth.PrefixLive
+	if np.Test {
+		prefix = auth.PrefixTest
+	}
+	token, hash := auth.New(prefix)
+	secret, _ := auth.New(auth.PrefixWebhook)
+	p := store.Partner{ID: uuid.NewString(), Name: name, WidgetID: newWidgetID(), TestMode: np.Test, Origins: origins,
+		WebhookURL: np.WebhookURL, MaxAttempts: np.MaxAttempts}
+	var err error
+	if p.WebhookSecret, err = m.seal.Seal([]byte(secret), []byte("webhook:"+p.ID)); err != nil {
+		return Created{}, err
+	}
+	err = m.store.InTx(ctx, func(tx *store.Tx) error {
+		return tx.CreatePartner(ctx, p, store.ClientToken{Hash: hash, DisplayPrefix: auth.DisplayPrefix(token)})
+	})
+	if err != nil {
+		return Created{}, err
+	}
+	return Created{PartnerID: p.ID, WidgetID: p.WidgetID, ClientToken: token, WebhookSecret: secret}, nil
+}
+
+// RotateToken issues a new client token; the partner's current tokens keep working for
+// the grace period and then expire.
+func (m *Manager) RotateToken(ctx context.Context, partnerID string, grace time.Duration) (string, error) {
+	var token string
+	err := m.store.InTx(ctx, func(tx *store.Tx) error {
+		p, err := tx.PartnerByID(ctx, partnerID)
+		if err != nil {
+			return err
+		}
+		prefix := auth.PrefixLive
+		if p.TestMode {
+			prefix = auth.PrefixTest
+		}
+		var hash []byte
+		token, hash = auth.New(prefix)
+		if err := tx.ExpireClientTokens(ctx, p.ID, tx.Now().Add(grace)); err != nil {
+			return err
+		}
+		return tx.AddClientToken(ctx, p.ID, store.ClientToken{Hash: hash, DisplayPrefix: auth.DisplayPrefix(token)})
+	})
+	return token, err
+}
+
+// NormalizeOrigin checks an origin is scheme://host[:port] and returns it lower-cased.
+func NormalizeOrigin(o string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(o))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return "", fmt.Errorf("origin %q must look like https://shop.example or http://localhost:3000", o)
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host), nil
+}
+
+func newWidgetID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return "wdg_" + hex.EncodeToString(b)
+}
