@@ -35,7 +35,9 @@ func RequestID(ctx context.Context) string {
 }
 
 // WithHTTP stores the original request's facts.
-func WithHTTP(ctx context.Context, h *HTTP) context.Context { return context.WithValue(ctx, httpKey, h) }
+func WithHTTP(ctx context.Context, h *HTTP) context.Context {
+	return context.WithValue(ctx, httpKey, h)
+}
 
 // HTTPInfo returns the original request's facts, or nil.
 func HTTPInfo(ctx context.Context) *HTTP {
