@@ -34,7 +34,7 @@ lint: ## buf lint, buf format, go vet, gofmt
 
 .PHONY: wasm
 wasm: ## Build the widget (Go -> WebAssembly), precompressed
-	$(GO) run ./server/embed/build -out $(WASM_OUT)
+	$(GO) run ./server/cmd/wasmbuild -out $(WASM_OUT)
 
 .PHONY: build
 build: wasm ## Build the widget and the rampart binary

@@ -16,7 +16,7 @@ import (
 // Code is the stable slug of an error; REST bodies carry it as "error".
 type Code string
 
-// Error slugs of the partner docs and SPEC §3, plus session_expired.
+// Error slugs of the partner docs and SPEC §3, plus session_expired and case_not_open.
 const (
 	InvalidRequest      Code = "invalid_request"
 	Unauthorized        Code = "unauthorized"
@@ -24,6 +24,7 @@ const (
 	NotFound            Code = "not_found"
 	SessionAlreadyUsed  Code = "session_already_used"
 	SessionExpired      Code = "session_expired"
+	CaseNotOpen         Code = "case_not_open"
 	IdempotencyConflict Code = "idempotency_conflict"
 	PayloadTooLarge     Code = "payload_too_large"
 	KycRequired         Code = "kyc_required"
@@ -44,6 +45,7 @@ var codes = map[Code]mapping{
 	NotFound:            {http.StatusNotFound, connect.CodeNotFound},
 	SessionAlreadyUsed:  {http.StatusConflict, connect.CodeAlreadyExists},
 	SessionExpired:      {http.StatusGone, connect.CodeFailedPrecondition},
+	CaseNotOpen:         {http.StatusConflict, connect.CodeFailedPrecondition},
 	IdempotencyConflict: {http.StatusConflict, connect.CodeAborted},
 	PayloadTooLarge:     {http.StatusRequestEntityTooLarge, connect.CodeResourceExhausted},
 	KycRequired:         {http.StatusUnprocessableEntity, connect.CodeFailedPrecondition},

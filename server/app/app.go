@@ -24,6 +24,7 @@ import (
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/auth"
+	"github.com/rampart-id/rampart/server/embed"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/rest"
 	"github.com/rampart-id/rampart/server/store"
@@ -37,6 +38,7 @@ type Config struct {
 	RateBurst  int
 	TLSCert    string
 	TLSKey     string
+	StaticDir  string // serve widget assets from here instead of the embedded copy
 	Logger     *slog.Logger
 }
 
@@ -67,7 +69,7 @@ func New(cfg Config, st *store.Store, seal partner.Sealer) (*App, error) {
 	a.Auth = &auth.Authenticator{Store: st, PerToken: auth.NewLimiter(cfg.RatePerSec, cfg.RateBurst),
 		Failures: auth.NewLimiter(1, 20), WidgetOrigin: cfg.PublicURL}
 	a.Partners = partner.NewManager(st, seal, partner.Config{PublicURL: cfg.PublicURL})
-	a.Widget = widget.NewManager(st, a.Auth)
+	a.Widget = widget.NewManager(st, a.Auth, seal, nil)
 
 	errs := apierr.Interceptor(cfg.Logger, func(err error) (apierr.Code, bool) {
 		return apierr.Unavailable, store.Unavailable(err)
@@ -98,6 +100,7 @@ func New(cfg Config, st *store.Store, seal partner.Sealer) (*App, error) {
 	root := http.NewServeMux()
 	root.Handle("/", api)
 	root.Handle("/widget/", gw)
+	root.Handle("/embed/", embed.New(st, cfg.StaticDir))
 	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	root.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

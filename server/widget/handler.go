@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"time"
 
 	"connectrpc.com/connect"
 
@@ -46,3 +47,77 @@ func principal(ctx context.Context) (auth.WidgetPrincipal, error) {
 	}
 	return w, nil
 }
+
+func (h *handler) UploadDocument(ctx context.Context, req *connect.Request[widgetv1.UploadDocumentRequest]) (*connect.Response[widgetv1.UploadDocumentResponse], error) {
+	w, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := h.m.UploadDocument(ctx, w, req.Msg)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(res), nil
+}
+
+func (h *handler) SubmitLiveness(ctx context.Context, req *connect.Request[widgetv1.SubmitLivenessRequest]) (*connect.Response[widgetv1.SubmitLivenessResponse], error) {
+	w, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := h.m.SubmitLiveness(ctx, w, req.Msg)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(res), nil
+}
+
+func (h *handler) SubmitCase(ctx context.Context, _ *connect.Request[widgetv1.SubmitCaseRequest]) (*connect.Response[widgetv1.SubmitCaseResponse], error) {
+	w, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := h.m.SubmitCase(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(&widgetv1.SubmitCaseResponse{State: st}), nil
+}
+
+// WatchStatus sends the current state, then each change, until the client leaves or the
+// widget token expires. It polls the profile row (cheap: a primary-key read), which also
+// sees decisions made by other server instances; a keepalive repeats the state.
+func (h *handler) WatchStatus(ctx context.Context, _ *connect.Request[widgetv1.WatchStatusRequest], stream *connect.ServerStream[widgetv1.WatchStatusResponse]) error {
+	w, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithDeadline(ctx, w.Token.ExpiresAt)
+	defer cancel()
+	lastSeq, lastSent := int64(-1), time.Time{}
+	tick := time.NewTicker(WatchPollInterval)
+	defer tick.Stop()
+	for {
+		prof, err := h.m.store.Read().Profile(ctx, w.Token.PartnerID, w.Token.PartnerUserID)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if prof.Seq != lastSeq || time.Since(lastSent) > 15*time.Second {
+			if err := stream.Send(&widgetv1.WatchStatusResponse{State: State(prof, w.Partner.MaxAttempts)}); err != nil {
+				return nil // the client went away
+			}
+			lastSeq, lastSent = prof.Seq, time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// WatchPollInterval bounds how late the widget learns of a decision.
+const WatchPollInterval = 250 * time.Millisecond

@@ -21,14 +21,23 @@ import (
 // WidgetTokenTTL is the longest a widget token lives (SPEC: at most 1 hour).
 const WidgetTokenTTL = time.Hour
 
-// Manager is the widget API's domain logic.
-type Manager struct {
-	store *store.Store
-	auth  *auth.Authenticator
+// Sealer encrypts images at rest (the vault keyring).
+type Sealer interface {
+	Seal(plaintext, associatedData []byte) ([]byte, error)
 }
 
-// NewManager builds a Manager.
-func NewManager(s *store.Store, a *auth.Authenticator) *Manager { return &Manager{store: s, auth: a} }
+// Manager is the widget API's domain logic.
+type Manager struct {
+	store    *store.Store
+	auth     *auth.Authenticator
+	seal     Sealer
+	onSubmit Submitted
+}
+
+// NewManager builds a Manager. onSubmit (may be nil) runs inside the submit transaction.
+func NewManager(s *store.Store, a *auth.Authenticator, seal Sealer, onSubmit Submitted) *Manager {
+	return &Manager{store: s, auth: a, seal: seal, onSubmit: onSubmit}
+}
 
 var errBadInitToken = apierr.New(apierr.Unauthorized, "This verification link is not valid. Ask the app you came from for a new one.")
 

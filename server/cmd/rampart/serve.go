@@ -6,11 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
-	"strings"
+	"strconv"
 
 	"github.com/rampart-id/rampart/server/app"
+	"github.com/rampart-id/rampart/server/demo"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/store"
 )
@@ -22,6 +24,7 @@ func serveCmd(ctx context.Context, args []string) error {
 	listen := fs.String("listen", env("RAMPART_LISTEN", ":8080"), "listen address (env RAMPART_LISTEN)")
 	public := fs.String("public-url", os.Getenv("RAMPART_PUBLIC_URL"), "base URL browsers use to reach this server (env RAMPART_PUBLIC_URL; default http://127.0.0.1:PORT)")
 	demo := fs.Bool("demo", false, "create a demo partner and print its token and a demo page URL")
+	demoListen := fs.String("demo-listen", "", "where the demo shop page listens (default: the next port after --listen)")
 	tlsCert := fs.String("tls-cert", os.Getenv("RAMPART_TLS_CERT"), "TLS certificate file (env RAMPART_TLS_CERT)")
 	tlsKey := fs.String("tls-key", os.Getenv("RAMPART_TLS_KEY"), "TLS key file (env RAMPART_TLS_KEY)")
 	migrateOnStart := fs.Bool("migrate", false, "apply migrations on start (always on for SQLite)")
@@ -60,7 +63,7 @@ func serveCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if *demo {
-		if err := setupDemo(ctx, a, *public); err != nil {
+		if err := startDemo(ctx, a, *public, ln, *demoListen, log); err != nil {
 			return err
 		}
 	}
@@ -72,26 +75,44 @@ func serveCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
-// setupDemo creates a test-mode demo partner (or a fresh token for the existing one)
-// and prints how to try the API.
-func setupDemo(ctx context.Context, a *app.App, public string) error {
+// startDemo creates a test-mode demo partner whose origin is a demo shop page served on
+// another port (another origin, as a real partner's site would be), and prints how to
+// try it.
+func startDemo(ctx context.Context, a *app.App, public string, api net.Listener, listen string, log *slog.Logger) error {
+	if listen == "" {
+		host, _, _ := net.SplitHostPort(api.Addr().String())
+		listen = net.JoinHostPort(host, strconv.Itoa(api.Addr().(*net.TCPAddr).Port+1))
+	}
+	shopLn, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("demo shop: %w", err)
+	}
+	port := shopLn.Addr().(*net.TCPAddr).Port
+	shopURL := fmt.Sprintf("http://127.0.0.1:%d", port)
 	created, err := a.Partners.CreatePartner(ctx, partner.NewPartner{Name: "Rampart Demo Shop", Test: true,
-		Origins: []string{strings.Replace(public, "127.0.0.1", "localhost", 1), public}})
+		Origins: []string{shopURL, fmt.Sprintf("http://localhost:%d", port)}})
 	if err != nil {
 		return err
 	}
+	shop := &demo.Shop{RampartURL: public, ClientToken: created.ClientToken, WidgetID: created.WidgetID}
+	go func() {
+		if err := shop.Serve(ctx, shopLn); err != nil {
+			log.Error("demo shop stopped", "error", err.Error())
+		}
+	}()
 	out, _ := json.MarshalIndent(created, "", "  ")
 	fmt.Printf(`
 ================ Rampart demo (test mode) ================
 %s
 
-Try it:
+Demo page (a partner shop on its own origin): %s/
+
+Try the API:
   curl -s %s/widget/users/user-123/kyc-status -H "Authorization: Bearer %s"
   curl -s -X POST %s/widget/session -H "Authorization: Bearer %s" \
     -d '{"partner_user_id":"user-123","user_email":"user@example.com","currency":"BTC","fiat_currency":"EUR","fiat_amount":"100.00"}'
-Demo page: %s/healthz (the widget demo page arrives with the widget)
 ===========================================================
 
-`, out, public, created.ClientToken, public, created.ClientToken, public)
+`, out, shopURL, public, created.ClientToken, public, created.ClientToken)
 	return nil
 }

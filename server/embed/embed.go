@@ -1,0 +1,161 @@
+// Package embed serves the widget: the loader script partners include, the widget page
+// (an HTML shell that paints at once, then the Go WebAssembly widget), and its assets,
+// with the security headers that keep it framable only by the partner's origins.
+package embed
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/rampart-id/rampart/server/store"
+)
+
+//go:embed static
+var static embed.FS
+
+// CSP of widget pages: no third-party anything; wasm needs 'wasm-unsafe-eval'.
+const basePolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; " +
+	"media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
+
+// Handler serves /embed/…
+type Handler struct {
+	store *store.Store
+	files fs.FS
+	etags sync.Map // name → ETag
+}
+
+// New serves the embedded assets, or those in dir when it is not empty (development and
+// tests build the widget into a directory of their own).
+func New(st *store.Store, dir string) *Handler {
+	var files fs.FS
+	if dir != "" {
+		files = os.DirFS(dir)
+	} else {
+		files, _ = fs.Sub(static, "static")
+	}
+	return &Handler{store: st, files: files}
+}
+
+// assets maps public names to content types.
+var assets = map[string]string{
+	"rampart.js":   "text/javascript; charset=utf-8",
+	"app.js":       "text/javascript; charset=utf-8",
+	"wasm_exec.js": "text/javascript; charset=utf-8",
+	"widget.css":   "text/css; charset=utf-8",
+	"widget.wasm":  "application/wasm",
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	name := strings.TrimPrefix(r.URL.Path, "/embed/")
+	hdr := w.Header()
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Referrer-Policy", "no-referrer")
+	hdr.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	if name == "app" {
+		h.page(w, r)
+		return
+	}
+	ctype, ok := assets[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	hdr.Set("Content-Security-Policy", basePolicy+"; frame-ancestors 'none'")
+	h.serveFile(w, r, name, ctype)
+}
+
+// page serves the widget shell. frame-ancestors lists the partner's registered origins
+// (picked by widget_id), so only their pages can frame it; the camera is for this
+// origin alone.
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
+	ancestors := "'none'"
+	if id := r.URL.Query().Get("widget_id"); id != "" {
+		p, err := h.store.Read().PartnerByWidgetID(r.Context(), id)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			http.Error(w, "unknown widget", http.StatusNotFound)
+			return
+		case err != nil:
+			http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		if len(p.Origins) > 0 {
+			ancestors = strings.Join(p.Origins, " ")
+		}
+	}
+	hdr := w.Header()
+	// 'self' lets the widget open itself top-level (mobile webviews, Custom Tabs).
+	hdr.Set("Content-Security-Policy", basePolicy+"; frame-ancestors 'self' "+strings.TrimPrefix(ancestors, "'none'"))
+	if ancestors == "'none'" {
+		hdr.Set("Content-Security-Policy", basePolicy+"; frame-ancestors 'none'")
+	}
+	hdr.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()")
+	hdr.Set("Cache-Control", "no-store")
+	h.serveFile(w, r, "app.html", "text/html; charset=utf-8")
+}
+
+// serveFile serves a static file, precompressed (brotli, then gzip) when the client
+// accepts it and a compressed copy exists.
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name, ctype string) {
+	hdr := w.Header()
+	file, enc := name, ""
+	accept := r.Header.Get("Accept-Encoding")
+	for _, c := range []struct{ enc, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		if strings.Contains(accept, c.enc) {
+			if _, err := fs.Stat(h.files, name+c.ext); err == nil {
+				file, enc = name+c.ext, c.enc
+				break
+			}
+		}
+	}
+	data, err := fs.ReadFile(h.files, file)
+	if err != nil {
+		if name == "widget.wasm" {
+			http.Error(w, "the widget is not built: run `make wasm`", http.StatusServiceUnavailable)
+			return
+		}
+		http.NotFound(w, r)
+		return
+	}
+	etag := h.etag(file, data)
+	hdr.Set("Content-Type", ctype)
+	hdr.Add("Vary", "Accept-Encoding")
+	if enc != "" {
+		hdr.Set("Content-Encoding", enc)
+	}
+	if hdr.Get("Cache-Control") == "" {
+		// Short max-age plus ETag: a new release is picked up within minutes and an
+		// unchanged widget costs a 304.
+		hdr.Set("Cache-Control", "public, max-age=300")
+	}
+	hdr.Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = w.Write(data)
+}
+
+func (h *Handler) etag(name string, data []byte) string {
+	if v, ok := h.etags.Load(name); ok {
+		return v.(string)
+	}
+	sum := sha256.Sum256(data)
+	tag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	h.etags.Store(name, tag)
+	return tag
+}

@@ -1,0 +1,258 @@
+package widget
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
+	"github.com/rampart-id/rampart/kyc"
+	"github.com/rampart-id/rampart/quality"
+	"github.com/rampart-id/rampart/server/apierr"
+	"github.com/rampart-id/rampart/server/auth"
+	"github.com/rampart-id/rampart/server/imageintake"
+	"github.com/rampart-id/rampart/server/store"
+)
+
+// Upload limits. Documents: the widget sends ≤ 2000 px JPEGs, but files uploaded from a
+// phone may be full camera resolution. Liveness frames are small by design.
+var (
+	documentLimits = imageintake.Limits{MaxBytes: 10 << 20, MaxPixels: 25_000_000, MaxSide: 12000, MinSide: 300}
+	frameLimits    = imageintake.Limits{MaxBytes: 2 << 20, MaxPixels: 4_000_000, MaxSide: 4000, MinSide: 64}
+)
+
+// Liveness sequence bounds.
+const (
+	MinFrames     = 3
+	MaxFrames     = 12
+	minDurationMS = 500
+	maxDurationMS = 30_000
+)
+
+// DocumentTypeName is the stored name of a document type.
+func DocumentTypeName(t widgetv1.DocumentType) string {
+	switch t {
+	case widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT:
+		return "passport"
+	case widgetv1.DocumentType_DOCUMENT_TYPE_NATIONAL_ID:
+		return "national_id"
+	case widgetv1.DocumentType_DOCUMENT_TYPE_DRIVERS_LICENCE:
+		return "drivers_licence"
+	}
+	return ""
+}
+
+// NeedsBack reports whether a document type has a back side to capture.
+func NeedsBack(docType string) bool { return docType == "national_id" || docType == "drivers_licence" }
+
+// UploadDocument checks, seals and stores one side of the user's document.
+func (m *Manager) UploadDocument(ctx context.Context, w auth.WidgetPrincipal, req *widgetv1.UploadDocumentRequest) (*widgetv1.UploadDocumentResponse, error) {
+	docType := DocumentTypeName(req.GetDocumentType())
+	if docType == "" {
+		return nil, apierr.Invalid("document_type", "must be passport, national ID or driver's licence")
+	}
+	kind := store.ImageFront
+	switch req.GetSide() {
+	case widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT:
+	case widgetv1.DocumentSide_DOCUMENT_SIDE_BACK:
+		if !NeedsBack(docType) {
+			return nil, apierr.Invalid("side", "a passport has no back side to upload")
+		}
+		kind = store.ImageBack
+	default:
+		return nil, apierr.Invalid("side", "must be front or back")
+	}
+	img, info, err := imageintake.Decode(req.GetImage(), documentLimits)
+	if err != nil {
+		return nil, intakeError("image", err)
+	}
+	report := quality.Assess(img)
+	im, err := m.sealImage(w, kind, 0, req.GetImage(), info, quality.AverageHash(img), report.Checks)
+	if err != nil {
+		return nil, err
+	}
+	err = m.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := m.openCase(ctx, tx, w)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetDocumentType(ctx, c.ID, docType); err != nil {
+			return err
+		}
+		im.CaseID = c.ID
+		return tx.PutImages(ctx, c.ID, kind, []store.Image{im})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &widgetv1.UploadDocumentResponse{DocumentId: im.ID, Accepted: report.OK()}
+	for _, c := range report.Checks {
+		out.Quality = append(out.Quality, &widgetv1.QualityCheck{Name: c.Name, Passed: c.Passed, Reason: c.Reason, Score: c.Score})
+	}
+	return out, nil
+}
+
+// SubmitLiveness stores the selfie sequence (replacing an earlier one of the case).
+func (m *Manager) SubmitLiveness(ctx context.Context, w auth.WidgetPrincipal, req *widgetv1.SubmitLivenessRequest) (*widgetv1.SubmitLivenessResponse, error) {
+	frames := req.GetFrames()
+	if len(frames) < MinFrames || len(frames) > MaxFrames {
+		return nil, apierr.Invalid("frames", fmt.Sprintf("must hold %d to %d images", MinFrames, MaxFrames))
+	}
+	if d := req.GetDurationMs(); d < minDurationMS || d > maxDurationMS {
+		return nil, apierr.Invalid("duration_ms", fmt.Sprintf("must be between %d and %d", minDurationMS, maxDurationMS))
+	}
+	imgs := make([]store.Image, 0, len(frames))
+	for i, f := range frames {
+		img, info, err := imageintake.Decode(f, frameLimits)
+		if err != nil {
+			return nil, intakeError(fmt.Sprintf("frames[%d]", i), err)
+		}
+		im, err := m.sealImage(w, store.ImageLiveness, i, f, info, quality.AverageHash(img), nil)
+		if err != nil {
+			return nil, err
+		}
+		imgs = append(imgs, im)
+	}
+	err := m.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := m.openCase(ctx, tx, w)
+		if err != nil {
+			return err
+		}
+		for i := range imgs {
+			imgs[i].CaseID = c.ID
+		}
+		if err := tx.SetLivenessDuration(ctx, c.ID, int(req.GetDurationMs())); err != nil {
+			return err
+		}
+		return tx.PutImages(ctx, c.ID, store.ImageLiveness, imgs)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &widgetv1.SubmitLivenessResponse{Frames: int32(len(imgs))}, nil
+}
+
+// Submitted is called inside the submit transaction (the verification queue hooks in
+// here so the job is enqueued atomically with the status change).
+type Submitted func(ctx context.Context, tx *store.Tx, c store.Case) error
+
+// SubmitCase submits the open case: documents and liveness must be complete; the
+// profile moves to pending in the same transaction.
+func (m *Manager) SubmitCase(ctx context.Context, w auth.WidgetPrincipal) (*widgetv1.KycState, error) {
+	var prof store.Profile
+	err := m.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if prof, err = tx.Profile(ctx, w.Token.PartnerID, w.Token.PartnerUserID); err != nil {
+			return err
+		}
+		if err := canSubmit(prof, w.Partner.MaxAttempts); err != nil {
+			return err
+		}
+		c, err := tx.CurrentCase(ctx, w.Token.PartnerID, w.Token.PartnerUserID)
+		if errors.Is(err, store.ErrNotFound) {
+			return apierr.Invalid("case", "nothing to submit yet: upload your document first")
+		}
+		if err != nil {
+			return err
+		}
+		imgs, err := tx.CaseImages(ctx, c.ID, false)
+		if err != nil {
+			return err
+		}
+		if err := complete(c, imgs); err != nil {
+			return err
+		}
+		if ok, err := tx.SubmitCase(ctx, c.ID); err != nil {
+			return err
+		} else if !ok {
+			return apierr.New(apierr.CaseNotOpen, "Your documents were already submitted")
+		}
+		if prof, err = tx.Transition(ctx, prof, store.Transition{To: kyc.Pending, CaseID: c.ID, Actor: "widget", Reason: "submitted"}); err != nil {
+			return err
+		}
+		if m.onSubmit != nil {
+			return m.onSubmit(ctx, tx, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return State(prof, w.Partner.MaxAttempts), nil
+}
+
+func complete(c store.Case, imgs []store.Image) error {
+	has := map[string]int{}
+	for _, im := range imgs {
+		has[im.Kind]++
+	}
+	switch {
+	case has[store.ImageFront] == 0:
+		return apierr.Invalid("document", "the front of the document is missing")
+	case NeedsBack(c.DocumentType) && has[store.ImageBack] == 0:
+		return apierr.Invalid("document", "the back of the document is missing")
+	case has[store.ImageLiveness] < MinFrames:
+		return apierr.Invalid("liveness", "the selfie sequence is missing")
+	}
+	return nil
+}
+
+// openCase returns the user's open case, refusing when the profile cannot take one.
+func (m *Manager) openCase(ctx context.Context, tx *store.Tx, w auth.WidgetPrincipal) (store.Case, error) {
+	prof, err := tx.Profile(ctx, w.Token.PartnerID, w.Token.PartnerUserID)
+	if err != nil {
+		return store.Case{}, err
+	}
+	if err := canSubmit(prof, w.Partner.MaxAttempts); err != nil {
+		return store.Case{}, err
+	}
+	c, err := tx.OpenCase(ctx, w.Token.PartnerID, w.Token.PartnerUserID)
+	if err == nil && c.State != store.CaseOpen {
+		return c, apierr.New(apierr.CaseNotOpen, "Your documents are being reviewed")
+	}
+	return c, err
+}
+
+func canSubmit(p store.Profile, maxAttempts int) error {
+	switch {
+	case p.Status == kyc.Verified:
+		return apierr.New(apierr.CaseNotOpen, "You are already verified")
+	case p.Status == kyc.Pending:
+		return apierr.New(apierr.CaseNotOpen, "Your documents are being reviewed")
+	case p.Status == kyc.Failed && (p.Final || p.AttemptsUsed >= maxAttempts):
+		return apierr.New(apierr.CaseNotOpen, "No verification attempts are left; please contact support")
+	}
+	return nil
+}
+
+func (m *Manager) sealImage(w auth.WidgetPrincipal, kind string, frame int, data []byte, info imageintake.Info, hash uint64, checks []quality.Check) (store.Image, error) {
+	id := uuid.NewString()
+	sealed, err := m.seal.Seal(data, ImageAAD(id))
+	if err != nil {
+		return store.Image{}, err
+	}
+	q, _ := json.Marshal(checks)
+	return store.Image{ID: id, PartnerID: w.Token.PartnerID, Kind: kind, Frame: frame, ContentType: info.ContentType,
+		Width: info.Width, Height: info.Height, PHash: hash, QualityJSON: string(q), Sealed: sealed}, nil
+}
+
+// ImageAAD binds a sealed image to its id, so blobs cannot be swapped between rows.
+func ImageAAD(id string) []byte { return []byte("image:" + id) }
+
+func intakeError(field string, err error) error {
+	switch {
+	case errors.Is(err, imageintake.ErrTooLarge):
+		return apierr.New(apierr.PayloadTooLarge, "%s is too large", field)
+	case errors.Is(err, imageintake.ErrUnsupportedType):
+		return apierr.Invalid(field, "must be a JPEG or PNG image")
+	case errors.Is(err, imageintake.ErrDimensions):
+		return apierr.Invalid(field, "has unsupported dimensions: "+strings.TrimPrefix(err.Error(), imageintake.ErrDimensions.Error()+": "))
+	case errors.Is(err, imageintake.ErrCorrupt):
+		return apierr.Invalid(field, "could not be read: the image is truncated or corrupt")
+	}
+	return err
+}

@@ -1,0 +1,189 @@
+package rpc
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
+	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
+)
+
+// Transport sends one HTTP POST. Stream reports the response body as it arrives.
+type Transport interface {
+	Post(ctx context.Context, url string, header map[string]string, body []byte) (status int, respBody []byte, err error)
+	Stream(ctx context.Context, url string, header map[string]string, body []byte) (status int, respBody io.ReadCloser, err error)
+}
+
+type client struct {
+	base  string
+	t     Transport
+	token string
+}
+
+// New returns the API at baseURL (the server's origin) over t.
+func New(baseURL string, t Transport) API { return &client{base: strings.TrimRight(baseURL, "/"), t: t} }
+
+func (c *client) SetToken(token string) { c.token = token }
+
+// procedure derives "/rampart.widget.v1.WidgetService/Method" from the generated
+// descriptor, so no route is written by hand.
+func procedure(method string) string {
+	sd := widgetv1.File_rampart_widget_v1_widget_proto.Services().ByName("WidgetService")
+	return "/" + string(sd.FullName()) + "/" + string(sd.Methods().ByName(protoreflect.Name(method)).Name())
+}
+
+func (c *client) header(contentType string) map[string]string {
+	h := map[string]string{"Content-Type": contentType, "Connect-Protocol-Version": "1"}
+	if c.token != "" {
+		h["Authorization"] = "Bearer " + c.token
+	}
+	return h
+}
+
+func unary[Res proto.Message](ctx context.Context, c *client, method string, req proto.Message, res Res) (Res, error) {
+	body, err := proto.Marshal(req)
+	if err != nil {
+		return res, err
+	}
+	status, out, err := c.t.Post(ctx, c.base+procedure(method), c.header("application/proto"), body)
+	if err != nil {
+		return res, &Error{Code: "unavailable", Message: err.Error()}
+	}
+	if status != 200 {
+		return res, parseError(out, status)
+	}
+	if err := proto.Unmarshal(out, res); err != nil {
+		return res, &Error{Code: "internal", Message: "bad response: " + err.Error()}
+	}
+	return res, nil
+}
+
+func (c *client) StartSession(ctx context.Context, req *widgetv1.StartSessionRequest) (*widgetv1.StartSessionResponse, error) {
+	return unary(ctx, c, "StartSession", req, &widgetv1.StartSessionResponse{})
+}
+
+func (c *client) GetStatus(ctx context.Context, req *widgetv1.GetStatusRequest) (*widgetv1.GetStatusResponse, error) {
+	return unary(ctx, c, "GetStatus", req, &widgetv1.GetStatusResponse{})
+}
+
+func (c *client) UploadDocument(ctx context.Context, req *widgetv1.UploadDocumentRequest) (*widgetv1.UploadDocumentResponse, error) {
+	return unary(ctx, c, "UploadDocument", req, &widgetv1.UploadDocumentResponse{})
+}
+
+func (c *client) SubmitLiveness(ctx context.Context, req *widgetv1.SubmitLivenessRequest) (*widgetv1.SubmitLivenessResponse, error) {
+	return unary(ctx, c, "SubmitLiveness", req, &widgetv1.SubmitLivenessResponse{})
+}
+
+func (c *client) SubmitCase(ctx context.Context, req *widgetv1.SubmitCaseRequest) (*widgetv1.SubmitCaseResponse, error) {
+	return unary(ctx, c, "SubmitCase", req, &widgetv1.SubmitCaseResponse{})
+}
+
+// WatchStatus reads a Connect server stream: 5-byte envelopes (flags, length) of
+// WatchStatusResponse, ended by a JSON end-of-stream envelope (flag 0x02).
+func (c *client) WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) error {
+	body, err := proto.Marshal(&widgetv1.WatchStatusRequest{})
+	if err != nil {
+		return err
+	}
+	env := make([]byte, 5+len(body))
+	binary.BigEndian.PutUint32(env[1:5], uint32(len(body)))
+	copy(env[5:], body)
+	status, rc, err := c.t.Stream(ctx, c.base+procedure("WatchStatus"), c.header("application/connect+proto"), env)
+	if err != nil {
+		return &Error{Code: "unavailable", Message: err.Error()}
+	}
+	defer rc.Close()
+	if status != 200 {
+		b, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
+		return parseError(b, status)
+	}
+	var hdr [5]byte
+	for {
+		if _, err := io.ReadFull(rc, hdr[:]); err != nil {
+			if errors.Is(err, io.EOF) || ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return &Error{Code: "unavailable", Message: err.Error()}
+		}
+		n := binary.BigEndian.Uint32(hdr[1:])
+		if n > 1<<20 {
+			return &Error{Code: "internal", Message: "stream message too large"}
+		}
+		msg := make([]byte, n)
+		if _, err := io.ReadFull(rc, msg); err != nil {
+			return &Error{Code: "unavailable", Message: err.Error()}
+		}
+		if hdr[0]&0x02 != 0 { // end of stream
+			var end struct {
+				Error *wireError `json:"error"`
+			}
+			if json.Unmarshal(msg, &end) == nil && end.Error != nil {
+				return end.Error.toError()
+			}
+			return nil
+		}
+		res := &widgetv1.WatchStatusResponse{}
+		if err := proto.Unmarshal(msg, res); err != nil {
+			return &Error{Code: "internal", Message: err.Error()}
+		}
+		fn(res.GetState())
+	}
+}
+
+// wireError is the Connect protocol's JSON error.
+type wireError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Details []struct {
+		Type  string `json:"type"`
+		Value string `json:"value"`
+	} `json:"details"`
+}
+
+func (w *wireError) toError() *Error {
+	e := &Error{Code: w.Code, Message: w.Message}
+	for _, d := range w.Details {
+		if d.Type != "rampart.kyc.v1.ErrorDetail" {
+			continue
+		}
+		b, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(d.Value, "="))
+		if err != nil {
+			continue
+		}
+		var detail kycv1.ErrorDetail
+		if proto.Unmarshal(b, &detail) == nil {
+			e.Slug = detail.GetError()
+		}
+	}
+	return e
+}
+
+func parseError(body []byte, status int) *Error {
+	var w wireError
+	if err := json.Unmarshal(body, &w); err != nil || w.Code == "" {
+		return &Error{Code: "unavailable", Message: "unexpected HTTP status " + itoa(status)}
+	}
+	return w.toError()
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
