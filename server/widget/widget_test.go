@@ -223,4 +223,3 @@ func pngBomb(w, h uint32) []byte {
 	_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
 	return b.Bytes()
 }
-
