@@ -32,6 +32,7 @@ type Server struct {
 type Options struct {
 	RatePerSec float64
 	RateBurst  int
+	StaticDir  string // widget assets (a wasmbuild output); "" = the embedded copy
 }
 
 // Start migrates a fresh database at dbURL and serves on a loopback port until the test ends.
@@ -56,7 +57,7 @@ func Start(t testing.TB, dbURL string, opts ...Options) *Server {
 	logs := &SyncBuffer{}
 	cfg := app.Config{PublicURL: "http://" + ln.Addr().String(), Logger: slog.New(slog.NewJSONHandler(logs, nil))}
 	if len(opts) > 0 {
-		cfg.RatePerSec, cfg.RateBurst = opts[0].RatePerSec, opts[0].RateBurst
+		cfg.RatePerSec, cfg.RateBurst, cfg.StaticDir = opts[0].RatePerSec, opts[0].RateBurst, opts[0].StaticDir
 	}
 	a, err := app.New(cfg, st, keys)
 	if err != nil {

@@ -1,0 +1,119 @@
+// Package e2e drives the real widget (Go → WebAssembly) in headless Chromium against a
+// real server and database, from a partner page on its own origin.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"image/jpeg"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rampart-id/rampart/quality/qualitytest"
+	"github.com/rampart-id/rampart/server/demo"
+	"github.com/rampart-id/rampart/server/embed/wasmbuild"
+	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/server/internal/testserver"
+	"github.com/rampart-id/rampart/server/partner"
+)
+
+// staticDir holds the widget built once for this test binary.
+var staticDir, buildErr = "", error(nil)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "rampart-widget-")
+	if err != nil {
+		panic(err)
+	}
+	if !testingShort() {
+		staticDir, buildErr = dir, buildWidget(dir)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func testingShort() bool {
+	for _, a := range os.Args {
+		if a == "-test.short" || a == "-test.short=true" {
+			return true
+		}
+	}
+	return false
+}
+
+// buildWidget copies the page assets and compiles the widget into dir.
+func buildWidget(dir string) error {
+	src := filepath.Join("..", "embed", "static")
+	for _, name := range []string{"app.html", "app.js", "widget.css", "rampart.js"} {
+		if err := copyFile(filepath.Join(src, name), filepath.Join(dir, name)); err != nil {
+			return err
+		}
+	}
+	sizes, err := wasmbuild.Build(context.Background(), filepath.Join("..", ".."), dir)
+	if err == nil {
+		fmt.Printf("widget.wasm: %d bytes raw, %d gzip, %d brotli\n", sizes.Raw, sizes.Gzip, sizes.Brotli)
+	}
+	return err
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		return err
+	}
+	return out.Close()
+}
+
+// env is a server, a partner and its shop page on another origin.
+type env struct {
+	srv     *testserver.Server
+	partner partner.Created
+	shopURL string
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	testenv.Chromium(t) // skip early (and loudly) without a browser
+	if buildErr != nil {
+		t.Fatalf("build widget: %v", buildErr)
+	}
+	srv := testserver.Start(t, testenv.PostgresURL(t), testserver.Options{StaticDir: staticDir})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shopURL := "http://" + ln.Addr().String()
+	p := srv.NewPartner(t, "Shop", shopURL)
+	ctx, cancel := context.WithCancel(context.Background())
+	shop := &demo.Shop{RampartURL: srv.URL, ClientToken: p.ClientToken, WidgetID: p.WidgetID}
+	go func() { _ = shop.Serve(ctx, ln) }()
+	t.Cleanup(cancel)
+	return &env{srv: srv, partner: p, shopURL: shopURL}
+}
+
+// documentFile writes a synthetic ID document photo as a JPEG and returns its path.
+func documentFile(t *testing.T, seed int64) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), fmt.Sprintf("doc-%d.jpg", seed))
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := jpeg.Encode(f, qualitytest.Document(seed, 1600, 1000), &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

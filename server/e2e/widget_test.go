@@ -1,0 +1,280 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"image"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/rampart-id/rampart/quality/qualitytest"
+	browsertest "github.com/rampart-id/rampart/server/internal/browser"
+)
+
+func faceVideo() []image.Image {
+	var out []image.Image
+	for _, f := range qualitytest.FaceFrames(3, 60, 640, 480) {
+		out = append(out, f)
+	}
+	return out
+}
+
+// w runs actions inside the widget: in the iframe when frame is set, else top-level.
+type w struct {
+	t     *testing.T
+	ctx   context.Context
+	frame *chromedp.Node
+}
+
+func (x *w) opts() []chromedp.QueryOption {
+	if x.frame == nil {
+		return nil
+	}
+	return []chromedp.QueryOption{chromedp.FromNode(x.frame)}
+}
+
+func (x *w) do(what string, a ...chromedp.Action[chromedp.Void]) {
+	x.t.Helper()
+	ctx, cancel := context.WithTimeout(x.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, a...); err != nil {
+		x.t.Fatalf("%s: %v\nscreen: %s", what, err, x.screenNow())
+	}
+}
+
+func (x *w) screen(name string) {
+	x.t.Helper()
+	x.do("wait for screen "+name, chromedp.Query(chromedp.CSS(`main#rampart[data-screen="`+name+`"]`), x.opts()...))
+}
+
+func (x *w) click(id string) {
+	x.t.Helper()
+	x.do("click #"+id, chromedp.Click(chromedp.CSS("#"+id), append(x.opts(), chromedp.NodeVisible)...))
+}
+
+func (x *w) upload(path string) {
+	x.t.Helper()
+	x.do("upload", chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{path}, append(x.opts(), chromedp.NodeReady)...))
+}
+
+func (x *w) has(sel string) bool {
+	ctx, cancel := context.WithTimeout(x.ctx, 3*time.Second)
+	defer cancel()
+	return chromedp.Do(ctx, chromedp.Query(chromedp.CSS(sel), x.opts()...)) == nil
+}
+
+func (x *w) text(sel string) string {
+	ctx, cancel := context.WithTimeout(x.ctx, 10*time.Second)
+	defer cancel()
+	s, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), x.opts()...))
+	return s
+}
+
+func (x *w) screenNow() string {
+	ctx, cancel := context.WithTimeout(x.ctx, 2*time.Second)
+	defer cancel()
+	r, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("main#rampart"), "data-screen", x.opts()...))
+	if err != nil {
+		return "(unknown: " + err.Error() + ")"
+	}
+	return r.Value
+}
+
+// openFromShop loads the partner page, asks for a session for user and returns the
+// widget iframe.
+func openFromShop(t *testing.T, ctx context.Context, e *env, user string) *w {
+	t.Helper()
+	x := &w{t: t, ctx: ctx}
+	x.do("open shop", chromedp.Navigate(e.shopURL+"/"),
+		chromedp.SetValue(chromedp.CSS("#user"), user),
+		chromedp.Click(chromedp.CSS("#buy-btn")))
+	ctx2, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	nodes, err := chromedp.Run(ctx2, chromedp.Nodes(chromedp.CSS("#kyc iframe")))
+	if err != nil {
+		t.Fatalf("no widget iframe: %v", err)
+	}
+	x.frame = nodes[0]
+	return x
+}
+
+func (e *env) kycStatus(t *testing.T, user string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/widget/users/"+user+"/kyc-status", nil)
+	req.Header.Set("Authorization", "Bearer "+e.partner.ClientToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var v struct{ Status string }
+	_ = json.NewDecoder(res.Body).Decode(&v)
+	return v.Status
+}
+
+func TestFirstTimeUserToPendingThenReturning(t *testing.T) {
+	e := newEnv(t)
+	ctx := browsertest.New(t, browsertest.Options{Video: faceVideo()})
+	x := openFromShop(t, ctx, e, "alice")
+	x.screen("intro")
+	x.click("start")
+	x.screen("doc-type")
+	x.click("doc-national_id")
+	x.screen("capture-front")
+	x.upload(documentFile(t, 11))
+	x.screen("review-image")
+	x.click("accept")
+	x.screen("capture-back")
+	x.upload(documentFile(t, 12))
+	x.screen("review-image")
+	x.click("accept")
+	x.screen("liveness-intro")
+	x.click("start-liveness")
+	x.screen("verifying")
+	if got := e.kycStatus(t, "alice"); got != "pending" {
+		t.Fatalf("partner sees %q after submission, want pending", got)
+	}
+	events, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.rampartEvents.map(e => e.type)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ready", "kyc_started", "kyc_submitted"} {
+		if !slices.Contains(events, want) {
+			t.Errorf("host page did not get %q; got %v", want, events)
+		}
+	}
+	// The same user comes back: the widget shows the pending state.
+	x = openFromShop(t, ctx, e, "alice")
+	x.screen("pending")
+}
+
+func TestCameraDeniedShowsGuidanceAndUploadStillWorks(t *testing.T) {
+	e := newEnv(t)
+	ctx := browsertest.New(t, browsertest.Options{Video: faceVideo()})
+	x := &w{t: t, ctx: ctx}
+	// Deny the camera to the widget's origin, as a user pressing "Block" would.
+	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+		Permission: &browser.PermissionDescriptor{Name: "camera"}, Setting: browser.PermissionSettingDenied, Origin: e.srv.URL}); err != nil {
+		t.Fatalf("deny camera: %v", err)
+	}
+	x.do("open widget", chromedp.Navigate(widgetURL(t, e, "bob")))
+	x.screen("intro")
+	x.click("start")
+	x.screen("doc-type")
+	x.click("doc-passport")
+	x.screen("camera-denied")
+	body := x.text("main#rampart")
+	for _, want := range []string{"Safari", "Chrome"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("guidance lacks %q: %s", want, body)
+		}
+	}
+	if !x.has("#retry-camera") {
+		t.Error("no retry button")
+	}
+	x.upload(documentFile(t, 21))
+	x.screen("review-image")
+	x.click("accept")
+	x.screen("liveness-intro")
+}
+
+func TestNoCameraUploadsDocumentsAndExplainsLiveness(t *testing.T) {
+	e := newEnv(t)
+	ctx := browsertest.New(t, browsertest.Options{Camera: browsertest.NoCamera})
+	x := &w{t: t, ctx: ctx}
+	x.do("open widget", chromedp.Navigate(widgetURL(t, e, "carol")))
+	x.screen("intro")
+	x.click("start")
+	x.screen("doc-type")
+	x.click("doc-passport")
+	x.screen("capture-front")
+	x.upload(documentFile(t, 31))
+	x.screen("review-image")
+	x.click("accept")
+	x.screen("liveness-intro")
+	x.click("start-liveness")
+	x.screen("no-camera")
+	if body := x.text("main#rampart"); !strings.Contains(strings.ToLower(body), "camera") {
+		t.Errorf("no-camera screen does not mention the camera: %s", body)
+	}
+}
+
+func TestReusedInitTokenShowsClearError(t *testing.T) {
+	e := newEnv(t)
+	ctx := browsertest.New(t, browsertest.Options{Camera: browsertest.NoCamera})
+	x := &w{t: t, ctx: ctx}
+	u := widgetURL(t, e, "dave")
+	x.do("first open", chromedp.Navigate(u))
+	x.screen("intro")
+	x.do("second open", chromedp.Navigate("about:blank"), chromedp.Navigate(u))
+	x.screen("error")
+	code, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("main#rampart"), "data-error-code"))
+	if err != nil || code.Value != "session_already_used" {
+		t.Fatalf("error code %q (%v)", code.Value, err)
+	}
+	if body := x.text("main#rampart"); !strings.Contains(strings.ToLower(body), "already") {
+		t.Errorf("message does not say the link was used: %s", body)
+	}
+}
+
+func TestUnregisteredOriginCannotFrameWidget(t *testing.T) {
+	e := newEnv(t)
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte(`<!doctype html><iframe id="f" src="` + e.srv.URL + `/embed/app?widget_id=` + e.partner.WidgetID + `"></iframe>`))
+	}))
+	defer evil.Close()
+	ctx := browsertest.New(t, browsertest.Options{Camera: browsertest.NoCamera})
+	x := &w{t: t, ctx: ctx}
+	x.do("open evil page", chromedp.Navigate(evil.URL))
+	time.Sleep(1500 * time.Millisecond)
+	tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tree.FrameTree.ChildFrames) != 1 {
+		t.Fatalf("child frames: %d", len(tree.FrameTree.ChildFrames))
+	}
+	child := tree.FrameTree.ChildFrames[0].Frame
+	if strings.HasPrefix(child.URL, e.srv.URL) && child.UnreachableURL == "" {
+		// Loaded: then it must not be the widget (CSP would have blocked it).
+		nodes, _ := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS("#f")))
+		fx := &w{t: t, ctx: ctx, frame: nodes[0]}
+		if fx.has("main#rampart") {
+			t.Fatalf("the widget rendered inside a page on an unregistered origin (frame %s)", child.URL)
+		}
+	}
+	// The registered shop can frame it.
+	y := openFromShop(t, ctx, e, "erin")
+	y.screen("intro")
+}
+
+// widgetURL asks for a session over REST and returns the widget URL for a top-level open
+// (the mobile-app way: /embed/app?widget_id=…#token=…).
+func widgetURL(t *testing.T, e *env, user string) string {
+	t.Helper()
+	body := `{"partner_user_id":"` + user + `","user_email":"u@example.com","currency":"BTC","fiat_currency":"EUR","fiat_amount":"25"}`
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/widget/session", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+e.partner.ClientToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var v struct {
+		WidgetURL string `json:"widget_url"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&v); err != nil || v.WidgetURL == "" {
+		t.Fatalf("no widget_url (%d): %v", res.StatusCode, err)
+	}
+	return v.WidgetURL
+}

@@ -1,0 +1,128 @@
+// Package browser runs real headless Chromium for tests, with a fake camera fed from a
+// y4m video the test writes.
+package browser
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/rampart-id/rampart/server/internal/testenv"
+)
+
+// Camera says what camera the browser has.
+type Camera int
+
+// Camera setups.
+const (
+	FakeCamera Camera = iota // a fake device playing the test's video, permission granted
+	NoCamera                 // no video device at all
+)
+
+// Options configure a browser.
+type Options struct {
+	Camera Camera
+	Video  []image.Image // frames for the fake camera (FakeCamera)
+	Width  int           // viewport; default 390x844 (a phone)
+	Height int
+}
+
+// New starts Chromium and returns a tab context; everything is torn down with the test.
+func New(t testing.TB, o Options) context.Context {
+	t.Helper()
+	exe := testenv.Chromium(t)
+	if o.Width == 0 {
+		o.Width, o.Height = 390, 844
+	}
+	flags := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(o.Width, o.Height),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-site-isolation-trials", true),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+	}
+	if o.Camera == FakeCamera {
+		video := filepath.Join(t.TempDir(), "camera.y4m")
+		if err := WriteY4M(video, o.Video); err != nil {
+			t.Fatal(err)
+		}
+		flags = append(flags,
+			chromedp.Flag("use-fake-ui-for-media-stream", true),
+			chromedp.Flag("use-fake-device-for-media-stream", true),
+			chromedp.Flag("use-file-for-fake-video-capture", video))
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), flags...)
+	ctx, cancelC := chromedp.NewContext(actx, chromedp.WithErrorf(func(string, ...any) {}))
+	t.Cleanup(func() { cancelC(); cancelA() })
+	// Start the browser now so launch failures surface here (no timeout on this first
+	// call: it would bound the browser's whole life).
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// WriteY4M writes frames (all the size of the first) as a 30 fps YUV4MPEG2 4:2:0 video.
+func WriteY4M(path string, frames []image.Image) error {
+	if len(frames) == 0 {
+		return fmt.Errorf("no frames")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	b := frames[0].Bounds()
+	fw, fh := b.Dx()&^1, b.Dy()&^1
+	fmt.Fprintf(w, "YUV4MPEG2 W%d H%d F30:1 Ip A1:1 C420jpeg\n", fw, fh)
+	y := make([]byte, fw*fh)
+	u := make([]byte, fw*fh/4)
+	v := make([]byte, fw*fh/4)
+	for _, img := range frames {
+		ob := img.Bounds()
+		for py := 0; py < fh; py++ {
+			for px := 0; px < fw; px++ {
+				r, g, bl, _ := img.At(ob.Min.X+px, ob.Min.Y+py).RGBA()
+				R, G, B := float64(r>>8), float64(g>>8), float64(bl>>8)
+				y[py*fw+px] = clamp(0.299*R + 0.587*G + 0.114*B)
+				if px%2 == 0 && py%2 == 0 {
+					i := (py/2)*(fw/2) + px/2
+					u[i] = clamp(128 - 0.168736*R - 0.331264*G + 0.5*B)
+					v[i] = clamp(128 + 0.5*R - 0.418688*G - 0.081312*B)
+				}
+			}
+		}
+		w.WriteString("FRAME\n")
+		w.Write(y)
+		w.Write(u)
+		w.Write(v)
+	}
+	return w.Flush()
+}
+
+func clamp(f float64) byte {
+	switch {
+	case f < 0:
+		return 0
+	case f > 255:
+		return 255
+	}
+	return byte(f + 0.5)
+}
