@@ -135,6 +135,11 @@ func (t *Tx) Transition(ctx context.Context, from Profile, tr Transition) (Profi
 		uuid.NewString(), from.PartnerID, from.PartnerUserID, caseID, string(from.Status), string(next.Status), tr.Actor, tr.Reason, micros(t.now)); err != nil {
 		return from, err
 	}
+	// The webhook event is written in the same transaction as the change it reports
+	// (transactional outbox): committed together or not at all.
+	if err := t.enqueueStatusEvent(ctx, from, next); err != nil {
+		return from, err
+	}
 	return next, nil
 }
 
