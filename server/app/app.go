@@ -27,6 +27,7 @@ import (
 	"github.com/rampart-id/rampart/server/embed"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/rest"
+	"github.com/rampart-id/rampart/server/review"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/widget"
 )
@@ -40,6 +41,12 @@ type Config struct {
 	TLSKey     string
 	StaticDir  string // serve widget assets from here instead of the embedded copy
 	Logger     *slog.Logger
+	// Workers is how many verification workers RunBackground starts (0: none).
+	Workers int
+	// RetentionDays: document images are purged this long after the decision (default 30).
+	RetentionDays int
+	// WorkerHold runs inside each worker after it claims a job (fault-injection tests).
+	WorkerHold func(ctx context.Context, j store.Job)
 }
 
 // App is a running Rampart instance's parts.
@@ -51,13 +58,20 @@ type App struct {
 	Handler  http.Handler
 	cfg      Config
 	log      *slog.Logger
+	keys     Keyring
 }
 
 // MaxUploadBytes bounds Connect/gRPC request messages (document images, frames).
 const MaxUploadBytes = 16 << 20
 
+// Keyring seals and opens secrets and images (vault.Keyring).
+type Keyring interface {
+	Seal(plaintext, associatedData []byte) ([]byte, error)
+	Open(envelope, associatedData []byte) ([]byte, error)
+}
+
 // New wires the services over an open, migrated store.
-func New(cfg Config, st *store.Store, seal partner.Sealer) (*App, error) {
+func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -65,11 +79,17 @@ func New(cfg Config, st *store.Store, seal partner.Sealer) (*App, error) {
 		cfg.RatePerSec, cfg.RateBurst = 200, 400
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	a := &App{Store: st, cfg: cfg, log: cfg.Logger}
+	if cfg.RetentionDays == 0 {
+		cfg.RetentionDays = 30
+	}
+	a := &App{Store: st, cfg: cfg, log: cfg.Logger, keys: keys}
 	a.Auth = &auth.Authenticator{Store: st, PerToken: auth.NewLimiter(cfg.RatePerSec, cfg.RateBurst),
 		Failures: auth.NewLimiter(1, 20), WidgetOrigin: cfg.PublicURL}
-	a.Partners = partner.NewManager(st, seal, partner.Config{PublicURL: cfg.PublicURL})
-	a.Widget = widget.NewManager(st, a.Auth, seal, nil)
+	a.Partners = partner.NewManager(st, keys, partner.Config{PublicURL: cfg.PublicURL})
+	// Submitting a case enqueues its verification job in the same transaction.
+	a.Widget = widget.NewManager(st, a.Auth, keys, func(ctx context.Context, tx *store.Tx, c store.Case) error {
+		return tx.EnqueueVerification(ctx, c.ID)
+	})
 
 	errs := apierr.Interceptor(cfg.Logger, func(err error) (apierr.Code, bool) {
 		return apierr.Unavailable, store.Unavailable(err)
@@ -83,7 +103,7 @@ func New(cfg Config, st *store.Store, seal partner.Sealer) (*App, error) {
 	widgetOpts := opts(auth.Interceptor(a.Auth.Widget, widgetv1connect.WidgetServiceStartSessionProcedure))
 	widgetOpts = append(widgetOpts, connect.WithInterceptors(auth.Interceptor(a.Auth.WidgetGuard)))
 	api.Handle(widgetv1connect.NewWidgetServiceHandler(widget.NewHandler(a.Widget), widgetOpts...))
-	api.Handle(reviewv1connect.NewReviewServiceHandler(reviewv1connect.UnimplementedReviewServiceHandler{}, opts(auth.Interceptor(denyAll))...))
+	api.Handle(reviewv1connect.NewReviewServiceHandler(review.NewHandler(st, keys), opts(auth.Interceptor(a.Auth.Operator))...))
 	services := []string{partnerv1connect.PartnerServiceName, widgetv1connect.WidgetServiceName, reviewv1connect.ReviewServiceName}
 	api.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(services...)))
 	reflector := grpcreflect.NewStaticReflector(services...)
@@ -115,11 +135,6 @@ func New(cfg Config, st *store.Store, seal partner.Sealer) (*App, error) {
 	mw := &middleware{log: cfg.Logger, origins: &originSet{store: st, self: cfg.PublicURL}, metrics: newHTTPMetrics(reg)}
 	a.Handler = mw.wrap(rest.GuardEmptyID(root))
 	return a, nil
-}
-
-// denyAll rejects every call until operator tokens exist.
-func denyAll(ctx context.Context, _ map[string][]string) (context.Context, error) {
-	return ctx, apierr.New(apierr.Unauthorized, "Missing or invalid operator token")
 }
 
 // Serve answers on ln until ctx is cancelled, then drains in-flight requests (graceful

@@ -31,6 +31,7 @@ type principalKey int
 const (
 	partnerKey principalKey = iota
 	widgetKey
+	operatorKey
 )
 
 // WidgetPrincipal is the one user a widget token may act on.
@@ -110,6 +111,28 @@ func (a *Authenticator) WidgetGuard(ctx context.Context, header map[string][]str
 		return ctx, &apierr.Error{Code: apierr.RateLimitExceeded, Message: "Too many failed attempts; retry later", RetryAfter: wait}
 	}
 	return ctx, nil
+}
+
+// Operator authenticates operator (review) tokens issued by `rampart operator token`.
+func (a *Authenticator) Operator(ctx context.Context, header map[string][]string) (context.Context, error) {
+	tok, ok := Bearer(headerGetter(header).get("Authorization"))
+	if !ok || !WellFormed(tok, PrefixOperator) {
+		return ctx, a.fail(ctx)
+	}
+	name, err := a.Store.Read().OperatorByTokenHash(ctx, Hash(tok))
+	if errors.Is(err, store.ErrNotFound) {
+		return ctx, a.fail(ctx)
+	}
+	if err != nil {
+		return ctx, err
+	}
+	return context.WithValue(ctx, operatorKey, name), nil
+}
+
+// OperatorFrom returns the authenticated operator's name.
+func OperatorFrom(ctx context.Context) (string, bool) {
+	n, ok := ctx.Value(operatorKey).(string)
+	return n, ok
 }
 
 // Fail records a failed credential attempt (e.g. an unknown init token) for throttling.

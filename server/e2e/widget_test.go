@@ -124,7 +124,7 @@ func (e *env) kycStatus(t *testing.T, user string) string {
 func TestFirstTimeUserToPendingThenReturning(t *testing.T) {
 	e := newEnv(t)
 	ctx := browsertest.New(t, browsertest.Options{Video: faceVideo()})
-	x := openFromShop(t, ctx, e, "alice")
+	x := openFromShop(t, ctx, e, "alice+review")
 	x.screen("intro")
 	x.click("start")
 	x.screen("doc-type")
@@ -140,7 +140,7 @@ func TestFirstTimeUserToPendingThenReturning(t *testing.T) {
 	x.screen("liveness-intro")
 	x.click("start-liveness")
 	x.screen("verifying")
-	if got := e.kycStatus(t, "alice"); got != "pending" {
+	if got := e.kycStatus(t, "alice+review"); got != "pending" {
 		t.Fatalf("partner sees %q after submission, want pending", got)
 	}
 	events, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.rampartEvents.map(e => e.type)`))
@@ -153,7 +153,7 @@ func TestFirstTimeUserToPendingThenReturning(t *testing.T) {
 		}
 	}
 	// The same user comes back: the widget shows the pending state.
-	x = openFromShop(t, ctx, e, "alice")
+	x = openFromShop(t, ctx, e, "alice+review")
 	x.screen("pending")
 }
 

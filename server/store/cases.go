@@ -185,3 +185,7 @@ func nonEmptyJSON(s string) string {
 	}
 	return s
 }
+
+// ImageAAD is the associated data an image is sealed with: it binds the ciphertext to
+// its row, so blobs cannot be swapped between images.
+func ImageAAD(id string) []byte { return []byte("image:" + id) }

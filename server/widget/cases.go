@@ -231,7 +231,7 @@ func canSubmit(p store.Profile, maxAttempts int) error {
 
 func (m *Manager) sealImage(w auth.WidgetPrincipal, kind string, frame int, data []byte, info imageintake.Info, hash uint64, checks []quality.Check) (store.Image, error) {
 	id := uuid.NewString()
-	sealed, err := m.seal.Seal(data, ImageAAD(id))
+	sealed, err := m.seal.Seal(data, store.ImageAAD(id))
 	if err != nil {
 		return store.Image{}, err
 	}
@@ -239,9 +239,6 @@ func (m *Manager) sealImage(w auth.WidgetPrincipal, kind string, frame int, data
 	return store.Image{ID: id, PartnerID: w.Token.PartnerID, Kind: kind, Frame: frame, ContentType: info.ContentType,
 		Width: info.Width, Height: info.Height, PHash: hash, QualityJSON: string(q), Sealed: sealed}, nil
 }
-
-// ImageAAD binds a sealed image to its id, so blobs cannot be swapped between rows.
-func ImageAAD(id string) []byte { return []byte("image:" + id) }
 
 func intakeError(field string, err error) error {
 	switch {

@@ -68,7 +68,7 @@ func TestWidgetCaseToPending(t *testing.T) {
 		ctx := context.Background()
 		srv := testserver.Start(t, dbURL)
 		p := srv.NewPartner(t, "Acme", "https://acme.example")
-		api, start := widgetFor(t, srv, p, "alice")
+		api, start := widgetFor(t, srv, p, "alice+review")
 		if start.GetState().GetStatus() != kyc.NotStarted.Proto() || start.GetInitTokenType() != "kyc" {
 			t.Fatalf("start: %v", start)
 		}
@@ -96,7 +96,7 @@ func TestWidgetCaseToPending(t *testing.T) {
 			t.Fatalf("submit: %v %v", sub, err)
 		}
 		// The partner sees pending; a second submission is refused.
-		prof, _ := srv.App.Partners.Status(ctx, mustPartner(t, srv, p.PartnerID), "alice")
+		prof, _ := srv.App.Partners.Status(ctx, mustPartner(t, srv, p.PartnerID), "alice+review")
 		if prof.Status != kyc.Pending {
 			t.Fatalf("partner sees %s", prof.Status)
 		}

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/partner"
+	"github.com/rampart-id/rampart/server/store"
 )
 
 type stringList []string
@@ -111,4 +113,31 @@ func partnerCmd(ctx context.Context, args []string) error {
 			"old_tokens_expire_at": time.Now().Add(*grace).UTC().Format(time.RFC3339)})
 	}
 	return fmt.Errorf("unknown partner command %q", args[0])
+}
+
+func operatorCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "token" {
+		return fmt.Errorf("usage: rampart operator token [--name NAME] [--ttl 12h]")
+	}
+	fs := flag.NewFlagSet("operator token", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	name := fs.String("name", env("USER", "operator"), "who the token is for (recorded with each decision)")
+	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tok, hash := auth.New(auth.PrefixOperator)
+	expires := time.Now().Add(*ttl)
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.CreateOperatorToken(ctx, hash, *name, expires) }); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(map[string]string{"operator_token": tok, "name": *name, "expires_at": expires.UTC().Format(time.RFC3339)})
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/rampart-id/rampart/server/store"
@@ -29,6 +30,13 @@ func (c *common) register(fs *flag.FlagSet) {
 		"32-byte master key, base64 (env RAMPART_MASTER_KEY); with SQLite and none set, one is kept beside the database")
 	fs.StringVar(&c.oldKeys, "old-master-keys", os.Getenv("RAMPART_OLD_MASTER_KEYS"),
 		"comma-separated retired master keys still accepted for decryption (env RAMPART_OLD_MASTER_KEYS)")
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
 }
 
 func env(name, def string) string {

@@ -23,6 +23,7 @@ Commands:
   migrate up|down|version|force-unlock
   partner create              register a partner (prints partner_id, widget_id, client_token, webhook_secret)
   partner rotate-token        issue a new client token; old ones work for a grace period
+  operator token              issue a review token for the ReviewService
 
 Run "rampart COMMAND -h" for a command's flags.
 `
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string) error {
 		return migrateCmd(ctx, args[1:])
 	case "partner":
 		return partnerCmd(ctx, args[1:])
+	case "operator":
+		return operatorCmd(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

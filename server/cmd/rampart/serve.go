@@ -28,6 +28,8 @@ func serveCmd(ctx context.Context, args []string) error {
 	tlsCert := fs.String("tls-cert", os.Getenv("RAMPART_TLS_CERT"), "TLS certificate file (env RAMPART_TLS_CERT)")
 	tlsKey := fs.String("tls-key", os.Getenv("RAMPART_TLS_KEY"), "TLS key file (env RAMPART_TLS_KEY)")
 	migrateOnStart := fs.Bool("migrate", false, "apply migrations on start (always on for SQLite)")
+	workers := fs.Int("workers", envInt("RAMPART_WORKERS", 2), "verification workers in this process (env RAMPART_WORKERS)")
+	retention := fs.Int("retention-days", envInt("RAMPART_RETENTION_DAYS", 30), "days after a decision before document images are purged (env RAMPART_RETENTION_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,7 +60,8 @@ func serveCmd(ctx context.Context, args []string) error {
 		}
 		*public = fmt.Sprintf("%s://127.0.0.1:%d", scheme, port)
 	}
-	a, err := app.New(app.Config{PublicURL: *public, TLSCert: *tlsCert, TLSKey: *tlsKey, Logger: log}, st, keys)
+	a, err := app.New(app.Config{PublicURL: *public, TLSCert: *tlsCert, TLSKey: *tlsKey, Logger: log,
+		Workers: *workers, RetentionDays: *retention}, st, keys)
 	if err != nil {
 		return err
 	}
@@ -67,7 +70,10 @@ func serveCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "public_url", *public, "store", st.Dialect().String())
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	go a.RunBackground(bg)
+	log.Info("listening", "addr", ln.Addr().String(), "public_url", *public, "store", st.Dialect().String(), "workers", *workers)
 	if err := a.Serve(ctx, ln); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -106,6 +112,7 @@ func startDemo(ctx context.Context, a *app.App, public string, api net.Listener,
 %s
 
 Demo page (a partner shop on its own origin): %s/
+  test mode: user ids ending in +verified, +fail or +review force that outcome
 
 Try the API:
   curl -s %s/widget/users/user-123/kyc-status -H "Authorization: Bearer %s"

@@ -33,6 +33,8 @@ type Options struct {
 	RatePerSec float64
 	RateBurst  int
 	StaticDir  string // widget assets (a wasmbuild output); "" = the embedded copy
+	Workers    int    // verification workers; 0 means 1, -1 means none
+	WorkerHold func(ctx context.Context, j store.Job)
 }
 
 // Start migrates a fresh database at dbURL and serves on a loopback port until the test ends.
@@ -55,19 +57,28 @@ func Start(t testing.TB, dbURL string, opts ...Options) *Server {
 		t.Fatal(err)
 	}
 	logs := &SyncBuffer{}
-	cfg := app.Config{PublicURL: "http://" + ln.Addr().String(), Logger: slog.New(slog.NewJSONHandler(logs, nil))}
+	cfg := app.Config{PublicURL: "http://" + ln.Addr().String(), Logger: slog.New(slog.NewJSONHandler(logs, nil)), Workers: 1}
 	if len(opts) > 0 {
-		cfg.RatePerSec, cfg.RateBurst, cfg.StaticDir = opts[0].RatePerSec, opts[0].RateBurst, opts[0].StaticDir
+		o := opts[0]
+		cfg.RatePerSec, cfg.RateBurst, cfg.StaticDir, cfg.WorkerHold = o.RatePerSec, o.RateBurst, o.StaticDir, o.WorkerHold
+		switch {
+		case o.Workers < 0:
+			cfg.Workers = 0
+		case o.Workers > 0:
+			cfg.Workers = o.Workers
+		}
 	}
 	a, err := app.New(cfg, st, keys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
+	done, bgDone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(done); _ = a.Serve(ctx, ln) }()
+	go func() { defer close(bgDone); a.RunBackground(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		<-done
+		<-bgDone
 		_ = st.Close()
 	})
 	return &Server{URL: cfg.PublicURL, Addr: ln.Addr().String(), App: a, Store: st, Keys: keys, Logs: logs}

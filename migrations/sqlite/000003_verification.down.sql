@@ -1,0 +1,10 @@
+DROP TABLE IF EXISTS operator_tokens;
+DROP TABLE IF EXISTS case_checks;
+DROP TABLE IF EXISTS verification_jobs;
+DROP INDEX IF EXISTS kyc_cases_decided_idx;
+DROP INDEX IF EXISTS kyc_cases_review_idx;
+ALTER TABLE kyc_cases DROP COLUMN purged_at;
+ALTER TABLE kyc_cases DROP COLUMN decided_by;
+ALTER TABLE kyc_cases DROP COLUMN decision;
+ALTER TABLE kyc_cases DROP COLUMN review_reasons;
+ALTER TABLE kyc_cases DROP COLUMN needs_review;

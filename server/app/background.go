@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/rampart-id/rampart/server/store"
+	"github.com/rampart-id/rampart/server/verify"
+)
+
+// RunBackground runs the verification workers and the retention purge until ctx ends.
+func (a *App) RunBackground(ctx context.Context) {
+	var wg sync.WaitGroup
+	for i := 0; i < a.cfg.Workers; i++ {
+		w := &verify.Worker{Store: a.Store, Keys: a.keys, Log: a.log, Hold: a.cfg.WorkerHold}
+		wg.Go(func() { w.Run(ctx) })
+	}
+	wg.Go(func() { a.purgeLoop(ctx) })
+	wg.Wait()
+}
+
+// purgeLoop deletes document images RetentionDays after their case was decided; the
+// decision, checks and history stay.
+func (a *App) purgeLoop(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if _, err := a.PurgeImages(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("retention purge", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// PurgeImages runs one retention pass and reports how many images it purged.
+func (a *App) PurgeImages(ctx context.Context) (int64, error) {
+	var n int64
+	err := a.Store.InTx(ctx, func(tx *store.Tx) (err error) {
+		n, err = tx.PurgeImages(ctx, tx.Now().AddDate(0, 0, -a.cfg.RetentionDays))
+		return err
+	})
+	if n > 0 {
+		a.log.Info("retention purge", "images", n)
+	}
+	return n, err
+}

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"encoding/json"
+	"time"
+)
+
+// MarkForReview flags a submitted case for the manual review queue.
+func (t *Tx) MarkForReview(ctx context.Context, caseID string, reasons []string) error {
+	b, _ := json.Marshal(nonNil(reasons))
+	_, err := t.q.ExecContext(ctx, `UPDATE kyc_cases SET needs_review = TRUE, review_reasons = $2 WHERE id = $1 AND state = 'submitted'`, caseID, string(b))
+	return err
+}
+
+// CloseCase decides a submitted case: state decided, with the decision and who made it.
+// It reports false when the case was not submitted (already decided by someone else).
+func (t *Tx) CloseCase(ctx context.Context, caseID, decision, by string) (bool, error) {
+	res, err := t.q.ExecContext(ctx, `UPDATE kyc_cases SET state = 'decided', decided_at = $2, decision = $3, decided_by = $4, needs_review = FALSE
+		WHERE id = $1 AND state = 'submitted'`, caseID, micros(t.now), decision, by)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// QueueEntry is a case waiting for a reviewer.
+type QueueEntry struct {
+	Case          Case
+	ReviewReasons []string
+}
+
+// ReviewQueue lists cases flagged for review, oldest first, after the keyset cursor
+// (submitted_at, id) of the previous page.
+func (t *Tx) ReviewQueue(ctx context.Context, afterAt int64, afterID string, limit int) ([]QueueEntry, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+caseCols+`, review_reasons FROM kyc_cases
+		WHERE state = 'submitted' AND needs_review = TRUE AND (submitted_at > $1 OR (submitted_at = $1 AND id > $2))
+		ORDER BY submitted_at, id LIMIT $3`, afterAt, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []QueueEntry
+	for rows.Next() {
+		var e QueueEntry
+		var reasons string
+		c, err := scanCase(scanExtra{rows, &reasons})
+		if err != nil {
+			return nil, err
+		}
+		e.Case = c
+		_ = json.Unmarshal([]byte(reasons), &e.ReviewReasons)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ReviewReasons returns why a case is in the queue.
+func (t *Tx) ReviewReasons(ctx context.Context, caseID string) ([]string, error) {
+	var raw string
+	if err := t.q.QueryRowContext(ctx, `SELECT review_reasons FROM kyc_cases WHERE id = $1`, caseID).Scan(&raw); err != nil {
+		return nil, err
+	}
+	var out []string
+	return out, json.Unmarshal([]byte(raw), &out)
+}
+
+// DocumentHashes lists the perceptual hashes of other users' document images at the
+// partner (candidates for the document-reuse check).
+func (t *Tx) DocumentHashes(ctx context.Context, partnerID, exceptUser string) ([]Image, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT i.id, i.case_id, i.phash, c.partner_user_id FROM case_images i JOIN kyc_cases c ON c.id = i.case_id
+		WHERE i.partner_id = $1 AND i.kind <> 'liveness' AND c.partner_user_id <> $2`, partnerID, exceptUser)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Image
+	for rows.Next() {
+		var im Image
+		var ph int64
+		var user string
+		if err := rows.Scan(&im.ID, &im.CaseID, &ph, &user); err != nil {
+			return nil, err
+		}
+		im.PHash = uint64(ph)
+		out = append(out, im)
+	}
+	return out, rows.Err()
+}
+
+// ImageData loads one image's sealed bytes (nil when purged).
+func (t *Tx) ImageData(ctx context.Context, id string) ([]byte, error) {
+	var b []byte
+	err := t.q.QueryRowContext(ctx, `SELECT sealed FROM case_images WHERE id = $1`, id).Scan(&b)
+	return b, err
+}
+
+// PurgeImages deletes the image bytes of cases decided before `before`; the rows (hashes,
+// quality results), checks, decision and history stay.
+func (t *Tx) PurgeImages(ctx context.Context, before time.Time) (int64, error) {
+	res, err := t.q.ExecContext(ctx, `UPDATE case_images SET sealed = NULL WHERE sealed IS NOT NULL AND case_id IN
+		(SELECT id FROM kyc_cases WHERE state = 'decided' AND decided_at < $1)`, micros(before))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return n, err
+	}
+	_, err = t.q.ExecContext(ctx, `UPDATE kyc_cases SET purged_at = $2 WHERE state = 'decided' AND decided_at < $1 AND purged_at IS NULL`, micros(before), micros(t.now))
+	return n, err
+}
+
+// CreateOperatorToken stores a reviewer token.
+func (t *Tx) CreateOperatorToken(ctx context.Context, hash []byte, name string, expires time.Time) error {
+	_, err := t.q.ExecContext(ctx, `INSERT INTO operator_tokens (token_hash, name, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		hash, name, micros(t.now), micros(expires))
+	return err
+}
+
+// OperatorByTokenHash returns the name of an unexpired operator token.
+func (t *Tx) OperatorByTokenHash(ctx context.Context, hash []byte) (string, error) {
+	var name string
+	err := t.q.QueryRowContext(ctx, `SELECT name FROM operator_tokens WHERE token_hash = $1 AND expires_at > $2`, hash, micros(t.now)).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return name, err
+}
