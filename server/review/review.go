@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"connectrpc.com/connect"
+	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	reviewv1 "github.com/rampart-id/rampart/gen/rampart/review/v1"
@@ -182,7 +183,7 @@ func summary(c store.Case, reasons []string) *reviewv1.CaseSummary {
 
 func parseCursor(tok string) (int64, string, error) {
 	if tok == "" {
-		return -1, "", nil
+		return -1, uuid.Nil.String(), nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
@@ -191,6 +192,9 @@ func parseCursor(tok string) (int64, string, error) {
 	at, id, ok := strings.Cut(string(b), "|")
 	if !ok {
 		return 0, "", errors.New("bad cursor")
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return 0, "", err
 	}
 	n, err := strconv.ParseInt(at, 10, 64)
 	return n, id, err
