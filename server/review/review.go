@@ -199,4 +199,3 @@ func parseCursor(tok string) (int64, string, error) {
 	n, err := strconv.ParseInt(at, 10, 64)
 	return n, id, err
 }
-

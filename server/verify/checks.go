@@ -46,10 +46,10 @@ const (
 // photo re-captured differs by < 1; unrelated pictures by > 40).
 const (
 	MinFrames          = 3
-	MinSequenceMS      = 1000  // a live sequence takes at least a second
-	MinFrameMotion     = 1.5   // mean |Δ| of consecutive 160 px gray frames, below: a still image
-	MaxFrameMotion     = 45.0  // above: the frames are not one continuous sequence
-	MinDocumentDiff    = 12.0  // a frame closer than this to the document photo is the document
+	MinSequenceMS      = 1000 // a live sequence takes at least a second
+	MinFrameMotion     = 1.5  // mean |Δ| of consecutive 160 px gray frames, below: a still image
+	MaxFrameMotion     = 45.0 // above: the frames are not one continuous sequence
+	MinDocumentDiff    = 12.0 // a frame closer than this to the document photo is the document
 	ReuseMaxHamming    = quality.SameImageMaxDistance
 	ReuseMaxPixelDiff  = 6.0 // confirmed duplicate: 64 px thumbnails this close
 	livenessThumbSide  = 160

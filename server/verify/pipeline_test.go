@@ -217,4 +217,3 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
-
