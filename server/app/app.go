@@ -42,7 +42,8 @@ type Config struct {
 	StaticDir  string // serve widget assets from here instead of the embedded copy
 	Logger     *slog.Logger
 	// Workers is how many verification workers RunBackground starts (0: none).
-	Workers int
+	Workers     int
+	WorkerLease time.Duration
 	// RetentionDays: document images are purged this long after the decision (default 30).
 	RetentionDays int
 	// WorkerHold runs inside each worker after it claims a job (fault-injection tests).

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/rampart-id/rampart/server/app"
 	"github.com/rampart-id/rampart/server/demo"
@@ -29,6 +30,7 @@ func serveCmd(ctx context.Context, args []string) error {
 	tlsKey := fs.String("tls-key", os.Getenv("RAMPART_TLS_KEY"), "TLS key file (env RAMPART_TLS_KEY)")
 	migrateOnStart := fs.Bool("migrate", false, "apply migrations on start (always on for SQLite)")
 	workers := fs.Int("workers", envInt("RAMPART_WORKERS", 2), "verification workers in this process (env RAMPART_WORKERS)")
+	lease := fs.Duration("worker-lease", 30*time.Second, "how long a worker holds a job; a crashed worker's job is retried after it")
 	retention := fs.Int("retention-days", envInt("RAMPART_RETENTION_DAYS", 30), "days after a decision before document images are purged (env RAMPART_RETENTION_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -61,7 +63,7 @@ func serveCmd(ctx context.Context, args []string) error {
 		*public = fmt.Sprintf("%s://127.0.0.1:%d", scheme, port)
 	}
 	a, err := app.New(app.Config{PublicURL: *public, TLSCert: *tlsCert, TLSKey: *tlsKey, Logger: log,
-		Workers: *workers, RetentionDays: *retention}, st, keys)
+		Workers: *workers, WorkerLease: *lease, RetentionDays: *retention, WorkerHold: testHold()}, st, keys)
 	if err != nil {
 		return err
 	}
@@ -122,4 +124,19 @@ Try the API:
 
 `, out, shopURL, public, created.ClientToken, public, created.ClientToken)
 	return nil
+}
+
+// testHold lets fault-injection tests stall workers mid-job (RAMPART_TEST_WORKER_HOLD=10s)
+// so they can kill the process at that point. Unset in production.
+func testHold() func(context.Context, store.Job) {
+	d, err := time.ParseDuration(os.Getenv("RAMPART_TEST_WORKER_HOLD"))
+	if err != nil || d <= 0 {
+		return nil
+	}
+	return func(ctx context.Context, _ store.Job) {
+		select {
+		case <-ctx.Done():
+		case <-time.After(d):
+		}
+	}
 }
