@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"image"
 	"image/jpeg"
 	"io"
 	"net"
@@ -106,13 +107,24 @@ func newEnv(t *testing.T) *env {
 // documentFile writes a synthetic ID document photo as a JPEG and returns its path.
 func documentFile(t *testing.T, seed int64) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), fmt.Sprintf("doc-%d.jpg", seed))
+	return imageFile(t, fmt.Sprintf("doc-%d.jpg", seed), qualitytest.Document(seed, 1600, 1000))
+}
+
+// blurryDocumentFile is an out-of-focus capture of a document.
+func blurryDocumentFile(t *testing.T, seed int64) string {
+	t.Helper()
+	return imageFile(t, fmt.Sprintf("blurry-%d.jpg", seed), qualitytest.Blur(qualitytest.Document(seed, 1600, 1000), 3))
+}
+
+func imageFile(t *testing.T, name string, img image.Image) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
 	f, err := os.Create(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := jpeg.Encode(f, qualitytest.Document(seed, 1600, 1000), &jpeg.Options{Quality: 90}); err != nil {
+	if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 90}); err != nil {
 		t.Fatal(err)
 	}
 	return p
