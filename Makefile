@@ -53,6 +53,13 @@ test: wasm ## Run every test (PostgreSQL and Chromium tests skip loudly when mis
 test-short: ## Unit tests only (no PostgreSQL, no browser)
 	$(GO) test -short ./...
 
+FUZZTIME ?= 5s
+.PHONY: fuzz
+fuzz: ## Run every fuzz target briefly (FUZZTIME=5s)
+	$(GO) test ./server/imageintake/ -run '^$$' -fuzz FuzzInspect -fuzztime $(FUZZTIME)
+	$(GO) test ./server/auth/ -run '^$$' -fuzz FuzzTokenParsing -fuzztime $(FUZZTIME)
+	$(GO) test ./server/rest/ -run '^$$' -fuzz FuzzDecodeSession -fuzztime $(FUZZTIME)
+
 .PHONY: bench
 bench: build ## Load benchmarks against a running server; writes BENCHMARKS.md
 	$(GO) run ./bench -out BENCHMARKS.md
