@@ -72,7 +72,9 @@ func WithBatchSize(n int) Option { return func(d *Deliverer) { d.batch = n } }
 func WithClock(now func() time.Time) Option { return func(d *Deliverer) { d.now = now } }
 
 // WithBackoff replaces the wait after failed attempt number n (1-based).
-func WithBackoff(f func(attempt int) time.Duration) Option { return func(d *Deliverer) { d.backoff = f } }
+func WithBackoff(f func(attempt int) time.Duration) Option {
+	return func(d *Deliverer) { d.backoff = f }
+}
 
 // WithHTTPClient replaces the HTTP client. The default does not follow redirects: a 3xx
 // is a failed attempt, never a POST re-sent somewhere else.
