@@ -14,6 +14,7 @@ import (
 
 	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/store"
+	"github.com/rampart-id/rampart/server/webhook"
 )
 
 // NewPartner describes a partner to create.
@@ -63,11 +64,11 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 		prefix = auth.PrefixTest
 	}
 	token, hash := auth.New(prefix)
-	secret, _ := auth.New(auth.PrefixWebhook)
+	secret := webhook.NewSecret()
 	p := store.Partner{ID: uuid.NewString(), Name: name, WidgetID: newWidgetID(), TestMode: np.Test, Origins: origins,
 		WebhookURL: np.WebhookURL, MaxAttempts: np.MaxAttempts}
 	var err error
-	if p.WebhookSecret, err = m.seal.Seal([]byte(secret), []byte("webhook:"+p.ID)); err != nil {
+	if p.WebhookSecret, err = m.seal.Seal([]byte(secret), webhook.AAD(p.ID)); err != nil {
 		return Created{}, err
 	}
 	err = m.store.InTx(ctx, func(tx *store.Tx) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/rampart-id/rampart/server/demo"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/store"
+	"github.com/rampart-id/rampart/server/webhook"
 )
 
 func serveCmd(ctx context.Context, args []string) error {
@@ -75,6 +76,10 @@ func serveCmd(ctx context.Context, args []string) error {
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	go a.RunBackground(bg)
+	deliverer := webhook.New(st, keys, webhook.WithLogger(log))
+	delivered := make(chan struct{})
+	go func() { defer close(delivered); deliverer.Run(bg) }()
+	defer func() { stopBG(); <-delivered }() // finish attempts in flight (≤ 5 s)
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", *public, "store", st.Dialect().String(), "workers", *workers)
 	if err := a.Serve(ctx, ln); err != nil && !errors.Is(err, context.Canceled) {
 		return err
