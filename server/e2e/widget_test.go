@@ -97,8 +97,14 @@ func openFromShop(t *testing.T, ctx context.Context, e *env, user string) *w {
 	x.do("open shop", chromedp.Navigate(e.shopURL+"/"),
 		chromedp.SetValue(chromedp.CSS("#user"), user),
 		chromedp.Click(chromedp.CSS("#buy-btn")))
-	ctx2, cancel := context.WithTimeout(ctx, 20*time.Second)
+	// Wait for the widget's "ready" event: before it, the iframe node may still hold its
+	// initial empty document.
+	ctx2, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	if _, err := chromedp.Run(ctx2, chromedp.Poll[bool](`window.rampartEvents.some(e => e.type === 'ready')`,
+		chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		t.Fatalf("widget never said ready: %v", err)
+	}
 	nodes, err := chromedp.Run(ctx2, chromedp.Nodes(chromedp.CSS("#kyc iframe")))
 	if err != nil {
 		t.Fatalf("no widget iframe: %v", err)

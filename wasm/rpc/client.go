@@ -29,7 +29,9 @@ type client struct {
 }
 
 // New returns the API at baseURL (the server's origin) over t.
-func New(baseURL string, t Transport) API { return &client{base: strings.TrimRight(baseURL, "/"), t: t} }
+func New(baseURL string, t Transport) API {
+	return &client{base: strings.TrimRight(baseURL, "/"), t: t}
+}
 
 func (c *client) SetToken(token string) { c.token = token }
 

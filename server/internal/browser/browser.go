@@ -9,8 +9,11 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/rampart-id/rampart/server/internal/testenv"
@@ -75,6 +78,36 @@ func New(t testing.TB, o Options) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	// Keep the page's console and uncaught errors; print them if the test fails.
+	var mu sync.Mutex
+	var console []string
+	_ = chromedp.Listen(ctx, func(ev any) {
+		var line string
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			for _, a := range ev.Args {
+				line += " " + string(a.Value)
+			}
+			line = string(ev.Type) + ":" + line
+		case *runtime.EventExceptionThrown:
+			line = "exception: " + ev.ExceptionDetails.Text
+			if ev.ExceptionDetails.Exception != nil {
+				line += " " + ev.ExceptionDetails.Exception.Description
+			}
+		default:
+			return
+		}
+		mu.Lock()
+		console = append(console, line)
+		mu.Unlock()
+	})
+	t.Cleanup(func() {
+		if t.Failed() {
+			mu.Lock()
+			defer mu.Unlock()
+			t.Logf("browser console:\n%s", strings.Join(console, "\n"))
+		}
+	})
 	return ctx
 }
 

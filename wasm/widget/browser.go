@@ -1,0 +1,119 @@
+package widget
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Browser is everything the widget needs from the page. browser_js.go implements it with
+// syscall/js; FakeBrowser (fakebrowser.go) implements it natively so the flow is unit-tested
+// without a browser. Methods are called from the widget's loop goroutine only, except
+// CameraSupport, StartCamera, CaptureFrame and Sleep, which run in background goroutines.
+type Browser interface {
+	// Render replaces the content of <main id="rampart">, sets its data-screen and the
+	// view's data- attributes (dropping the previous screen's), moves focus to the
+	// screen's <h1> and announces v.Announce in the #status-live region.
+	Render(v View)
+	// Patch replaces the inner HTML of the element with the given id, if it exists.
+	Patch(id, html string)
+	// Announce sets the text of the aria-live region #status-live.
+	Announce(text string)
+	// Listen sets the function that receives user events. The browser calls it from a
+	// goroutine of its own, never from inside a JavaScript callback.
+	Listen(fn func(Event))
+
+	// CameraSupport reports, without asking for permission, whether a camera could be used.
+	CameraSupport(ctx context.Context) CameraSupport
+	// StartCamera asks for the camera facing the given way and previews it in the <video>
+	// with id videoID. It returns ErrCameraDenied, ErrNoCamera or another error. A camera
+	// obtained after ctx ended is released at once.
+	StartCamera(ctx context.Context, videoID string, facing Facing) error
+	// StopCamera releases the camera, if one is running.
+	StopCamera()
+	// CaptureFrame grabs the preview's current frame, downscaled so that its longer side is
+	// at most maxSide pixels, as a JPEG of the given quality (0-1).
+	CaptureFrame(ctx context.Context, maxSide int, quality float64) (Photo, error)
+
+	// PostMessage sends msg to the window that embeds the widget, for targetOrigin only.
+	PostMessage(msg map[string]string, targetOrigin string)
+	// Close runs after the user closed the widget: an embedded widget leaves it to the host
+	// (which got the close event); a top-level page goes to redirectURL or closes itself.
+	Close(redirectURL string)
+	// SetTheme sets the document language and the accent colours ("" keeps the defaults).
+	SetTheme(lang, accent, onAccent string)
+
+	// Now and Sleep are the widget's clock (fast in tests).
+	Now() time.Time
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// View is one rendered screen.
+type View struct {
+	Name     string            // data-screen value, e.g. "doc-type"
+	HTML     string            // inner HTML of <main id="rampart">
+	Attrs    map[string]string // extra attributes of <main>, e.g. data-error-code
+	Announce string            // text for the aria-live region
+}
+
+// EventType tells user events apart.
+type EventType int
+
+// User events.
+const (
+	// Click is a press (mouse, touch or keyboard) of the <button> with the event's ID.
+	Click EventType = iota
+	// FilePicked is a file chosen in the <input type=file> with the event's ID, already
+	// downscaled and JPEG-encoded in Photo, or Err when the file could not be read.
+	FilePicked
+)
+
+// Event is a user action.
+type Event struct {
+	Type  EventType
+	ID    string
+	Photo Photo
+	Err   error
+}
+
+// Photo is a JPEG image prepared in the browser for upload.
+type Photo struct {
+	JPEG          []byte
+	Width, Height int
+}
+
+// CameraSupport is what CameraSupport found.
+type CameraSupport int
+
+// Camera capabilities.
+const (
+	// CameraNone: no camera API (old browser, insecure context) or no video input device.
+	CameraNone CameraSupport = iota
+	// CameraAvailable: a video input exists; permission may still be refused.
+	CameraAvailable
+)
+
+// Facing selects the front (user) or back (environment) camera.
+type Facing string
+
+// Camera directions, as getUserMedia's facingMode names them.
+const (
+	FacingUser        Facing = "user"
+	FacingEnvironment Facing = "environment"
+)
+
+// Camera errors returned by StartCamera and CaptureFrame.
+var (
+	ErrCameraDenied = errors.New("camera permission denied")
+	ErrNoCamera     = errors.New("no camera found")
+	ErrCameraFailed = errors.New("camera could not start")
+	ErrUnreadable   = errors.New("image could not be read")
+)
+
+// Image preparation limits (SPEC §5: ≤ 2000 px long side, JPEG before upload).
+const (
+	DocMaxSide      = 2000
+	DocJPEGQuality  = 0.9
+	FaceMaxSide     = 640
+	FaceJPEGQuality = 0.85
+)

@@ -1,0 +1,30 @@
+//go:build !js
+
+package widget
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestWasmDependencies keeps heavy packages out of the WebAssembly build: net/http alone
+// would add ~0.8 MB of brotli to a widget that must stay under 2 MB (see NOTES.md).
+func TestWasmDependencies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	cmd := exec.Command("go", "list", "-deps", "../cmd/widget")
+	cmd.Env = append(cmd.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		for _, bad := range []string{"net/http", "connectrpc.com/", "google.golang.org/grpc", "html/template", "github.com/grpc-ecosystem/"} {
+			if dep == bad || strings.HasPrefix(dep, bad+"/") || (strings.HasSuffix(bad, "/") && strings.HasPrefix(dep, bad)) {
+				t.Errorf("the widget links %s", dep)
+			}
+		}
+	}
+}

@@ -1,0 +1,65 @@
+package widget
+
+import (
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Options are what the page's URL fragment says: #token=rpi_…&lang=es&accent=%23ff5a00.
+// They travel in the fragment so they never reach a server log or a Referer header.
+type Options struct {
+	Token  string // the partner's single-use init token
+	Lang   string // a supported language code
+	Accent string // "#rrggbb", or "" for the default
+}
+
+// ParseOptions reads the URL fragment (with or without its leading '#'). navigatorLang is
+// the browser's language, used when the fragment names no supported language.
+func ParseOptions(fragment, navigatorLang string) Options {
+	q, _ := url.ParseQuery(strings.TrimPrefix(fragment, "#"))
+	return Options{
+		Token:  strings.TrimSpace(q.Get("token")),
+		Lang:   pickLang(q.Get("lang"), navigatorLang),
+		Accent: normalizeColor(q.Get("accent")),
+	}
+}
+
+// normalizeColor accepts #rgb or #rrggbb (with or without '#') and returns "#rrggbb";
+// anything else is "" so no partner input ever reaches CSS unchecked.
+func normalizeColor(s string) string {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
+	if len(s) == 3 {
+		s = string([]byte{s[0], s[0], s[1], s[1], s[2], s[2]})
+	}
+	if len(s) != 6 {
+		return ""
+	}
+	if _, err := strconv.ParseUint(s, 16, 32); err != nil {
+		return ""
+	}
+	return "#" + strings.ToLower(s)
+}
+
+// onAccent picks black or white text for a "#rrggbb" background, whichever contrasts
+// more (WCAG relative luminance), so any partner colour keeps buttons readable.
+func onAccent(hex string) string {
+	if len(hex) != 7 {
+		return ""
+	}
+	lin := func(i int) float64 {
+		v, _ := strconv.ParseUint(hex[i:i+2], 16, 8)
+		c := float64(v) / 255
+		if c <= 0.04045 {
+			return c / 12.92
+		}
+		return math.Pow((c+0.055)/1.055, 2.4)
+	}
+	l := 0.2126*lin(1) + 0.7152*lin(3) + 0.0722*lin(5)
+	// Contrast with white is 1.05/(l+0.05), with black (l+0.05)/0.05; equal at l≈0.179.
+	if l > 0.179 {
+		return "#111111"
+	}
+	return "#ffffff"
+}

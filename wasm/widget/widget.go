@@ -1,0 +1,236 @@
+// Package widget is the end-user KYC flow: screens, their order and the calls to the
+// widget API. It knows the page only through the Browser interface, so the same code runs
+// in WebAssembly (browser_js.go) and in native unit tests (fakebrowser.go).
+package widget
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
+	"github.com/rampart-id/rampart/kyc"
+	"github.com/rampart-id/rampart/wasm/rpc"
+)
+
+// Widget runs the flow. All state is owned by the loop goroutine in Run: user events,
+// API results and timers are posted to it as closures, so nothing needs a lock.
+type Widget struct {
+	b    Browser
+	api  rpc.API
+	opts Options
+	t    Texts
+
+	queue chan func()
+	root  context.Context
+
+	sess   *widgetv1.StartSessionResponse
+	state  *widgetv1.KycState
+	status kyc.Status // last status announced to the host page
+
+	// The current screen. gen changes on every render so results of work started for an
+	// earlier screen are dropped; cancel stops that work (camera, status stream, timers).
+	screen  string
+	gen     int
+	sctx    context.Context
+	cancel  context.CancelFunc
+	actions map[string]func()
+	onFile  func(Photo, error)
+
+	doc  widgetv1.DocumentType
+	side widgetv1.DocumentSide
+}
+
+// New builds a widget; Run starts it.
+func New(b Browser, api rpc.API, opts Options) *Widget {
+	if opts.Lang == "" {
+		opts.Lang = "en"
+	}
+	return &Widget{b: b, api: api, opts: opts, t: newTexts(opts.Lang), queue: make(chan func(), 64)}
+}
+
+// Run shows the widget and handles events until ctx ends.
+func (w *Widget) Run(ctx context.Context) error {
+	w.root = ctx
+	w.sctx, w.cancel = context.WithCancel(ctx)
+	w.b.Listen(func(e Event) { w.post(func() { w.handle(e) }) })
+	w.b.SetTheme(w.t.Lang, w.opts.Accent, onAccent(w.opts.Accent))
+	w.b.Patch("brand-title", esc(w.t.T("header")))
+	w.startSession()
+	for {
+		select {
+		case <-ctx.Done():
+			w.cancel()
+			w.b.StopCamera()
+			return ctx.Err()
+		case f := <-w.queue:
+			f()
+		}
+	}
+}
+
+// post runs f on the loop. Only goroutines other than the loop may call it.
+func (w *Widget) post(f func()) {
+	select {
+	case w.queue <- f:
+	case <-w.root.Done():
+	}
+}
+
+// later returns a function that runs f on the loop if the current screen is still shown.
+func (w *Widget) later() func(f func()) {
+	gen := w.gen
+	return func(f func()) {
+		w.post(func() {
+			if w.gen == gen {
+				f()
+			}
+		})
+	}
+}
+
+// async runs work off the loop and its returned continuation (if any) back on the loop,
+// unless the screen changed meanwhile. work gets the screen's context.
+func (w *Widget) async(work func(ctx context.Context) func()) {
+	ctx, then := w.sctx, w.later()
+	go func() {
+		if f := work(ctx); f != nil {
+			then(f)
+		}
+	}()
+}
+
+func (w *Widget) handle(e Event) {
+	switch e.Type {
+	case Click:
+		if f := w.actions[e.ID]; f != nil {
+			f()
+		}
+	case FilePicked:
+		if w.onFile != nil {
+			w.onFile(e.Photo, e.Err)
+		}
+	}
+}
+
+// render shows a new screen: it stops the previous screen's work and handlers.
+func (w *Widget) render(name, html string, attrs map[string]string, announce string) {
+	w.cancel()
+	w.b.StopCamera()
+	w.gen++
+	w.sctx, w.cancel = context.WithCancel(w.root)
+	w.actions = map[string]func(){}
+	w.onFile = nil
+	w.screen = name
+	w.b.Render(View{Name: name, HTML: html, Attrs: attrs, Announce: announce})
+}
+
+// on binds a click handler to a button of the current screen.
+func (w *Widget) on(id string, f func()) { w.actions[id] = f }
+
+// emit posts an event to every registered origin of the partner, never to "*": the
+// messages must not leak to a page that merely framed the widget.
+func (w *Widget) emit(typ string, kv ...string) {
+	msg := map[string]string{"source": "rampart", "type": typ}
+	for i := 0; i+1 < len(kv); i += 2 {
+		msg[kv[i]] = kv[i+1]
+	}
+	for _, o := range w.sess.GetPartnerOrigins() {
+		if strings.HasPrefix(o, "https://") || strings.HasPrefix(o, "http://") {
+			w.b.PostMessage(msg, o)
+		}
+	}
+}
+
+func (w *Widget) startSession() {
+	if w.opts.Token == "" {
+		w.showError("missing_token", nil)
+		return
+	}
+	w.showLoading()
+	w.async(func(ctx context.Context) func() {
+		res, err := w.api.StartSession(ctx, &widgetv1.StartSessionRequest{InitToken: w.opts.Token})
+		return func() {
+			if err != nil {
+				w.fail(err, w.startSession)
+				return
+			}
+			w.sess = res
+			w.api.SetToken(res.GetWidgetToken())
+			w.emit("ready")
+			w.state = res.GetState()
+			w.status = kyc.FromProto(w.state.GetStatus())
+			w.route()
+		}
+	})
+}
+
+// route shows the screen for the current KYC state.
+func (w *Widget) route() {
+	switch w.status {
+	case kyc.Verified:
+		w.showPayment()
+	case kyc.Pending:
+		w.showPending()
+	case kyc.Failed:
+		w.showFailed()
+	default:
+		w.showIntro()
+	}
+}
+
+// setState records a new state and tells the host page when the status changed.
+func (w *Widget) setState(st *widgetv1.KycState) {
+	if st == nil {
+		return
+	}
+	w.state = st
+	if s := kyc.FromProto(st.GetStatus()); s != "" && s != w.status {
+		w.status = s
+		w.emit("kyc_status_changed", "status", string(s))
+	}
+}
+
+// fail shows the error screen for an API error; retry (if allowed for the error) repeats
+// the failed step.
+func (w *Widget) fail(err error, retry func()) {
+	slug := slugOf(err)
+	switch slug {
+	case "session_already_used", "session_expired", "unauthorized", "forbidden_origin", "not_found":
+		retry = nil // repeating cannot help; the user needs a new link
+	}
+	w.showError(slug, retry)
+}
+
+// slugOf maps an API error to Rampart's error slug.
+func slugOf(err error) string {
+	var re *rpc.Error
+	if !errors.As(err, &re) {
+		return "internal_error"
+	}
+	if re.Slug != "" {
+		return re.Slug
+	}
+	switch re.Code {
+	case "unauthenticated", "permission_denied":
+		return "unauthorized"
+	case "unavailable", "deadline_exceeded":
+		return "unavailable"
+	case "resource_exhausted":
+		return "rate_limit_exceeded"
+	case "invalid_argument":
+		return "invalid_request"
+	case "not_found":
+		return "not_found"
+	}
+	return "internal_error"
+}
+
+func (w *Widget) close(redirect string) {
+	w.emit("close")
+	// Only web URLs: a javascript: URL from anywhere would run in our origin.
+	if !strings.HasPrefix(redirect, "https://") && !strings.HasPrefix(redirect, "http://") {
+		redirect = ""
+	}
+	w.b.Close(redirect)
+}
