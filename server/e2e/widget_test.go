@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -165,13 +164,9 @@ func TestFirstTimeUserToPendingThenReturning(t *testing.T) {
 
 func TestCameraDeniedShowsGuidanceAndUploadStillWorks(t *testing.T) {
 	e := newEnv(t)
-	ctx := browsertest.New(t, browsertest.Options{Video: faceVideo()})
+	// The camera exists, but the user presses "Block" on the permission prompt.
+	ctx := browsertest.New(t, browsertest.Options{Camera: browsertest.DeniedCamera, Video: faceVideo()})
 	x := &w{t: t, ctx: ctx}
-	// Deny the camera to the widget's origin, as a user pressing "Block" would.
-	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
-		Permission: &browser.PermissionDescriptor{Name: "camera"}, Setting: browser.PermissionSettingDenied, Origin: e.srv.URL}); err != nil {
-		t.Fatalf("deny camera: %v", err)
-	}
 	x.do("open widget", chromedp.Navigate(widgetURL(t, e, "bob")))
 	x.screen("intro")
 	x.click("start")

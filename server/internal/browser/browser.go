@@ -26,6 +26,7 @@ type Camera int
 const (
 	FakeCamera Camera = iota // a fake device playing the test's video, permission granted
 	NoCamera                 // no video device at all
+	DeniedCamera             // a camera exists but the user blocks it
 )
 
 // Options configure a browser.
@@ -60,13 +61,17 @@ func New(t testing.TB, o Options) context.Context {
 		chromedp.Flag("disable-site-isolation-trials", true),
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 	}
-	if o.Camera == FakeCamera {
+	if o.Camera == FakeCamera || o.Camera == DeniedCamera {
 		video := filepath.Join(t.TempDir(), "camera.y4m")
 		if err := WriteY4M(video, o.Video); err != nil {
 			t.Fatal(err)
 		}
+		answer := any(true)
+		if o.Camera == DeniedCamera {
+			answer = "deny" // the fake permission prompt answers "Block"
+		}
 		flags = append(flags,
-			chromedp.Flag("use-fake-ui-for-media-stream", true),
+			chromedp.Flag("use-fake-ui-for-media-stream", answer),
 			chromedp.Flag("use-fake-device-for-media-stream", true),
 			chromedp.Flag("use-file-for-fake-video-capture", video))
 	}
