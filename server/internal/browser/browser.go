@@ -24,9 +24,9 @@ type Camera int
 
 // Camera setups.
 const (
-	FakeCamera Camera = iota // a fake device playing the test's video, permission granted
-	NoCamera                 // no video device at all
-	DeniedCamera             // a camera exists but the user blocks it
+	FakeCamera   Camera = iota // a fake device playing the test's video, permission granted
+	NoCamera                   // no video device at all
+	DeniedCamera               // a camera exists but the user blocks it
 )
 
 // Options configure a browser.
