@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -67,14 +68,24 @@ func freePort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// serve starts `rampart serve` on dbURL at addr and waits until it is ready.
-func serve(t *testing.T, dbURL, addr string, extraEnv ...string) *proc {
+// serve starts `rampart serve` on dbURL at addr and waits until it is ready. extra holds
+// more flags ("--x=y") and environment variables ("NAME=value").
+func serve(t *testing.T, dbURL, addr string, extra ...string) *proc {
 	t.Helper()
 	if buildErr != nil {
 		t.Fatalf("build rampart: %v", buildErr)
 	}
-	cmd := exec.Command(binPath, "serve", "--listen", addr, "--database", dbURL, "--workers", "1", "--worker-lease", "2s")
-	cmd.Env = append(os.Environ(), append([]string{"RAMPART_MASTER_KEY=" + masterKey}, extraEnv...)...)
+	args := []string{"serve", "--listen", addr, "--database", dbURL, "--workers", "1", "--worker-lease", "2s"}
+	env := append(os.Environ(), "RAMPART_MASTER_KEY="+masterKey)
+	for _, e := range extra {
+		if strings.HasPrefix(e, "--") {
+			args = append(args, e)
+		} else {
+			env = append(env, e)
+		}
+	}
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = env
 	p := &proc{cmd: cmd, URL: "http://" + addr, logs: &syncBuf{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.logs, p.logs
 	if err := cmd.Start(); err != nil {

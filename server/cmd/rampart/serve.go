@@ -32,6 +32,7 @@ func serveCmd(ctx context.Context, args []string) error {
 	migrateOnStart := fs.Bool("migrate", false, "apply migrations on start (always on for SQLite)")
 	workers := fs.Int("workers", envInt("RAMPART_WORKERS", 2), "verification workers in this process (env RAMPART_WORKERS)")
 	lease := fs.Duration("worker-lease", 30*time.Second, "how long a worker holds a job; a crashed worker's job is retried after it")
+	hookLease := fs.Duration("webhook-lease", time.Minute, "how long a webhook attempt is claimed; a crashed sender's event is retried after it")
 	retention := fs.Int("retention-days", envInt("RAMPART_RETENTION_DAYS", 30), "days after a decision before document images are purged (env RAMPART_RETENTION_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -76,7 +77,7 @@ func serveCmd(ctx context.Context, args []string) error {
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	go a.RunBackground(bg)
-	deliverer := webhook.New(st, keys, webhook.WithLogger(log))
+	deliverer := webhook.New(st, keys, webhook.WithLogger(log), webhook.WithLease(*hookLease))
 	delivered := make(chan struct{})
 	go func() { defer close(delivered); deliverer.Run(bg) }()
 	defer func() { stopBG(); <-delivered }() // finish attempts in flight (≤ 5 s)
