@@ -279,3 +279,18 @@ func widgetURL(t *testing.T, e *env, user string) string {
 	}
 	return v.WidgetURL
 }
+
+// TestShellPaintsBeforeTheWidgetRuns: the HTML/CSS shell paints before the wasm has
+// loaded (times are logged for the record; speed targets live in `make bench`).
+func TestShellPaintsBeforeTheWidgetRuns(t *testing.T) {
+	e := newEnv(t)
+	ctx := browsertest.New(t, browsertest.Options{Camera: browsertest.NoCamera})
+	lt, err := browsertest.MeasureLoad(ctx, widgetURL(t, e, "ivan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("first contentful paint %.0f ms, interactive %.0f ms", lt.FirstPaint, lt.Interactive)
+	if lt.FirstPaint <= 0 || lt.FirstPaint >= lt.Interactive {
+		t.Fatalf("the shell did not paint before the widget ran: %+v", lt)
+	}
+}
