@@ -62,7 +62,7 @@ fuzz: ## Run every fuzz target briefly (FUZZTIME=5s)
 
 .PHONY: bench
 bench: build ## Load benchmarks against a running server; writes BENCHMARKS.md
-	$(GO) run ./bench -out BENCHMARKS.md
+	$(GO) run ./server/bench -out BENCHMARKS.md
 
 .PHONY: clean
 clean: ## Remove build outputs

@@ -6,6 +6,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	"connectrpc.com/connect"
 
@@ -24,6 +25,7 @@ type Authenticator struct {
 	// WidgetOrigin is the widget's own origin (the public base URL): the only origin the
 	// widget API accepts browser calls from.
 	WidgetOrigin string
+	partners     partnerCache
 }
 
 type principalKey int
@@ -65,12 +67,20 @@ func (a *Authenticator) Partner(ctx context.Context, header map[string][]string)
 	if err := a.throttle(ctx, tok); err != nil {
 		return ctx, err
 	}
-	p, err := a.Store.Read().PartnerByTokenHash(ctx, Hash(tok))
-	if errors.Is(err, store.ErrNotFound) {
-		return ctx, a.fail(ctx)
-	}
-	if err != nil {
-		return ctx, err
+	hash := Hash(tok)
+	now := a.Store.Now()
+	p, ok := a.partners.get(string(hash), now)
+	if !ok {
+		var expires time.Time
+		var err error
+		p, expires, err = a.Store.Read().ClientToken(ctx, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return ctx, a.fail(ctx)
+		}
+		if err != nil {
+			return ctx, err
+		}
+		a.partners.put(string(hash), p, expires, now)
 	}
 	if o := h.get("Origin"); o != "" && !slices.Contains(p.Origins, o) {
 		return ctx, apierr.New(apierr.ForbiddenOrigin, "Origin %q is not registered for this partner", o)

@@ -79,20 +79,28 @@ func (t *Tx) ExpireClientTokens(ctx context.Context, partnerID string, at time.T
 
 // PartnerByTokenHash finds the partner owning a valid (unexpired) token.
 func (t *Tx) PartnerByTokenHash(ctx context.Context, hash []byte) (Partner, error) {
-	row := t.q.QueryRowContext(ctx, `SELECT `+partnerCols+`, c.token_hash FROM client_tokens c
+	p, _, err := t.ClientToken(ctx, hash)
+	return p, err
+}
+
+// ClientToken finds the partner owning a valid token and when the token expires (zero:
+// never), so callers may cache the answer without outliving the token.
+func (t *Tx) ClientToken(ctx context.Context, hash []byte) (Partner, time.Time, error) {
+	row := t.q.QueryRowContext(ctx, `SELECT `+partnerCols+`, c.token_hash, c.expires_at FROM client_tokens c
 		JOIN partners p ON p.id = c.partner_id
 		WHERE c.token_hash = $1 AND (c.expires_at IS NULL OR c.expires_at > $2)`, hash, micros(t.now))
 	var stored []byte
-	p, err := scanPartner(scanExtra{row, &stored})
+	var expires sql.NullInt64
+	p, err := scanPartner(scanExtra{row, []any{&stored, &expires}})
 	if err != nil {
-		return p, err
+		return p, time.Time{}, err
 	}
 	// The index lookup already matched; the constant-time compare keeps the final
 	// equality decision free of timing differences.
 	if subtle.ConstantTimeCompare(stored, hash) != 1 {
-		return Partner{}, ErrNotFound
+		return Partner{}, time.Time{}, ErrNotFound
 	}
-	return p, nil
+	return p, fromMicros(expires), nil
 }
 
 // PartnerByID loads a partner.
@@ -108,10 +116,10 @@ func (t *Tx) PartnerByWidgetID(ctx context.Context, widgetID string) (Partner, e
 // scanExtra appends destinations to a row scan so shared scanners can read joined columns.
 type scanExtra struct {
 	row   interface{ Scan(...any) error }
-	extra any
+	extra []any
 }
 
-func (s scanExtra) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra)...) }
+func (s scanExtra) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }
 
 func nonNil(s []string) []string {
 	if s == nil {

@@ -47,7 +47,7 @@ func (t *Tx) ReviewQueue(ctx context.Context, afterAt int64, afterID string, lim
 	for rows.Next() {
 		var e QueueEntry
 		var reasons string
-		c, err := scanCase(scanExtra{rows, &reasons})
+		c, err := scanCase(scanExtra{rows, []any{&reasons}})
 		if err != nil {
 			return nil, err
 		}

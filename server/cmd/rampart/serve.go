@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"strconv"
 	"time"
@@ -32,6 +34,7 @@ func serveCmd(ctx context.Context, args []string) error {
 	migrateOnStart := fs.Bool("migrate", false, "apply migrations on start (always on for SQLite)")
 	workers := fs.Int("workers", envInt("RAMPART_WORKERS", 2), "verification workers in this process (env RAMPART_WORKERS)")
 	lease := fs.Duration("worker-lease", 30*time.Second, "how long a worker holds a job; a crashed worker's job is retried after it")
+	rate := fs.Float64("rate-limit", 200, "requests per second per client or widget token (burst: twice that)")
 	hookLease := fs.Duration("webhook-lease", time.Minute, "how long a webhook attempt is claimed; a crashed sender's event is retried after it")
 	retention := fs.Int("retention-days", envInt("RAMPART_RETENTION_DAYS", 30), "days after a decision before document images are purged (env RAMPART_RETENTION_DAYS)")
 	if err := fs.Parse(args); err != nil {
@@ -65,6 +68,7 @@ func serveCmd(ctx context.Context, args []string) error {
 		*public = fmt.Sprintf("%s://127.0.0.1:%d", scheme, port)
 	}
 	a, err := app.New(app.Config{PublicURL: *public, TLSCert: *tlsCert, TLSKey: *tlsKey, Logger: log,
+		RatePerSec: *rate, RateBurst: int(2 * *rate),
 		Workers: *workers, WorkerLease: *lease, RetentionDays: *retention, WorkerHold: testHold()}, st, keys)
 	if err != nil {
 		return err
@@ -73,6 +77,10 @@ func serveCmd(ctx context.Context, args []string) error {
 		if err := startDemo(ctx, a, *public, ln, *demoListen, log); err != nil {
 			return err
 		}
+	}
+	if addr := os.Getenv("RAMPART_PPROF_LISTEN"); addr != "" {
+		// Profiling on a separate, operator-chosen (loopback) address; off by default.
+		go func() { _ = http.ListenAndServe(addr, pprofMux()) }()
 	}
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
@@ -145,4 +153,12 @@ func testHold() func(context.Context, store.Job) {
 		case <-time.After(d):
 		}
 	}
+}
+
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	return mux
 }

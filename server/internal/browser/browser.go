@@ -29,8 +29,19 @@ const (
 	DeniedCamera               // a camera exists but the user blocks it
 )
 
+// TB is the part of testing.TB the browser needs (the benchmark tool provides it too).
+type TB interface {
+	Helper()
+	TempDir() string
+	Cleanup(func())
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+	Failed() bool
+}
+
 // Options configure a browser.
 type Options struct {
+	ExecPath string // Chromium binary; default: found by testenv.Chromium (which may skip)
 	Camera Camera
 	Video  []image.Image // frames for the fake camera (FakeCamera)
 	Width  int           // viewport; default 390x844 (a phone)
@@ -38,9 +49,16 @@ type Options struct {
 }
 
 // New starts Chromium and returns a tab context; everything is torn down with the test.
-func New(t testing.TB, o Options) context.Context {
+func New(t TB, o Options) context.Context {
 	t.Helper()
-	exe := testenv.Chromium(t)
+	exe := o.ExecPath
+	if exe == "" {
+		tb, ok := t.(testing.TB)
+		if !ok {
+			t.Fatalf("browser: no ExecPath")
+		}
+		exe = testenv.Chromium(tb)
+	}
 	if o.Width == 0 {
 		o.Width, o.Height = 390, 844
 	}
@@ -64,7 +82,7 @@ func New(t testing.TB, o Options) context.Context {
 	if o.Camera == FakeCamera || o.Camera == DeniedCamera {
 		video := filepath.Join(t.TempDir(), "camera.y4m")
 		if err := WriteY4M(video, o.Video); err != nil {
-			t.Fatal(err)
+			t.Fatalf("camera video: %v", err)
 		}
 		answer := any(true)
 		if o.Camera == DeniedCamera {

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+type report struct {
+	started  time.Time
+	cfg      config
+	backends []backendResult
+	widget   widgetResult
+	errors   []string
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000) }
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Benchmarks\n\nOne `make bench` run, %s. Machine: %s.\n", r.started.UTC().Format("2006-01-02 15:04 MST"), machine())
+	fmt.Fprintf(&b, "Load generator and server on the same machine over loopback; server = `bin/rampart serve` (2 verification workers); "+
+		"throughput runs: %d concurrent clients for %s each. PostgreSQL 15 stands in for CockroachDB.\n\n", r.cfg.concurrency, r.cfg.duration)
+	for _, be := range r.backends {
+		fmt.Fprintf(&b, "## %s\n\n| run | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|\n", be.Name)
+		var restRPS, connectRPS float64
+		for _, s := range append(be.Runs, be.Floor) {
+			rps := fmt.Sprintf("%.0f", s.RPS)
+			if strings.HasPrefix(s.Name, "UploadDocument") {
+				rps = "—"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %d |\n", s.Name, rps, ms(s.P50), ms(s.P99), s.Errors)
+			switch s.Name {
+			case "GET kyc-status REST":
+				restRPS = s.RPS
+			case "GetKycStatus Connect":
+				connectRPS = s.RPS
+			}
+		}
+		d := be.Decisions
+		fmt.Fprintf(&b, "\nSubmission → decision (%d cases, one at a time): p50 %s ms, p95 %s ms.\n\n", d.N, ms(d.P50), ms(d.P95))
+		if be.Floor.RPS > 0 && connectRPS > 0 {
+			fmt.Fprintf(&b, "Ratio service / floor: REST %.0f%% of the database floor's throughput; REST / Connect = %.0f%%.\n\n",
+				100*restRPS/be.Floor.RPS, 100*restRPS/connectRPS)
+		}
+		for _, s := range be.Runs {
+			if s.FirstError != "" {
+				fmt.Fprintf(&b, "First error in %q: %s\n\n", s.Name, s.FirstError)
+			}
+		}
+	}
+	w := r.widget
+	if w.Total > 0 {
+		fmt.Fprintf(&b, "## Widget\n\n| asset | bytes on the wire (br) |\n|---|---:|\n")
+		for _, a := range []string{"app", "app.js", "widget.css", "wasm_exec.js", "widget.wasm"} {
+			fmt.Fprintf(&b, "| /embed/%s | %d |\n", a, w.Transferred[a])
+		}
+		fmt.Fprintf(&b, "| **total** | **%d (%.2f MB)** |\n\n", w.Total, float64(w.Total)/1e6)
+	}
+	if n := len(w.FirstPaint); n > 0 {
+		fmt.Fprintf(&b, "Headless Chromium on loopback, %d cold loads (fresh profile each): first contentful paint median %.0f ms (max %.0f), "+
+			"interactive (first widget screen rendered by the wasm) median %.0f ms (max %.0f).\n\n",
+			n, w.FirstPaint[n/2], w.FirstPaint[n-1], w.Interactive[n/2], w.Interactive[n-1])
+	}
+	b.WriteString("## Targets\n\n| target | |\n|---|---|\n" +
+		"| kyc-status REST ≥ 50% of the floor's throughput | see ratio above |\n" +
+		"| kyc-status REST p99 ≤ 5 ms at 1,000 req/s | row \"@1000 req/s\" |\n" +
+		"| REST within 15% of Connect | REST / Connect above |\n" +
+		"| decision p95 ≤ 5 s | submission → decision |\n" +
+		"| widget ≤ 2.0 MB brotli, first paint ≤ 300 ms, interactive ≤ 1.5 s | widget section |\n")
+	if len(r.errors) > 0 {
+		fmt.Fprintf(&b, "\n## Errors\n\n")
+		for _, e := range r.errors {
+			fmt.Fprintf(&b, "- %s\n", e)
+		}
+	}
+	return b.String()
+}
