@@ -42,10 +42,10 @@ type TB interface {
 // Options configure a browser.
 type Options struct {
 	ExecPath string // Chromium binary; default: found by testenv.Chromium (which may skip)
-	Camera Camera
-	Video  []image.Image // frames for the fake camera (FakeCamera)
-	Width  int           // viewport; default 390x844 (a phone)
-	Height int
+	Camera   Camera
+	Video    []image.Image // frames for the fake camera (FakeCamera)
+	Width    int           // viewport; default 390x844 (a phone)
+	Height   int
 }
 
 // New starts Chromium and returns a tab context; everything is torn down with the test.
