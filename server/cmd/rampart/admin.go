@@ -12,6 +12,7 @@ import (
 	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/store"
+	"github.com/rampart-id/rampart/server/vault"
 )
 
 type stringList []string
@@ -140,4 +141,45 @@ func operatorCmd(ctx context.Context, args []string) error {
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(map[string]string{"operator_token": tok, "name": *name, "expires_at": expires.UTC().Format(time.RFC3339)})
+}
+
+// keysCmd generates master keys and rotates every sealed blob to the current one.
+func keysCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: rampart keys generate | keys rotate --master-key NEW --old-master-keys OLD[,OLD2]")
+	}
+	switch args[0] {
+	case "generate":
+		fmt.Println(vault.GenerateMasterKey())
+		return nil
+	case "rotate":
+	default:
+		return fmt.Errorf("unknown keys command %q", args[0])
+	}
+	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	keys, err := c.keyring(st, newLogger())
+	if err != nil {
+		return err
+	}
+	n, err := st.RewrapAll(ctx, func(env []byte) ([]byte, error) {
+		if id, err := vault.EnvelopeKeyID(env); err == nil && id == keys.CurrentKeyID() {
+			return nil, nil // already under the current key
+		}
+		return keys.Rewrap(env)
+	})
+	fmt.Printf("re-wrapped %d blobs under master key %s\n", n, keys.CurrentKeyID())
+	if err == nil {
+		fmt.Println("once every server runs with the new --master-key, the old key can be dropped from --old-master-keys")
+	}
+	return err
 }

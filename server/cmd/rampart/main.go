@@ -24,6 +24,7 @@ Commands:
   partner create              register a partner (prints partner_id, widget_id, client_token, webhook_secret)
   partner rotate-token        issue a new client token; old ones work for a grace period
   operator token              issue a review token for the ReviewService
+  keys generate|rotate        new master key; re-wrap every sealed blob under the current key
   webhook redeliver|rotate-secret|list   resend events (--event-id, or --partner-id + --since); rotate the signing secret
 
 Run "rampart COMMAND -h" for a command's flags.
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string) error {
 		return partnerCmd(ctx, args[1:])
 	case "operator":
 		return operatorCmd(ctx, args[1:])
+	case "keys":
+		return keysCmd(ctx, args[1:])
 	case "webhook":
 		return webhookCmd(ctx, args[1:])
 	case "help", "-h", "--help":
