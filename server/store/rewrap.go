@@ -58,4 +58,3 @@ func (s *Store) RewrapAll(ctx context.Context, rewrap func([]byte) ([]byte, erro
 	}
 	return n, nil
 }
-
