@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime/debug"
 	"os"
 	"strconv"
 	"time"
@@ -41,6 +42,11 @@ func serveCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger()
+	if os.Getenv("GOGC") == "" {
+		// The live heap is small (tens of MB), so the default GC target means frequent
+		// collections under load; profiling showed a quarter more throughput at 400.
+		debug.SetGCPercent(400)
+	}
 	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
