@@ -83,14 +83,11 @@ func partnerCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openMigrated(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if v, err := st.MigrateVersionInfo(ctx); err != nil || v.None {
-		return fmt.Errorf("the database has no schema yet: run `rampart migrate up` (or start `rampart serve` once on SQLite)")
-	}
 	keys, err := c.keyring(st, newLogger())
 	if err != nil {
 		return err
@@ -128,7 +125,7 @@ func operatorCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openMigrated(ctx)
 	if err != nil {
 		return err
 	}
@@ -162,7 +159,7 @@ func keysCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openMigrated(ctx)
 	if err != nil {
 		return err
 	}

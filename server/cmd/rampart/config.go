@@ -51,6 +51,19 @@ func (c *common) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, c.database)
 }
 
+// openMigrated opens the database for an admin command, which needs the schema in place.
+func (c *common) openMigrated(ctx context.Context) (*store.Store, error) {
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v, err := st.MigrateVersionInfo(ctx); err != nil || v.None {
+		st.Close()
+		return nil, errors.New("the database has no schema yet: run `rampart migrate up` (or start `rampart serve` once on SQLite)")
+	}
+	return st, nil
+}
+
 // keyring resolves the master key: flag/env, else (SQLite only) the key file beside the
 // database, generated on first use with a warning.
 func (c *common) keyring(st *store.Store, log *slog.Logger) (*vault.Keyring, error) {

@@ -41,14 +41,11 @@ func webhookCmd(ctx context.Context, args []string) error {
 			return fmt.Errorf("--since: %w", err)
 		}
 	}
-	st, err := c.openStore(ctx)
+	st, err := c.openMigrated(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if v, err := st.MigrateVersionInfo(ctx); err != nil || v.None {
-		return fmt.Errorf("the database has no schema yet: run `rampart migrate up` (or start `rampart serve` once on SQLite)")
-	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	switch args[0] {
