@@ -10,8 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"runtime/debug"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"time"
 
