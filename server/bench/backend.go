@@ -85,9 +85,13 @@ func runBackend(ctx context.Context, c config, backend string) (backendResult, e
 	}
 	auth := "Bearer " + s.token
 
-	rest := func(ctx context.Context, _, _ int) error {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.url+"/widget/users/"+url.PathEscape(user)+"/kyc-status", nil)
+	// call sends one REST request and wants a 200.
+	call := func(ctx context.Context, method, path, body, idemKey string) error {
+		req, _ := http.NewRequestWithContext(ctx, method, s.url+path, strings.NewReader(body))
 		req.Header.Set("Authorization", auth)
+		if idemKey != "" {
+			req.Header.Set("Idempotency-Key", idemKey)
+		}
 		r, err := httpc.Do(req)
 		if err != nil {
 			return err
@@ -99,6 +103,8 @@ func runBackend(ctx context.Context, c config, backend string) (backendResult, e
 		}
 		return nil
 	}
+	statusPath := "/widget/users/" + url.PathEscape(user) + "/kyc-status"
+	rest := func(ctx context.Context, _, _ int) error { return call(ctx, http.MethodGet, statusPath, "", "") }
 	con := func(ctx context.Context, _, _ int) error {
 		req := connect.NewRequest(&partnerv1.GetKycStatusRequest{PartnerUserId: user})
 		req.Header().Set("Authorization", auth)
@@ -126,23 +132,7 @@ func runBackend(ctx context.Context, c config, backend string) (backendResult, e
 	body := func(u string) string {
 		return `{"partner_user_id":"` + u + `","user_email":"b@example.com","currency":"BTC","fiat_currency":"EUR","fiat_amount":"100.00"}`
 	}
-	post := func(ctx context.Context, b, key string) error {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.url+"/widget/session", strings.NewReader(b))
-		req.Header.Set("Authorization", auth)
-		if key != "" {
-			req.Header.Set("Idempotency-Key", key)
-		}
-		r, err := httpc.Do(req)
-		if err != nil {
-			return err
-		}
-		_, _ = io.Copy(io.Discard, r.Body)
-		r.Body.Close()
-		if r.StatusCode != 200 {
-			return fmt.Errorf("HTTP %d", r.StatusCode)
-		}
-		return nil
-	}
+	post := func(ctx context.Context, b, key string) error { return call(ctx, http.MethodPost, "/widget/session", b, key) }
 	res.Runs = append(res.Runs,
 		closedLoop(ctx, "POST /widget/session (new)", c.concurrency, c.duration, func(ctx context.Context, _, _ int) error { return post(ctx, body(user), "") }),
 	)
