@@ -132,7 +132,9 @@ func runBackend(ctx context.Context, c config, backend string) (backendResult, e
 	body := func(u string) string {
 		return `{"partner_user_id":"` + u + `","user_email":"b@example.com","currency":"BTC","fiat_currency":"EUR","fiat_amount":"100.00"}`
 	}
-	post := func(ctx context.Context, b, key string) error { return call(ctx, http.MethodPost, "/widget/session", b, key) }
+	post := func(ctx context.Context, b, key string) error {
+		return call(ctx, http.MethodPost, "/widget/session", b, key)
+	}
 	res.Runs = append(res.Runs,
 		closedLoop(ctx, "POST /widget/session (new)", c.concurrency, c.duration, func(ctx context.Context, _, _ int) error { return post(ctx, body(user), "") }),
 	)
