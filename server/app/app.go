@@ -18,6 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
 	"github.com/rampart-id/rampart/gen/rampart/partner/v1/partnerv1connect"
 	"github.com/rampart-id/rampart/gen/rampart/review/v1/reviewv1connect"
@@ -100,11 +102,12 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 			connect.WithCompressMinBytes(1024)}
 	}
 	api := http.NewServeMux()
-	api.Handle(partnerv1connect.NewPartnerServiceHandler(partner.NewHandler(a.Partners), opts(auth.Interceptor(a.Auth.Partner))...))
+	api.Handle("/", http.HandlerFunc(notFound))
+	api.Handle(declaredOnly(partnerv1connect.NewPartnerServiceHandler(partner.NewHandler(a.Partners), opts(auth.Interceptor(a.Auth.Partner))...)))
 	widgetOpts := opts(auth.Interceptor(a.Auth.Widget, widgetv1connect.WidgetServiceStartSessionProcedure))
 	widgetOpts = append(widgetOpts, connect.WithInterceptors(auth.Interceptor(a.Auth.WidgetGuard)))
-	api.Handle(widgetv1connect.NewWidgetServiceHandler(widget.NewHandler(a.Widget), widgetOpts...))
-	api.Handle(reviewv1connect.NewReviewServiceHandler(review.NewHandler(st, keys), opts(auth.Interceptor(a.Auth.Operator))...))
+	api.Handle(declaredOnly(widgetv1connect.NewWidgetServiceHandler(widget.NewHandler(a.Widget), widgetOpts...)))
+	api.Handle(declaredOnly(reviewv1connect.NewReviewServiceHandler(review.NewHandler(st, keys), opts(auth.Interceptor(a.Auth.Operator))...)))
 	services := []string{partnerv1connect.PartnerServiceName, widgetv1connect.WidgetServiceName, reviewv1connect.ReviewServiceName}
 	api.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(services...)))
 	reflector := grpcreflect.NewStaticReflector(services...)
@@ -119,7 +122,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(st.DB(), st.Dialect().String()))
 	root := http.NewServeMux()
-	root.Handle("/", api)
+	root.Handle("/", limitBody(api, MaxUploadBytes+64<<10)) // 64 KiB: envelope and stream framing
 	root.Handle("/widget/", gw)
 	root.Handle("/embed/", embed.New(st, cfg.StaticDir))
 	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
@@ -136,6 +139,29 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	mw := &middleware{log: cfg.Logger, origins: &originSet{store: st, self: cfg.PublicURL}, metrics: newHTTPMetrics(reg)}
 	a.Handler = mw.wrap(rest.GuardEmptyID(root))
 	return a, nil
+}
+
+// notFound answers unknown paths and procedures with the documented not_found body
+// (net/http and connect-go would send a plain-text 404 without the request id).
+func notFound(w http.ResponseWriter, r *http.Request) {
+	rest.WriteError(w, r, apierr.New(apierr.NotFound, "No such route or procedure"))
+}
+
+// declaredOnly passes a service's own procedures to its handler and answers any other
+// path under the service's prefix with notFound.
+func declaredOnly(path string, h http.Handler) (string, http.Handler) {
+	d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(strings.Trim(path, "/")))
+	sd, ok := d.(protoreflect.ServiceDescriptor)
+	if err != nil || !ok {
+		return path, h
+	}
+	return path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sd.Methods().ByName(protoreflect.Name(strings.TrimPrefix(r.URL.Path, path))) == nil {
+			notFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Serve answers on ln until ctx is cancelled, then drains in-flight requests (graceful

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/reqctx"
@@ -117,17 +119,39 @@ func (o *originSet) allowed(ctx context.Context, origin string) bool {
 }
 
 // routeOf names a path for logs and metrics without the user id it may contain (no PII).
+// Only names the server defines pass through: a client's own path (an email, a token, a
+// user id in the wrong place) must neither reach the log nor mint new metric series.
 func routeOf(p string) string {
 	switch {
 	case strings.HasPrefix(p, "/widget/users/"):
 		return "/widget/users/{id}/kyc-status"
-	case strings.HasPrefix(p, "/rampart."), strings.HasPrefix(p, "/grpc."), p == "/widget/session",
-		p == "/healthz", p == "/readyz", p == "/metrics":
+	case p == "/widget/session", p == "/healthz", p == "/readyz", p == "/metrics", knownProcedure(p):
 		return p
 	case strings.HasPrefix(p, "/embed/"):
-		return "/embed/" + strings.SplitN(strings.TrimPrefix(p, "/embed/"), "/", 2)[0]
+		if embedRoutes[strings.TrimPrefix(p, "/embed/")] {
+			return p
+		}
+		return "/embed/other"
 	}
 	return "other"
+}
+
+// embedRoutes are the names server/embed serves.
+var embedRoutes = map[string]bool{"app": true, "rampart.js": true, "app.js": true, "wasm_exec.js": true, "widget.css": true, "widget.wasm": true}
+
+// grpcProcedures are the standard gRPC services on the port (health, reflection).
+var grpcProcedures = map[string]bool{"/grpc.health.v1.Health/Check": true, "/grpc.health.v1.Health/Watch": true,
+	"/grpc.reflection.v1.ServerReflection/ServerReflectionInfo": true, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": true}
+
+// knownProcedure reports whether p is a declared Rampart procedure or a standard gRPC one.
+func knownProcedure(p string) bool {
+	svc, method, ok := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	if !ok || !strings.HasPrefix(svc, "rampart.") {
+		return grpcProcedures[p]
+	}
+	d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(svc))
+	sd, isService := d.(protoreflect.ServiceDescriptor)
+	return err == nil && isService && sd.Methods().ByName(protoreflect.Name(method)) != nil
 }
 
 // statusWriter records the status; Unwrap keeps Flush and trailers working for streams.
