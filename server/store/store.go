@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -27,7 +28,7 @@ type Store struct {
 	// Path is the SQLite file path ("" for PostgreSQL); the CLI keeps its generated master
 	// key beside it.
 	Path string
-	now  func() time.Time
+	now  atomic.Pointer[func() time.Time] // swappable by tests while workers run
 	// driver and dsn reopen the database for golang-migrate, whose Close closes its pool.
 	driver, dsn string
 }
@@ -39,7 +40,8 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
-	s := &Store{now: time.Now}
+	s := &Store{}
+	s.SetClock(time.Now)
 	switch u.Scheme {
 	case "sqlite", "sqlite3", "file":
 		path := strings.TrimPrefix(rawURL, u.Scheme+"://")
@@ -97,10 +99,10 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 func (s *Store) Close() error { return s.db.Close() }
 
 // SetClock replaces the clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = now }
+func (s *Store) SetClock(now func() time.Time) { s.now.Store(&now) }
 
 // Now is the store's clock.
-func (s *Store) Now() time.Time { return s.now() }
+func (s *Store) Now() time.Time { return (*s.now.Load())() }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }
 

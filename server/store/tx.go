@@ -31,7 +31,7 @@ type Tx struct {
 func (t *Tx) Now() time.Time { return t.now }
 
 // Read returns a Tx that runs each query on its own (no transaction): for lookups.
-func (s *Store) Read() *Tx { return &Tx{q: s.db, dialect: s.dialect, now: s.now()} }
+func (s *Store) Read() *Tx { return &Tx{q: s.db, dialect: s.dialect, now: s.Now()} }
 
 // InTx runs fn in a SERIALIZABLE transaction and retries the whole transaction (a fresh
 // BEGIN … COMMIT) on serialization failures, including one reported at COMMIT. This is
@@ -72,7 +72,7 @@ func (s *Store) runTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{q: sqlTx, dialect: s.dialect, now: s.now()}); err != nil {
+	if err = fn(&Tx{q: sqlTx, dialect: s.dialect, now: s.Now()}); err != nil {
 		return err
 	}
 	return sqlTx.Commit()
