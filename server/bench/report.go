@@ -1,6 +1,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"strings"
 	"time"
@@ -62,17 +63,55 @@ func (r *report) markdown() string {
 			"interactive (first widget screen rendered by the wasm) median %.0f ms (max %.0f).\n\n",
 			n, w.FirstPaint[n/2], w.FirstPaint[n-1], w.Interactive[n/2], w.Interactive[n-1])
 	}
-	b.WriteString("## Targets\n\n| target | |\n|---|---|\n" +
-		"| kyc-status REST ≥ 50% of the floor's throughput | see ratio above |\n" +
-		"| kyc-status REST p99 ≤ 5 ms at 1,000 req/s | row \"@1000 req/s\" |\n" +
-		"| REST within 15% of Connect | REST / Connect above |\n" +
-		"| decision p95 ≤ 5 s | submission → decision |\n" +
-		"| widget ≤ 2.0 MB brotli, first paint ≤ 300 ms, interactive ≤ 1.5 s | widget section |\n")
+	b.WriteString(r.targets())
+	b.WriteString("\n" + history)
 	if len(r.errors) > 0 {
 		fmt.Fprintf(&b, "\n## Errors\n\n")
 		for _, e := range r.errors {
 			fmt.Fprintf(&b, "- %s\n", e)
 		}
+	}
+	return b.String()
+}
+
+//go:embed history.md
+var history string
+
+// targets compares this run with the targets of issue 5 (PostgreSQL, the production
+// store's stand-in, and the widget).
+func (r *report) targets() string {
+	var b strings.Builder
+	b.WriteString("## Targets (PostgreSQL)\n\n| target | this run | |\n|---|---|---|\n")
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**missed**"
+	}
+	for _, be := range r.backends {
+		if be.Name != "postgres" {
+			continue
+		}
+		find := func(name string) stats {
+			for _, s := range be.Runs {
+				if s.Name == name {
+					return s
+				}
+			}
+			return stats{}
+		}
+		rest, con, fixed := find("GET kyc-status REST"), find("GetKycStatus Connect"), find("GET kyc-status REST @1000 req/s")
+		ratio := rest.RPS / be.Floor.RPS
+		fmt.Fprintf(&b, "| kyc-status REST ≥ 50%% of the floor's throughput | %.0f%% | %s |\n", 100*ratio, verdict(ratio >= 0.5))
+		fmt.Fprintf(&b, "| kyc-status REST p99 ≤ 5 ms at 1,000 req/s | %s ms | %s |\n", ms(fixed.P99), verdict(fixed.P99 <= 5*time.Millisecond))
+		fmt.Fprintf(&b, "| REST within 15%% of Connect | %.0f%% | %s |\n", 100*rest.RPS/con.RPS, verdict(rest.RPS >= 0.85*con.RPS))
+		fmt.Fprintf(&b, "| decision p95 ≤ 5 s | %s ms | %s |\n", ms(be.Decisions.P95), verdict(be.Decisions.N > 0 && be.Decisions.P95 <= 5*time.Second))
+	}
+	w := r.widget
+	if n := len(w.FirstPaint); n > 0 {
+		fmt.Fprintf(&b, "| widget ≤ 2.0 MB brotli | %.2f MB | %s |\n", float64(w.Total)/1e6, verdict(w.Total <= 2_000_000))
+		fmt.Fprintf(&b, "| first paint ≤ 300 ms | %.0f ms (median) | %s |\n", w.FirstPaint[n/2], verdict(w.FirstPaint[n/2] <= 300))
+		fmt.Fprintf(&b, "| interactive ≤ 1.5 s | %.0f ms (median) | %s |\n", w.Interactive[n/2], verdict(w.Interactive[n/2] <= 1500))
 	}
 	return b.String()
 }
