@@ -20,8 +20,8 @@ func (a *App) RunBackground(ctx context.Context) {
 	wg.Wait()
 }
 
-// purgeLoop deletes document images RetentionDays after their case was decided; the
-// decision, checks and history stay.
+// purgeLoop deletes document images RetentionDays after their case was decided (the
+// decision, checks and history stay) and expired idempotency records.
 func (a *App) purgeLoop(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -41,7 +41,11 @@ func (a *App) purgeLoop(ctx context.Context) {
 func (a *App) PurgeImages(ctx context.Context) (int64, error) {
 	var n int64
 	err := a.Store.InTx(ctx, func(tx *store.Tx) (err error) {
-		n, err = tx.PurgeImages(ctx, tx.Now().AddDate(0, 0, -a.cfg.RetentionDays))
+		if n, err = tx.PurgeImages(ctx, tx.Now().AddDate(0, 0, -a.cfg.RetentionDays)); err != nil {
+			return err
+		}
+		// Expired idempotency records hold sealed replies nobody may replay any more.
+		_, err = tx.PurgeIdempotency(ctx)
 		return err
 	})
 	if n > 0 {

@@ -169,16 +169,6 @@ func (t *Tx) SubmitCase(ctx context.Context, caseID string) (bool, error) {
 	return n == 1, err
 }
 
-// DecideCase closes a submitted case; false if it was not submitted.
-func (t *Tx) DecideCase(ctx context.Context, caseID string) (bool, error) {
-	res, err := t.q.ExecContext(ctx, `UPDATE kyc_cases SET state = 'decided', decided_at = $2 WHERE id = $1 AND state = 'submitted'`, caseID, micros(t.now))
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
 func nonEmptyJSON(s string) string {
 	if s == "" {
 		return "[]"

@@ -78,15 +78,6 @@ func (t *Tx) RetryJob(ctx context.Context, j Job, after time.Duration, reason st
 	return err
 }
 
-// JobState reports a case's job state and attempts ("" if none).
-func (t *Tx) JobState(ctx context.Context, caseID string) (state string, attempts int, err error) {
-	err = t.q.QueryRowContext(ctx, `SELECT state, attempts FROM verification_jobs WHERE case_id = $1`, caseID).Scan(&state, &attempts)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", 0, nil
-	}
-	return state, attempts, err
-}
-
 // Check is one stored automated check.
 type Check struct {
 	Name    string

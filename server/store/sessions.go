@@ -59,11 +59,6 @@ func (t *Tx) SessionByInitToken(ctx context.Context, hash []byte) (Session, erro
 	return scanSession(t.q.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE init_token_hash = $1`, hash))
 }
 
-// SessionByID loads a session.
-func (t *Tx) SessionByID(ctx context.Context, id string) (Session, error) {
-	return scanSession(t.q.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id = $1`, id))
-}
-
 // UseSession marks a session's init token used. It reports false when it was already
 // used: the conditional update makes two concurrent exchanges yield one winner.
 func (t *Tx) UseSession(ctx context.Context, id string) (bool, error) {

@@ -236,6 +236,11 @@ func TestIdempotencyRecord(t *testing.T) {
 		if _, ok, _ := s.Read().Idempotency(ctx, p.ID, "k1"); ok {
 			t.Fatal("expired record still returned")
 		}
+		var purged int64
+		must(t, s.InTx(ctx, func(tx *store.Tx) (err error) { purged, err = tx.PurgeIdempotency(ctx); return err }))
+		if purged != 1 {
+			t.Fatalf("purged %d expired records, want 1", purged)
+		}
 		rec.ExpiresAt = now.Add(24 * time.Hour)
 		rec.Response = []byte("second")
 		must(t, s.InTx(ctx, func(tx *store.Tx) error { return tx.PutIdempotency(ctx, p.ID, "k1", rec) }))
