@@ -7,6 +7,7 @@ import (
 	"image"
 	"math"
 
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality"
 	"github.com/rampart-id/rampart/server/store"
 )
@@ -81,7 +82,7 @@ func Evaluate(in Input) Result {
 	add := func(name, result, reason string, score float64) {
 		checks = append(checks, store.Check{Name: name, Result: result, Reason: reason, Score: round(score), Version: Version})
 	}
-	needBack := in.DocumentType == "national_id" || in.DocumentType == "drivers_licence"
+	needBack := kyc.NeedsBack(in.DocumentType)
 	sides := 0.0
 	if in.Front != nil {
 		sides++

@@ -33,25 +33,9 @@ const (
 	maxDurationMS = 30_000
 )
 
-// DocumentTypeName is the stored name of a document type.
-func DocumentTypeName(t widgetv1.DocumentType) string {
-	switch t {
-	case widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT:
-		return "passport"
-	case widgetv1.DocumentType_DOCUMENT_TYPE_NATIONAL_ID:
-		return "national_id"
-	case widgetv1.DocumentType_DOCUMENT_TYPE_DRIVERS_LICENCE:
-		return "drivers_licence"
-	}
-	return ""
-}
-
-// NeedsBack reports whether a document type has a back side to capture.
-func NeedsBack(docType string) bool { return docType == "national_id" || docType == "drivers_licence" }
-
 // UploadDocument checks, seals and stores one side of the user's document.
 func (m *Manager) UploadDocument(ctx context.Context, w auth.WidgetPrincipal, req *widgetv1.UploadDocumentRequest) (*widgetv1.UploadDocumentResponse, error) {
-	docType := DocumentTypeName(req.GetDocumentType())
+	docType := kyc.DocumentName(req.GetDocumentType())
 	if docType == "" {
 		return nil, apierr.Invalid("document_type", "must be passport, national ID or driver's licence")
 	}
@@ -59,7 +43,7 @@ func (m *Manager) UploadDocument(ctx context.Context, w auth.WidgetPrincipal, re
 	switch req.GetSide() {
 	case widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT:
 	case widgetv1.DocumentSide_DOCUMENT_SIDE_BACK:
-		if !NeedsBack(docType) {
+		if !kyc.NeedsBack(docType) {
 			return nil, apierr.Invalid("side", "a passport has no back side to upload")
 		}
 		kind = store.ImageBack
@@ -193,7 +177,7 @@ func complete(c store.Case, imgs []store.Image) error {
 	switch {
 	case has[store.ImageFront] == 0:
 		return apierr.Invalid("document", "the front of the document is missing")
-	case NeedsBack(c.DocumentType) && has[store.ImageBack] == 0:
+	case kyc.NeedsBack(c.DocumentType) && has[store.ImageBack] == 0:
 		return apierr.Invalid("document", "the back of the document is missing")
 	case has[store.ImageLiveness] < MinFrames:
 		return apierr.Invalid("liveness", "the selfie sequence is missing")

@@ -9,18 +9,17 @@ import (
 	"strings"
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality"
 )
 
-// docKey is the document type as the i18n keys and element ids spell it.
+// docKey is the document type as the i18n keys and element ids spell it (the shared
+// kyc names, the same the server stores).
 func docKey(d widgetv1.DocumentType) string {
-	switch d {
-	case widgetv1.DocumentType_DOCUMENT_TYPE_NATIONAL_ID:
-		return "national_id"
-	case widgetv1.DocumentType_DOCUMENT_TYPE_DRIVERS_LICENCE:
-		return "drivers_licence"
+	if n := kyc.DocumentName(d); n != "" {
+		return n
 	}
-	return "passport"
+	return kyc.Passport
 }
 
 func (w *Widget) sideKey() string {
@@ -74,7 +73,7 @@ func (w *Widget) showCapture(camera bool, note string) {
 	var b strings.Builder
 	if camera {
 		guide := "guide card"
-		if w.doc == widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT {
+		if !kyc.NeedsBack(docKey(w.doc)) {
 			guide = "guide passport"
 		}
 		b.WriteString(`<div class="viewfinder"><video id="viewfinder" autoplay muted playsinline aria-hidden="true"></video>` +
@@ -270,7 +269,7 @@ func seen(local quality.Report, server []*widgetv1.QualityCheck) bool {
 
 // nextSide continues after an accepted image: the back of a card, or the selfie.
 func (w *Widget) nextSide() {
-	if w.side == widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT && w.doc != widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT {
+	if w.side == widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT && kyc.NeedsBack(docKey(w.doc)) {
 		w.side = widgetv1.DocumentSide_DOCUMENT_SIDE_BACK
 		w.capture()
 		return
