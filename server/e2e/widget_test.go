@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	browsertest "github.com/rampart-id/rampart/server/internal/browser"
 )
@@ -293,4 +294,17 @@ func TestShellPaintsBeforeTheWidgetRuns(t *testing.T) {
 	if lt.FirstPaint <= 0 || lt.FirstPaint >= lt.Interactive {
 		t.Fatalf("the shell did not paint before the widget ran: %+v", lt)
 	}
+}
+
+// TestNewTokenInTheSameWebviewRestarts: an app that loads a second widget_url into the
+// same webview changes only the URL fragment; the widget starts the new session.
+func TestNewTokenInTheSameWebviewRestarts(t *testing.T) {
+	e := newEnv(t)
+	e.srv.ForceStatus(t, e.partner.PartnerID, "judy", kyc.Verified, time.Now())
+	ctx := browsertest.New(t, browsertest.Options{Camera: browsertest.NoCamera})
+	x := &w{t: t, ctx: ctx}
+	x.do("first session", chromedp.Navigate(widgetURL(t, e, "karl")))
+	x.screen("intro")
+	x.do("second session, same page", chromedp.Navigate(widgetURL(t, e, "judy")))
+	x.screen("payment")
 }

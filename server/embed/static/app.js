@@ -35,6 +35,12 @@
     fail('unsupported_browser');
     return;
   }
+  // The widget removes the token from the address at start. A new token arriving later
+  // (an app loading a fresh widget_url into the same webview) changes only the fragment,
+  // which browsers do not reload for: start over with the new session.
+  window.addEventListener('hashchange', function () {
+    if (/(^|[#&])token=/.test(location.hash)) location.reload();
+  });
   var go = new Go();
   function fromBytes(resp) {
     return resp.arrayBuffer().then(function (buf) { return WebAssembly.instantiate(buf, go.importObject); });
