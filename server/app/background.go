@@ -21,7 +21,8 @@ func (a *App) RunBackground(ctx context.Context) {
 }
 
 // purgeLoop deletes document images RetentionDays after their case was decided (the
-// decision, checks and history stay) and expired idempotency records.
+// decision, checks and history stay), expired idempotency records and finished webhook
+// events older than the retention period.
 func (a *App) purgeLoop(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -44,8 +45,12 @@ func (a *App) PurgeImages(ctx context.Context) (int64, error) {
 		if n, err = tx.PurgeImages(ctx, tx.Now().AddDate(0, 0, -a.cfg.RetentionDays)); err != nil {
 			return err
 		}
-		// Expired idempotency records hold sealed replies nobody may replay any more.
-		_, err = tx.PurgeIdempotency(ctx)
+		// Expired idempotency records hold sealed replies nobody may replay any more, and
+		// finished webhook events past retention name users nobody needs them for.
+		if _, err = tx.PurgeIdempotency(ctx); err != nil {
+			return err
+		}
+		_, err = tx.PurgeWebhookEvents(ctx, tx.Now().AddDate(0, 0, -a.cfg.RetentionDays))
 		return err
 	})
 	if n > 0 {

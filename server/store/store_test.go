@@ -256,3 +256,43 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestPurgeWebhookEventsKeepsPending(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		s := open(t, dbURL)
+		p := store.Partner{ID: uuid.NewString(), Name: "Hooked", WidgetID: "wid_" + uuid.NewString()[:8], WebhookURL: "http://127.0.0.1:9/hook",
+			WebhookSecret: []byte("sealed"), MaxAttempts: 3}
+		must(t, s.InTx(ctx, func(tx *store.Tx) error {
+			return tx.CreatePartner(ctx, p, store.ClientToken{Hash: []byte(uuid.NewString()), DisplayPrefix: "rp_test_x"})
+		}))
+		for _, u := range []string{"a", "b"} {
+			must(t, s.InTx(ctx, func(tx *store.Tx) error {
+				prof, err := tx.Profile(ctx, p.ID, u)
+				if err != nil {
+					return err
+				}
+				_, err = tx.Transition(ctx, prof, store.Transition{To: kyc.Pending, Actor: "test"})
+				return err
+			}))
+		}
+		if _, err := s.DB().Exec(`UPDATE webhook_events SET state = 'delivered' WHERE partner_user_id = 'a'`); err != nil {
+			t.Fatal(err)
+		}
+		purge := func(before time.Time) int64 {
+			var n int64
+			must(t, s.InTx(ctx, func(tx *store.Tx) (err error) { n, err = tx.PurgeWebhookEvents(ctx, before); return err }))
+			return n
+		}
+		if n := purge(time.Now().Add(-time.Hour)); n != 0 {
+			t.Fatalf("purged %d recent events", n)
+		}
+		if n := purge(time.Now().Add(time.Hour)); n != 1 {
+			t.Fatalf("purged %d events, want the delivered one", n)
+		}
+		var left string
+		if err := s.DB().QueryRow(`SELECT partner_user_id FROM webhook_events`).Scan(&left); err != nil || left != "b" {
+			t.Fatalf("left: %q %v (the pending event must stay)", left, err)
+		}
+	})
+}

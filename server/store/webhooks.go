@@ -293,3 +293,13 @@ func (t *Tx) RotateWebhookSecret(ctx context.Context, partnerID string, secret [
 	}
 	return nil
 }
+
+// PurgeWebhookEvents deletes finished (delivered or failed) outbox events created before
+// `before`: their bodies name users, and past retention they are no longer redelivered.
+func (t *Tx) PurgeWebhookEvents(ctx context.Context, before time.Time) (int64, error) {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM webhook_events WHERE state IN ('delivered', 'failed') AND created_at < $1`, micros(before))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
