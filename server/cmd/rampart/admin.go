@@ -83,15 +83,11 @@ func partnerCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := c.openMigrated(ctx)
+	st, keys, err := c.openWithKeys(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	keys, err := c.keyring(st, newLogger())
-	if err != nil {
-		return err
-	}
 	m := partner.NewManager(st, keys, partner.Config{})
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
@@ -159,15 +155,11 @@ func keysCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := c.openMigrated(ctx)
+	st, keys, err := c.openWithKeys(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	keys, err := c.keyring(st, newLogger())
-	if err != nil {
-		return err
-	}
 	n, err := st.RewrapAll(ctx, func(env []byte) ([]byte, error) {
 		if id, err := vault.EnvelopeKeyID(env); err == nil && id == keys.CurrentKeyID() {
 			return nil, nil // already under the current key

@@ -64,6 +64,20 @@ func (c *common) openMigrated(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
+// openWithKeys opens the migrated database and the keyring; close the store when done.
+func (c *common) openWithKeys(ctx context.Context) (*store.Store, *vault.Keyring, error) {
+	st, err := c.openMigrated(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := c.keyring(st, newLogger())
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, keys, nil
+}
+
 // keyring resolves the master key: flag/env, else (SQLite only) the key file beside the
 // database, generated on first use with a warning.
 func (c *common) keyring(st *store.Store, log *slog.Logger) (*vault.Keyring, error) {
