@@ -94,6 +94,9 @@ func Chromium(t testing.TB) string {
 		t.Skip("browser test skipped in -short mode")
 	}
 	if p := os.Getenv("RAMPART_CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			Skip(t, "RAMPART_CHROMIUM=%s is not an executable: %v", p, err)
+		}
 		return p
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
