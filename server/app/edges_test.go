@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"connectrpc.com/connect"
 	"google.golang.org/grpc"
@@ -46,7 +47,7 @@ import (
 func TestRequestIDs(t *testing.T) {
 	srv := testserver.Start(t, testenv.SQLiteURL(t))
 	p := srv.NewPartner(t, "Acme", "https://acme.example")
-	force(t, srv, p.PartnerID, "vip", kyc.Verified)
+	srv.ForceStatus(t, p.PartnerID, "vip", kyc.Verified, time.Time{})
 	tok := "Bearer " + p.ClientToken
 
 	sane := []string{"client-req.42_A", "a", strings.Repeat("x", 64), "0f8fad5b-d9cb-469f-a165-70867728950e"}
@@ -172,8 +173,8 @@ func TestConnectEdges(t *testing.T) {
 	srv := testserver.Start(t, testenv.SQLiteURL(t))
 	a := srv.NewPartner(t, "Acme", "https://acme.example")
 	b := srv.NewPartner(t, "Other")
-	force(t, srv, a.PartnerID, "user-123", kyc.Verified)
-	force(t, srv, b.PartnerID, "b-user", kyc.Verified)
+	srv.ForceStatus(t, a.PartnerID, "user-123", kyc.Verified, time.Time{})
+	srv.ForceStatus(t, b.PartnerID, "b-user", kyc.Verified, time.Time{})
 
 	// Connect GET, binary and JSON: the request really is a GET with the message in the
 	// query, and it passes through the same authentication and origin checks as a POST.

@@ -41,24 +41,6 @@ import (
 	"github.com/rampart-id/rampart/wasm/rpc"
 )
 
-// force moves a profile the way a decision would, without touching the store's clock
-// (so it is safe while the server's workers run).
-func force(t *testing.T, srv *testserver.Server, partnerID, user string, to kyc.Status, reasons ...string) {
-	t.Helper()
-	ctx := context.Background()
-	err := srv.Store.InTx(ctx, func(tx *store.Tx) error {
-		p, err := tx.Profile(ctx, partnerID, user)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Transition(ctx, p, store.Transition{To: to, FailureReasons: reasons, UseAttempt: to == kyc.Failed, Actor: "test"})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func hookPartner(t *testing.T, srv *testserver.Server, name, hookURL string, origins ...string) partner.Created {
 	t.Helper()
 	c, err := srv.App.Partners.CreatePartner(context.Background(), partner.NewPartner{Name: name, Origins: origins, WebhookURL: hookURL, Test: true})

@@ -44,11 +44,11 @@ func TestCrossPartnerIsolation(t *testing.T) {
 
 		// B's users: "shared" failed (with reasons), "vip" verified, "buyer" verified, and
 		// "shared-open" with an open case holding a document A will upload too.
-		force(t, srv, b.PartnerID, "shared", kyc.Pending)
-		force(t, srv, b.PartnerID, "shared", kyc.Failed, "image_blurry")
-		force(t, srv, b.PartnerID, "vip", kyc.Verified)
-		force(t, srv, b.PartnerID, "buyer", kyc.Verified)
-		force(t, srv, a.PartnerID, "buyer", kyc.Verified)
+		srv.ForceStatus(t, b.PartnerID, "shared", kyc.Pending, time.Time{})
+		srv.ForceStatus(t, b.PartnerID, "shared", kyc.Failed, time.Time{}, "image_blurry")
+		srv.ForceStatus(t, b.PartnerID, "vip", kyc.Verified, time.Time{})
+		srv.ForceStatus(t, b.PartnerID, "buyer", kyc.Verified, time.Time{})
+		srv.ForceStatus(t, a.PartnerID, "buyer", kyc.Verified, time.Time{})
 		startDeliverer(t, srv)
 		uploadDocument(t, srv.Widget(t, b, "shared-open"), 21)
 		before := snapshot(t, srv, b.PartnerID)

@@ -62,8 +62,8 @@ func TestNoPIIOrSecretsInLogs(t *testing.T) {
 				RedirectUrl: "https://acme.example/return?" + canary + "=1"}
 		}
 		// Other partners' users change status too (their webhooks fail: 500, refused).
-		force(t, srv, q.PartnerID, user, kyc.Verified)
-		force(t, srv, gone.PartnerID, user, kyc.Verified)
+		srv.ForceStatus(t, q.PartnerID, user, kyc.Verified, time.Time{})
+		srv.ForceStatus(t, gone.PartnerID, user, kyc.Verified, time.Time{})
 
 		// 1. Sessions over every protocol, with the old and the rotated token, with an
 		// idempotency key and a registered origin.

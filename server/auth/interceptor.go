@@ -64,10 +64,10 @@ func (a *Authenticator) Partner(ctx context.Context, header map[string][]string)
 	if !ok || !(WellFormed(tok, PrefixTest) || WellFormed(tok, PrefixLive)) {
 		return ctx, a.fail(ctx)
 	}
-	if err := a.throttle(ctx, tok); err != nil {
+	hash := Hash(tok)
+	if err := a.throttle(hash); err != nil {
 		return ctx, err
 	}
-	hash := Hash(tok)
 	now := a.Store.Now()
 	p, ok := a.partners.get(string(hash), now)
 	if !ok {
@@ -94,10 +94,11 @@ func (a *Authenticator) Widget(ctx context.Context, header map[string][]string) 
 	if !ok || !WellFormed(tok, PrefixWidget) {
 		return ctx, a.fail(ctx)
 	}
-	if err := a.throttle(ctx, tok); err != nil {
+	hash := Hash(tok)
+	if err := a.throttle(hash); err != nil {
 		return ctx, err
 	}
-	w, err := a.Store.Read().WidgetTokenByHash(ctx, Hash(tok))
+	w, err := a.Store.Read().WidgetTokenByHash(ctx, hash)
 	if errors.Is(err, store.ErrNotFound) {
 		return ctx, a.fail(ctx)
 	}
@@ -155,8 +156,9 @@ func (a *Authenticator) checkWidgetOrigin(o string) error {
 	return nil
 }
 
-func (a *Authenticator) throttle(ctx context.Context, tok string) error {
-	if ok, wait := a.PerToken.Allow(string(Hash(tok))); !ok {
+// throttle takes one request from the bucket of a token (by its hash).
+func (a *Authenticator) throttle(hash []byte) error {
+	if ok, wait := a.PerToken.Allow(string(hash)); !ok {
 		return &apierr.Error{Code: apierr.RateLimitExceeded, Message: "Rate limit exceeded for this token", RetryAfter: wait}
 	}
 	return nil

@@ -94,13 +94,16 @@ func (s *Server) NewPartner(t testing.TB, name string, origins ...string) partne
 	return c
 }
 
-// ForceStatus moves a user's profile to a status as of time at (tests only: it swaps
-// the store's clock, so call it while no request is in flight).
+// ForceStatus moves a user's profile the way a decision would. A non-zero `at` dates the
+// change by swapping the store's clock, so call it so only while no request is in
+// flight; a zero `at` leaves the clock alone and is safe while workers run.
 func (s *Server) ForceStatus(t testing.TB, partnerID, userID string, to kyc.Status, at time.Time, reasons ...string) {
 	t.Helper()
 	ctx := context.Background()
-	s.Store.SetClock(func() time.Time { return at })
-	defer s.Store.SetClock(time.Now)
+	if !at.IsZero() {
+		s.Store.SetClock(func() time.Time { return at })
+		defer s.Store.SetClock(time.Now)
+	}
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.Profile(ctx, partnerID, userID)
 		if err != nil {
