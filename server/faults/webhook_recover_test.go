@@ -1,8 +1,6 @@
 package faults
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -27,13 +25,11 @@ type flakyReceiver struct {
 }
 
 func (rc *flakyReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	if err := rc.hook.Verify(body, r.Header); err != nil {
-		rc.t.Errorf("delivery fails Standard Webhooks verification: %v", err)
-		w.WriteHeader(http.StatusUnauthorized)
+	d, ok := verifyDelivery(rc.t, rc.hook, w, r)
+	if !ok {
 		return
 	}
-	id := r.Header.Get("webhook-id")
+	id, body := d.id, d.body
 	rc.mu.Lock()
 	rc.attempts[id]++
 	n := rc.attempts[id]
@@ -57,15 +53,8 @@ func (rc *flakyReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
-	var ev struct {
-		Data struct {
-			Status         string `json:"status"`
-			PreviousStatus string `json:"previous_status"`
-		} `json:"data"`
-	}
-	_ = json.Unmarshal(body, &ev)
 	rc.mu.Lock()
-	rc.changes[id] = ev.Data.PreviousStatus + "→" + ev.Data.Status
+	rc.changes[id] = d.change
 	rc.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -26,25 +26,40 @@ type receiver struct {
 	once    sync.Once
 }
 
-func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// delivery is one webhook request that passed Standard Webhooks verification.
+type delivery struct {
+	id     string
+	body   []byte
+	change string // "previous→status"
+}
+
+// verifyDelivery checks a request with the published library; a request that fails is
+// reported and answered 401 (ok false).
+func verifyDelivery(t *testing.T, hook *standardwebhooks.Webhook, w http.ResponseWriter, r *http.Request) (delivery, bool) {
 	body, _ := io.ReadAll(r.Body)
-	if err := rc.hook.Verify(body, r.Header); err != nil {
-		rc.t.Errorf("delivery fails Standard Webhooks verification: %v", err)
+	if err := hook.Verify(body, r.Header); err != nil {
+		t.Errorf("delivery fails Standard Webhooks verification: %v", err)
 		w.WriteHeader(http.StatusUnauthorized)
-		return
+		return delivery{}, false
 	}
 	var ev struct {
-		Type string `json:"type"`
 		Data struct {
 			Status         string `json:"status"`
 			PreviousStatus string `json:"previous_status"`
 		} `json:"data"`
 	}
 	_ = json.Unmarshal(body, &ev)
-	id := r.Header.Get("webhook-id")
+	return delivery{id: r.Header.Get("webhook-id"), body: body, change: ev.Data.PreviousStatus + "→" + ev.Data.Status}, true
+}
+
+func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	d, ok := verifyDelivery(rc.t, rc.hook, w, r)
+	if !ok {
+		return
+	}
 	rc.mu.Lock()
-	rc.ids[id]++
-	rc.changes[id] = ev.Data.PreviousStatus + "→" + ev.Data.Status
+	rc.ids[d.id]++
+	rc.changes[d.id] = d.change
 	rc.mu.Unlock()
 	held := false
 	rc.once.Do(func() { close(rc.first); held = true })
