@@ -1,6 +1,7 @@
 package imageintake_test
 
 import (
+	"context"
 	"errors"
 	"image"
 	"testing"
@@ -39,7 +40,7 @@ func FuzzInspect(f *testing.F) {
 		}
 		// Within these small limits a full decode is cheap: it must either
 		// match the header or report ErrCorrupt.
-		img, _, err := imageintake.Decode(data, lim)
+		img, _, err := imageintake.Decode(context.Background(), data, lim)
 		if err != nil {
 			if !errors.Is(err, imageintake.ErrCorrupt) {
 				t.Fatalf("Decode after accepted Inspect: %v", err)

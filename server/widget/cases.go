@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"strings"
 
 	"github.com/google/uuid"
@@ -19,10 +20,12 @@ import (
 )
 
 // Upload limits. Documents: the widget sends ≤ 2000 px JPEGs, but files uploaded from a
-// phone may be full camera resolution. Liveness frames are small by design.
+// phone may be full camera resolution (decode memory and scan count take
+// imageintake's defaults, which admit a 12 MP photo). Liveness frames are small by
+// design: 32 MiB of decode memory is a 2 MP progressive or 4 MP baseline JPEG.
 var (
 	documentLimits = imageintake.Limits{MaxBytes: 10 << 20, MaxPixels: 25_000_000, MaxSide: 12000, MinSide: 300}
-	frameLimits    = imageintake.Limits{MaxBytes: 2 << 20, MaxPixels: 4_000_000, MaxSide: 4000, MinSide: 64}
+	frameLimits    = imageintake.Limits{MaxBytes: 2 << 20, MaxPixels: 4_000_000, MaxSide: 4000, MinSide: 64, MaxDecodeBytes: 32 << 20}
 )
 
 // Liveness sequence bounds.
@@ -50,14 +53,13 @@ func (m *Manager) UploadDocument(ctx context.Context, w auth.WidgetPrincipal, re
 	default:
 		return nil, apierr.Invalid("side", "must be front or back")
 	}
-	img, info, err := imageintake.Decode(req.GetImage(), documentLimits)
+	var report quality.Report
+	im, err := m.intake(ctx, w, kind, 0, req.GetImage(), documentLimits, func(img image.Image) []quality.Check {
+		report = quality.Assess(img)
+		return report.Checks
+	})
 	if err != nil {
 		return nil, intakeError("image", err)
-	}
-	report := quality.Assess(img)
-	im, err := m.sealImage(w, kind, 0, req.GetImage(), info, quality.AverageHash(img), report.Checks)
-	if err != nil {
-		return nil, err
 	}
 	err = m.store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := m.openCase(ctx, tx, w)
@@ -91,13 +93,9 @@ func (m *Manager) SubmitLiveness(ctx context.Context, w auth.WidgetPrincipal, re
 	}
 	imgs := make([]store.Image, 0, len(frames))
 	for i, f := range frames {
-		img, info, err := imageintake.Decode(f, frameLimits)
+		im, err := m.intake(ctx, w, store.ImageLiveness, i, f, frameLimits, nil)
 		if err != nil {
 			return nil, intakeError(fmt.Sprintf("frames[%d]", i), err)
-		}
-		im, err := m.sealImage(w, store.ImageLiveness, i, f, info, quality.AverageHash(img), nil)
-		if err != nil {
-			return nil, err
 		}
 		imgs = append(imgs, im)
 	}
@@ -213,6 +211,28 @@ func canSubmit(p store.Profile, maxAttempts int) error {
 	return nil
 }
 
+// intake decodes an upload within lim, runs assess (if any) on the decoded image, and
+// seals the image re-encoded: what is stored is exactly what was checked, without the
+// upload's metadata (EXIF, GPS) or trailing bytes. The decode slot is held until the
+// image is sealed, so the pixels of every upload in flight count against the slots.
+func (m *Manager) intake(ctx context.Context, w auth.WidgetPrincipal, kind string, frame int, data []byte, lim imageintake.Limits, assess func(image.Image) []quality.Check) (store.Image, error) {
+	var im store.Image
+	_, err := imageintake.WithDecoded(ctx, data, lim, func(img image.Image, info imageintake.Info) error {
+		var checks []quality.Check
+		if assess != nil {
+			checks = assess(img)
+		}
+		stored, err := imageintake.Reencode(img)
+		if err != nil {
+			return err
+		}
+		info.ContentType = imageintake.TypeJPEG
+		im, err = m.sealImage(w, kind, frame, stored, info, quality.AverageHash(img), checks)
+		return err
+	})
+	return im, err
+}
+
 func (m *Manager) sealImage(w auth.WidgetPrincipal, kind string, frame int, data []byte, info imageintake.Info, hash uint64, checks []quality.Check) (store.Image, error) {
 	id := uuid.NewString()
 	sealed, err := m.seal.Seal(data, store.ImageAAD(id))
@@ -226,14 +246,23 @@ func (m *Manager) sealImage(w auth.WidgetPrincipal, kind string, frame int, data
 
 func intakeError(field string, err error) error {
 	switch {
+	case errors.Is(err, imageintake.ErrBusy):
+		return &apierr.Error{Code: apierr.Unavailable, Message: "Server busy, retry shortly", RetryAfter: imageintake.BusyRetryAfter}
 	case errors.Is(err, imageintake.ErrTooLarge):
-		return apierr.New(apierr.PayloadTooLarge, "%s is too large", field)
+		return apierr.New(apierr.PayloadTooLarge, "%s is too large: %s", field, detail(err, imageintake.ErrTooLarge))
 	case errors.Is(err, imageintake.ErrUnsupportedType):
 		return apierr.Invalid(field, "must be a JPEG or PNG image")
 	case errors.Is(err, imageintake.ErrDimensions):
-		return apierr.Invalid(field, "has unsupported dimensions: "+strings.TrimPrefix(err.Error(), imageintake.ErrDimensions.Error()+": "))
+		return apierr.Invalid(field, "has unsupported dimensions: "+detail(err, imageintake.ErrDimensions))
+	case errors.Is(err, imageintake.ErrTooComplex):
+		return apierr.Invalid(field, "has too many progressive scans ("+detail(err, imageintake.ErrTooComplex)+"); save it as a standard JPEG")
 	case errors.Is(err, imageintake.ErrCorrupt):
 		return apierr.Invalid(field, "could not be read: the image is truncated or corrupt")
 	}
 	return err
+}
+
+// detail is what an intake error says beyond its sentinel, for the client message.
+func detail(err, sentinel error) string {
+	return strings.TrimPrefix(err.Error(), sentinel.Error()+": ")
 }
