@@ -46,6 +46,7 @@ type Config struct {
 	// Workers is how many verification workers RunBackground starts (0: none).
 	Workers     int
 	WorkerLease time.Duration
+	JobBudget   time.Duration // time one verification attempt may take (verify.DefaultJobBudget)
 	// RetentionDays: document images are purged this long after the decision (default 30).
 	RetentionDays int
 	// WorkerHold runs inside each worker after it claims a job (fault-injection tests).

@@ -13,7 +13,8 @@ import (
 func (a *App) RunBackground(ctx context.Context) {
 	var wg sync.WaitGroup
 	for i := 0; i < a.cfg.Workers; i++ {
-		w := &verify.Worker{Store: a.Store, Keys: a.keys, Log: a.log, Hold: a.cfg.WorkerHold, Lease: a.cfg.WorkerLease}
+		w := &verify.Worker{Store: a.Store, Keys: a.keys, Log: a.log, Hold: a.cfg.WorkerHold,
+			Lease: a.cfg.WorkerLease, Budget: a.cfg.JobBudget}
 		wg.Go(func() { w.Run(ctx) })
 	}
 	wg.Go(func() { a.purgeLoop(ctx) })

@@ -40,6 +40,9 @@ const (
 	ReasonLivenessDocument = "liveness_matches_document"
 	ReasonDocumentReused   = "document_reused"
 	ReasonTestForced       = "test_forced_failure"
+	// ReasonVerificationError: automation could not reach a result (the job kept
+	// failing or timing out), so a human reviews the case.
+	ReasonVerificationError = "verification_error"
 )
 
 // Liveness thresholds, calibrated on the synthetic sequences of quality/qualitytest

@@ -19,21 +19,40 @@ type Opener interface {
 	Open(envelope, associatedData []byte) ([]byte, error)
 }
 
+// Job limits. A case whose processing never finishes in time (images that decode
+// slowly, a worker that stalls or crashes on it) must not be retried forever, nor hold
+// a worker for long: each claim is an attempt, each attempt has a time budget, and
+// after MaxJobAttempts a human reviews the case.
+const (
+	MaxJobAttempts   = 3
+	DefaultJobBudget = 20 * time.Second
+	DefaultJobLease  = 30 * time.Second
+)
+
+// errBudget is the cause of a job's context ending because its time budget ran out.
+var errBudget = errors.New("verification time budget exceeded")
+
 // Worker claims verification jobs and decides cases. Any number of workers, in any
 // number of processes, may share one database: a job is leased to one worker at a time,
 // and the decision commits only while the lease is held.
+//
+// The lease is renewed while the job is worked on, until its Budget runs out. So Lease
+// only sets how soon a crashed or frozen worker's job is taken over, and a job that is
+// slow but within budget is never worked twice at once. The renewals stop with the
+// budget, so even work that ignored its context loses the lease at most Lease after
+// the budget, and the takeover counts as another attempt.
 type Worker struct {
-	Store *store.Store
-	Keys  Opener
-	Log   *slog.Logger
-	ID    string        // names this worker in leases; default host:pid
-	Lease time.Duration // how long a claim lasts; a crashed worker's job is retaken after it
-	Poll  time.Duration // idle wait between claims
-	// Hold, when set, runs after a claim and before checks (tests use it to kill a worker
-	// in the middle of a job).
+	Store  *store.Store
+	Keys   Opener
+	Log    *slog.Logger
+	ID     string        // names this worker in leases; default host:pid
+	Lease  time.Duration // how long a claim lasts unless renewed (DefaultJobLease)
+	Budget time.Duration // how long one attempt may take (DefaultJobBudget)
+	Poll   time.Duration // idle wait between claims
+	// Hold, when set, runs after a claim and before checks, within the budget but with
+	// the lease not renewed (tests use it to stall or kill a worker in the middle of a
+	// job).
 	Hold func(ctx context.Context, j store.Job)
-	// MaxAttempts bounds retries of a job that keeps erroring; the case then goes to review.
-	MaxAttempts int
 }
 
 func (w *Worker) defaults() {
@@ -41,14 +60,14 @@ func (w *Worker) defaults() {
 		host, _ := os.Hostname()
 		w.ID = fmt.Sprintf("%s:%d", host, os.Getpid())
 	}
-	if w.Lease == 0 {
-		w.Lease = 30 * time.Second
+	if w.Lease <= 0 {
+		w.Lease = DefaultJobLease
+	}
+	if w.Budget <= 0 {
+		w.Budget = DefaultJobBudget
 	}
 	if w.Poll == 0 {
 		w.Poll = 200 * time.Millisecond
-	}
-	if w.MaxAttempts == 0 {
-		w.MaxAttempts = 8
 	}
 	if w.Log == nil {
 		w.Log = slog.Default()
@@ -78,42 +97,104 @@ func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
 	var job store.Job
 	var ok bool
 	err := w.Store.InTx(ctx, func(tx *store.Tx) (err error) {
-		job, ok, err = tx.ClaimJob(ctx, w.ID, w.Lease)
-		return err
+		job, ok, err = tx.ClaimJob(ctx, w.ID, w.Lease, MaxJobAttempts)
+		if err != nil || !ok || !job.Exhausted {
+			return err
+		}
+		return toReview(ctx, tx, job, fmt.Sprintf("no result after %d attempts (lease expired)", job.Attempts))
 	})
 	if err != nil || !ok {
 		return false, err
 	}
-	if w.Hold != nil {
-		w.Hold(ctx, job)
+	if job.Exhausted {
+		w.Log.Warn("verification job exhausted its attempts; case sent to review", "job", job.ID, "case", job.CaseID,
+			"attempts", job.Attempts)
+		return true, nil
 	}
 	start := time.Now()
-	outcome, err := w.process(ctx, job)
-	if err != nil {
-		if errors.Is(err, store.ErrLeaseLost) {
-			w.Log.Warn("job lease lost; another worker owns it", "job", job.ID)
-			return true, nil
-		}
-		return true, w.retry(ctx, job, err)
+	outcome, err := w.attempt(ctx, job)
+	switch {
+	case err == nil:
+		w.Log.Info("case decided", "job", job.ID, "case", job.CaseID, "outcome", string(outcome), "attempt", job.Attempts,
+			"ms", time.Since(start).Milliseconds())
+		return true, nil
+	case errors.Is(err, store.ErrLeaseLost):
+		w.Log.Warn("job lease lost; another worker owns it", "job", job.ID)
+		return true, nil
+	case ctx.Err() != nil:
+		// Shutting down: hand the job back without counting the attempt.
+		rel, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return true, w.Store.InTx(rel, func(tx *store.Tx) error { return tx.ReleaseJob(rel, job) })
 	}
-	w.Log.Info("case decided", "job", job.ID, "case", job.CaseID, "outcome", string(outcome), "attempt", job.Attempts,
-		"ms", time.Since(start).Milliseconds())
-	return true, nil
+	return true, w.retry(ctx, job, err)
+}
+
+// attempt processes the job within its time budget, renewing the lease meanwhile.
+func (w *Worker) attempt(ctx context.Context, job store.Job) (Outcome, error) {
+	jctx, lost := context.WithCancelCause(ctx)
+	defer lost(nil)
+	jctx, cancel := context.WithTimeoutCause(jctx, w.Budget, errBudget)
+	defer cancel()
+	if w.Hold != nil {
+		w.Hold(jctx, job)
+	}
+	renewed := make(chan struct{})
+	go func() { defer close(renewed); w.renew(jctx, job, lost) }()
+	outcome, err := w.process(jctx, job)
+	if err != nil && jctx.Err() != nil && ctx.Err() == nil {
+		// Report why the job's context ended (budget, lease lost) rather than how it
+		// surfaced in whatever step was running.
+		err = context.Cause(jctx)
+		if errors.Is(err, errBudget) {
+			err = fmt.Errorf("%w (%v)", err, w.Budget)
+		}
+	}
+	cancel()
+	<-renewed
+	return outcome, err
+}
+
+// renew extends the lease every third of it until ctx ends; when another worker has
+// taken the job over it cancels the work.
+func (w *Worker) renew(ctx context.Context, job store.Job, lost context.CancelCauseFunc) {
+	t := time.NewTicker(w.Lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := w.Store.Read().ExtendLease(ctx, job, w.Lease)
+		switch {
+		case errors.Is(err, store.ErrLeaseLost):
+			lost(err)
+			return
+		case err != nil && ctx.Err() == nil:
+			w.Log.Warn("renewing job lease", "job", job.ID, "error", err.Error())
+		}
+	}
 }
 
 func (w *Worker) retry(ctx context.Context, job store.Job, cause error) error {
-	w.Log.Error("verification job failed", "job", job.ID, "attempt", job.Attempts, "error", cause.Error())
+	w.Log.Error("verification job failed", "job", job.ID, "case", job.CaseID, "attempt", job.Attempts, "error", cause.Error())
 	backoff := min(time.Duration(1<<min(job.Attempts, 10))*time.Second, 10*time.Minute)
 	return w.Store.InTx(ctx, func(tx *store.Tx) error {
-		if job.Attempts >= w.MaxAttempts {
-			// Give up on automation: a human looks at it.
-			if err := tx.MarkForReview(ctx, job.CaseID, []string{"verification_error"}); err != nil {
-				return err
-			}
-			return tx.FinishJob(ctx, job)
+		if job.Attempts >= MaxJobAttempts {
+			return toReview(ctx, tx, job, cause.Error())
 		}
 		return tx.RetryJob(ctx, job, backoff, cause.Error())
 	})
+}
+
+// toReview gives up on automating the case: a human looks at it. The profile stays
+// pending (no status change, so no webhook), as for any case routed to review.
+func toReview(ctx context.Context, tx *store.Tx, job store.Job, why string) error {
+	if err := tx.MarkForReview(ctx, job.CaseID, []string{ReasonVerificationError}); err != nil {
+		return err
+	}
+	return tx.AbandonJob(ctx, job, why)
 }
 
 // process runs the checks outside any transaction, then commits the outcome in one
@@ -131,6 +212,9 @@ func (w *Worker) process(ctx context.Context, job store.Job) (Outcome, error) {
 	in, err := w.load(ctx, c)
 	if err != nil {
 		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err // no budget left for the checks
 	}
 	res := Evaluate(in)
 	if forced, ok := TestOverride(partner.TestMode, c.PartnerUserID); ok {
@@ -174,7 +258,10 @@ func (w *Worker) load(ctx context.Context, c store.Case) (Input, error) {
 	in := Input{DocumentType: c.DocumentType, DurationMS: c.LivenessMS}
 	var docs []store.Image
 	for _, im := range imgs {
-		img, err := w.decode(ctx, im)
+		if err := ctx.Err(); err != nil {
+			return in, err
+		}
+		img, err := w.decode(im)
 		if err != nil {
 			return in, err
 		}
@@ -213,6 +300,10 @@ func (w *Worker) reused(ctx context.Context, c store.Case, docs []store.Image, i
 			if quality.HammingDistance(d.PHash, o.PHash) > ReuseMaxHamming {
 				continue
 			}
+			// Each candidate costs a decode: many look-alikes must not outlast the budget.
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
 			sealed, err := w.Store.Read().ImageData(ctx, o.ID)
 			if err != nil {
 				return false, err
@@ -221,7 +312,7 @@ func (w *Worker) reused(ctx context.Context, c store.Case, docs []store.Image, i
 				return true, nil
 			}
 			o.Sealed = sealed
-			theirs, err := w.decode(ctx, o)
+			theirs, err := w.decode(o)
 			if err != nil {
 				return false, err
 			}
@@ -233,7 +324,7 @@ func (w *Worker) reused(ctx context.Context, c store.Case, docs []store.Image, i
 	return false, nil
 }
 
-func (w *Worker) decode(ctx context.Context, im store.Image) (image.Image, error) {
+func (w *Worker) decode(im store.Image) (image.Image, error) {
 	if im.Sealed == nil {
 		return nil, fmt.Errorf("image %s was purged", im.ID)
 	}
@@ -241,11 +332,7 @@ func (w *Worker) decode(ctx context.Context, im store.Image) (image.Image, error
 	if err != nil {
 		return nil, err
 	}
-	// Stored images were vetted and re-encoded at intake; the limits stay as a
-	// backstop, with room for images stored before re-encoding. The job waits
-	// for a decode slot (as long as its context allows) rather than fail.
-	img, _, err := imageintake.Decode(ctx, raw, imageintake.Limits{MaxBytes: 16 << 20, MaxPixels: 25_000_000, MaxSide: 12000, MinSide: 16,
-		MaxDecodeBytes: 256 << 20, QueueWait: imageintake.WaitForSlot})
+	img, _, err := imageintake.Decode(raw, imageintake.Limits{MaxBytes: 16 << 20, MaxPixels: 25_000_000, MaxSide: 12000, MinSide: 16})
 	if err != nil {
 		return nil, err
 	}

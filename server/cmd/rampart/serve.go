@@ -19,6 +19,7 @@ import (
 	"github.com/rampart-id/rampart/server/demo"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/store"
+	"github.com/rampart-id/rampart/server/verify"
 	"github.com/rampart-id/rampart/server/webhook"
 )
 
@@ -34,7 +35,8 @@ func serveCmd(ctx context.Context, args []string) error {
 	tlsKey := fs.String("tls-key", os.Getenv("RAMPART_TLS_KEY"), "TLS key file (env RAMPART_TLS_KEY)")
 	migrateOnStart := fs.Bool("migrate", false, "apply migrations on start (always on for SQLite)")
 	workers := fs.Int("workers", envInt("RAMPART_WORKERS", 2), "verification workers in this process (env RAMPART_WORKERS)")
-	lease := fs.Duration("worker-lease", 30*time.Second, "how long a worker holds a job; a crashed worker's job is retried after it")
+	lease := fs.Duration("worker-lease", verify.DefaultJobLease, "how long a job stays claimed without renewal; a crashed worker's job is retried after it")
+	budget := fs.Duration("job-budget", verify.DefaultJobBudget, "how long one verification attempt may take; a job that runs out of attempts goes to review")
 	rate := fs.Float64("rate-limit", 200, "requests per second per client or widget token (burst: twice that)")
 	hookLease := fs.Duration("webhook-lease", time.Minute, "how long a webhook attempt is claimed; a crashed sender's event is retried after it")
 	retention := fs.Int("retention-days", envInt("RAMPART_RETENTION_DAYS", 30), "days after a decision before document images are purged (env RAMPART_RETENTION_DAYS)")
@@ -75,7 +77,7 @@ func serveCmd(ctx context.Context, args []string) error {
 	}
 	a, err := app.New(app.Config{PublicURL: *public, TLSCert: *tlsCert, TLSKey: *tlsKey, Logger: log,
 		RatePerSec: *rate, RateBurst: int(2 * *rate),
-		Workers: *workers, WorkerLease: *lease, RetentionDays: *retention, WorkerHold: testHold()}, st, keys)
+		Workers: *workers, WorkerLease: *lease, JobBudget: *budget, RetentionDays: *retention, WorkerHold: testHold()}, st, keys)
 	if err != nil {
 		return err
 	}
