@@ -143,11 +143,18 @@ func (h *handler) DecideCase(ctx context.Context, req *connect.Request[reviewv1.
 
 func (h *handler) ResetProfile(ctx context.Context, req *connect.Request[reviewv1.ResetProfileRequest]) (*connect.Response[reviewv1.ResetProfileResponse], error) {
 	op, _ := auth.OperatorFrom(ctx)
+	partnerID, ok := store.CanonicalID(req.Msg.GetPartnerId())
+	if !ok {
+		return nil, apierr.Invalid("partner_id", "must be a partner id (a UUID)")
+	}
 	var prof store.Profile
 	err := h.store.InTx(ctx, func(tx *store.Tx) error {
-		p, err := tx.Profile(ctx, req.Msg.GetPartnerId(), req.Msg.GetPartnerUserId())
+		p, err := tx.Profile(ctx, partnerID, req.Msg.GetPartnerUserId())
 		if err != nil {
 			return err
+		}
+		if !p.Exists {
+			return apierr.New(apierr.NotFound, "No such profile")
 		}
 		if p.Status != kyc.Failed {
 			return apierr.New(apierr.CaseNotOpen, "Only a failed profile can be reset (it is %s)", p.Status)
@@ -163,8 +170,9 @@ func (h *handler) ResetProfile(ctx context.Context, req *connect.Request[reviewv
 }
 
 func (h *handler) caseByID(ctx context.Context, tx *store.Tx, id string) (store.Case, error) {
-	if len(id) != 36 {
-		return store.Case{}, apierr.Invalid("case_id", "must be a case id")
+	id, ok := store.CanonicalID(id)
+	if !ok {
+		return store.Case{}, apierr.Invalid("case_id", "must be a case id (a UUID)")
 	}
 	c, err := tx.CaseByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -193,8 +201,9 @@ func parseCursor(tok string) (int64, string, error) {
 	if !ok {
 		return 0, "", errors.New("bad cursor")
 	}
-	if _, err := uuid.Parse(id); err != nil {
-		return 0, "", err
+	id, ok = store.CanonicalID(id)
+	if !ok {
+		return 0, "", errors.New("bad cursor")
 	}
 	n, err := strconv.ParseInt(at, 10, 64)
 	return n, id, err

@@ -74,6 +74,9 @@ func (t *Tx) CurrentCase(ctx context.Context, partnerID, userID string) (Case, e
 
 // CaseByID loads a case.
 func (t *Tx) CaseByID(ctx context.Context, id string) (Case, error) {
+	if !isID(id) {
+		return Case{}, ErrNotFound
+	}
 	return scanCase(t.q.QueryRowContext(ctx, `SELECT `+caseCols+` FROM kyc_cases WHERE id = $1`, id))
 }
 
@@ -133,6 +136,9 @@ func (t *Tx) SetLivenessDuration(ctx context.Context, caseID string, ms int) err
 
 // CaseImages lists a case's images in kind/frame order; withData loads the sealed bytes.
 func (t *Tx) CaseImages(ctx context.Context, caseID string, withData bool) ([]Image, error) {
+	if !isID(caseID) {
+		return nil, nil
+	}
 	cols := `id, case_id, partner_id, kind, frame, content_type, width, height, phash, quality, created_at`
 	if withData {
 		cols += `, sealed`

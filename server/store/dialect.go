@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -43,20 +44,41 @@ func retryable(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "restart transaction")
 }
 
-// Unavailable reports whether err means the database cannot be reached right now, so the
-// API answers 503 instead of 500.
+// Unavailable reports whether err means the database cannot serve this request right
+// now, so the API answers 503 instead of 500: unreachable, shutting down, or out of
+// connections (its own limit, or a connection not acquired before the deadline).
 func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
-		// Class 08: connection exception; 57P0x: server shutting down / cannot connect now.
-		return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57P")
+		// Class 08: connection exception; 57P0x: server shutting down / cannot connect now;
+		// 53300: too many clients; 53xxx: out of resources in general.
+		return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57P") || strings.HasPrefix(pg.Code, "53")
 	}
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) {
 		return true
 	}
+	// A deadline that ran out before the database answered: the pool had no connection
+	// to give, or the database was too slow. Either way, a retry later may succeed.
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
 	msg := err.Error()
-	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "database unreachable") ||
-		strings.Contains(msg, "bad connection") || strings.Contains(msg, "unexpected EOF") ||
-		strings.Contains(msg, "conn closed") || strings.Contains(msg, "broken pipe")
+	for _, s := range unavailableMessages {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// unavailableMessages are the texts of errors that carry no code: dropped connections,
+// and the server refusing new ones.
+var unavailableMessages = []string{
+	"connection refused", "database unreachable", "bad connection", "unexpected EOF", "conn closed", "broken pipe",
+	"too many clients", "too many connections", "remaining connection slots are reserved", "context deadline exceeded",
+	"failed to connect", "connection reset by peer",
 }

@@ -147,6 +147,9 @@ func (t *Tx) PutChecks(ctx context.Context, caseID string, checks []Check) error
 
 // Checks lists a case's checks.
 func (t *Tx) Checks(ctx context.Context, caseID string) ([]Check, error) {
+	if !isID(caseID) {
+		return nil, nil
+	}
 	rows, err := t.q.QueryContext(ctx, `SELECT name, result, reason, score, version FROM case_checks WHERE case_id = $1 ORDER BY name`, caseID)
 	if err != nil {
 		return nil, err

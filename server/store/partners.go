@@ -72,6 +72,9 @@ func (t *Tx) AddClientToken(ctx context.Context, partnerID string, tok ClientTok
 // ExpireClientTokens makes every currently valid token of the partner expire at `at`
 // (the rotation grace period); tokens already expiring sooner keep their expiry.
 func (t *Tx) ExpireClientTokens(ctx context.Context, partnerID string, at time.Time) error {
+	if !isID(partnerID) {
+		return nil
+	}
 	_, err := t.q.ExecContext(ctx, `UPDATE client_tokens SET expires_at = $2
 		WHERE partner_id = $1 AND (expires_at IS NULL OR expires_at > $2)`, partnerID, micros(at))
 	return err
@@ -105,6 +108,9 @@ func (t *Tx) ClientToken(ctx context.Context, hash []byte) (Partner, time.Time, 
 
 // PartnerByID loads a partner.
 func (t *Tx) PartnerByID(ctx context.Context, id string) (Partner, error) {
+	if !isID(id) {
+		return Partner{}, ErrNotFound
+	}
 	return scanPartner(t.q.QueryRowContext(ctx, `SELECT `+partnerCols+` FROM partners p WHERE p.id = $1`, id))
 }
 

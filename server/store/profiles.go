@@ -54,6 +54,9 @@ type HistoryEntry struct {
 // Profile reads a user's profile; a user never seen is a not_started profile (Exists false).
 func (t *Tx) Profile(ctx context.Context, partnerID, userID string) (Profile, error) {
 	p := Profile{PartnerID: partnerID, PartnerUserID: userID, Status: kyc.NotStarted, FailureReasons: []string{}}
+	if !isID(partnerID) {
+		return p, nil // no such partner, so no such user
+	}
 	var reasons string
 	var verified, updated sql.NullInt64
 	err := t.q.QueryRowContext(ctx, `SELECT status, attempts_used, failure_reasons, final, verified_at, updated_at, seq
@@ -145,6 +148,9 @@ func (t *Tx) Transition(ctx context.Context, from Profile, tr Transition) (Profi
 
 // History lists a user's transitions, oldest first.
 func (t *Tx) History(ctx context.Context, partnerID, userID string) ([]HistoryEntry, error) {
+	if !isID(partnerID) {
+		return nil, nil
+	}
 	rows, err := t.q.QueryContext(ctx, `SELECT from_status, to_status, case_id, actor, reason, created_at FROM status_history
 		WHERE partner_id = $1 AND partner_user_id = $2 ORDER BY created_at, id`, partnerID, userID)
 	if err != nil {

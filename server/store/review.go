@@ -60,8 +60,13 @@ func (t *Tx) ReviewQueue(ctx context.Context, afterAt int64, afterID string, lim
 
 // ReviewReasons returns why a case is in the queue.
 func (t *Tx) ReviewReasons(ctx context.Context, caseID string) ([]string, error) {
+	if !isID(caseID) {
+		return nil, ErrNotFound
+	}
 	var raw string
-	if err := t.q.QueryRowContext(ctx, `SELECT review_reasons FROM kyc_cases WHERE id = $1`, caseID).Scan(&raw); err != nil {
+	if err := t.q.QueryRowContext(ctx, `SELECT review_reasons FROM kyc_cases WHERE id = $1`, caseID).Scan(&raw); errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	} else if err != nil {
 		return nil, err
 	}
 	var out []string
@@ -93,8 +98,14 @@ func (t *Tx) DocumentHashes(ctx context.Context, partnerID, exceptUser string) (
 
 // ImageData loads one image's sealed bytes (nil when purged).
 func (t *Tx) ImageData(ctx context.Context, id string) ([]byte, error) {
+	if !isID(id) {
+		return nil, ErrNotFound
+	}
 	var b []byte
 	err := t.q.QueryRowContext(ctx, `SELECT sealed FROM case_images WHERE id = $1`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
 	return b, err
 }
 
@@ -112,21 +123,4 @@ func (t *Tx) PurgeImages(ctx context.Context, before time.Time) (int64, error) {
 	}
 	_, err = t.q.ExecContext(ctx, `UPDATE kyc_cases SET purged_at = $2 WHERE state = 'decided' AND decided_at < $1 AND purged_at IS NULL`, micros(before), micros(t.now))
 	return n, err
-}
-
-// CreateOperatorToken stores a reviewer token.
-func (t *Tx) CreateOperatorToken(ctx context.Context, hash []byte, name string, expires time.Time) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO operator_tokens (token_hash, name, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		hash, name, micros(t.now), micros(expires))
-	return err
-}
-
-// OperatorByTokenHash returns the name of an unexpired operator token.
-func (t *Tx) OperatorByTokenHash(ctx context.Context, hash []byte) (string, error) {
-	var name string
-	err := t.q.QueryRowContext(ctx, `SELECT name FROM operator_tokens WHERE token_hash = $1 AND expires_at > $2`, hash, micros(t.now)).Scan(&name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
-	}
-	return name, err
 }

@@ -8,7 +8,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -54,6 +56,11 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		if abs, err := filepath.Abs(path); err == nil {
 			path = abs
 		}
+		// The file holds personal data: owner-only, whatever the umask. SQLite gives its
+		// -wal and -shm files the mode of the database file.
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("database file: %w", err)
+		}
 		// WAL lets readers run beside the writer; _txlock=immediate takes the write lock at
 		// BEGIN so transactions serialize instead of failing on lock upgrade.
 		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
@@ -83,7 +90,32 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		_ = s.db.Close()
 		return nil, fmt.Errorf("database unreachable: %w", err)
 	}
+	if s.dialect == SQLite {
+		// Files made before this rule (or by another tool) are tightened too.
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Chmod(s.Path+suffix, sqliteFileMode); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				_ = s.db.Close()
+				return nil, fmt.Errorf("database file: %w", err)
+			}
+		}
+	}
 	return s, nil
+}
+
+// sqliteFileMode is the mode of the SQLite database and its -wal/-shm files.
+const sqliteFileMode = 0o600
+
+// createPrivate creates the database file with sqliteFileMode if it does not exist yet,
+// so it is never readable by others, not even for a moment.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, sqliteFileMode)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // Dialect reports which SQL dialect the store speaks.

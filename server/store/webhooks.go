@@ -244,6 +244,9 @@ func (t *Tx) RedeliverWebhookEvent(ctx context.Context, id string) error {
 // RedeliverWebhookEvents does RedeliverWebhookEvent for every event of a partner created
 // at or after since, and returns how many there were.
 func (t *Tx) RedeliverWebhookEvents(ctx context.Context, partnerID string, since time.Time) (int64, error) {
+	if !isID(partnerID) {
+		return 0, nil
+	}
 	res, err := t.q.ExecContext(ctx, `UPDATE webhook_events SET state = 'pending', attempts = 0, next_attempt_at = $3, retry_from = $3
 		WHERE partner_id = $1 AND created_at >= $2`, partnerID, micros(since), micros(t.now))
 	if err != nil {
@@ -259,6 +262,9 @@ func (t *Tx) WebhookEvent(ctx context.Context, id string) (WebhookEvent, error) 
 
 // WebhookEvents lists a partner's events created at or after since, oldest first.
 func (t *Tx) WebhookEvents(ctx context.Context, partnerID string, since time.Time, limit int) ([]WebhookEvent, error) {
+	if !isID(partnerID) {
+		return nil, nil
+	}
 	rows, err := t.q.QueryContext(ctx, `SELECT `+webhookEventCols+` FROM webhook_events e
 		WHERE e.partner_id = $1 AND e.created_at >= $2 ORDER BY e.created_at, e.partner_user_id, e.seq LIMIT $3`,
 		partnerID, micros(since), limit)
@@ -281,6 +287,9 @@ func (t *Tx) WebhookEvents(ctx context.Context, partnerID string, since time.Tim
 // current one as the old secret until oldExpires. An old secret still in its grace
 // period is dropped: at most two secrets sign at any time.
 func (t *Tx) RotateWebhookSecret(ctx context.Context, partnerID string, secret []byte, oldExpires time.Time) error {
+	if !isID(partnerID) {
+		return ErrNotFound
+	}
 	res, err := t.q.ExecContext(ctx, `UPDATE partners SET webhook_secret_old = webhook_secret, webhook_secret_old_expires_at = $3,
 		webhook_secret = $2 WHERE id = $1`, partnerID, secret, micros(oldExpires))
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -99,40 +100,95 @@ func partnerCmd(ctx context.Context, args []string) error {
 		}
 		return enc.Encode(created)
 	case "rotate-token":
-		tok, err := m.RotateToken(ctx, *partnerID, *grace)
+		id, err := partnerIDFlag(*partnerID)
 		if err != nil {
 			return err
 		}
+		tok, err := m.RotateToken(ctx, id, *grace)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no partner %q", id)
+		} else if err != nil {
+			return err
+		}
+		*partnerID = id
 		return enc.Encode(map[string]string{"partner_id": *partnerID, "client_token": tok,
 			"old_tokens_expire_at": time.Now().Add(*grace).UTC().Format(time.RFC3339)})
 	}
 	return fmt.Errorf("unknown partner command %q", args[0])
 }
 
-func operatorCmd(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "token" {
-		return fmt.Errorf("usage: rampart operator token [--name NAME] [--ttl 12h]")
+// partnerIDFlag checks a --partner-id value: a partner id is a UUID, and any other
+// string is refused here rather than sent to the database.
+func partnerIDFlag(v string) (string, error) {
+	id, ok := store.CanonicalID(strings.TrimSpace(v))
+	if !ok {
+		return "", fmt.Errorf("--partner-id %q is not a partner id (a UUID, as printed by partner create)", v)
 	}
-	fs := flag.NewFlagSet("operator token", flag.ContinueOnError)
+	return id, nil
+}
+
+const operatorUsage = `usage:
+  rampart operator token [--name NAME] [--ttl 12h]      (--ttl at most 24h)
+  rampart operator revoke --name NAME | --token rpo_…   (--name: every token of that operator)`
+
+func operatorCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || (args[0] != "token" && args[0] != "revoke") {
+		return errors.New(operatorUsage)
+	}
+	fs := flag.NewFlagSet("operator "+args[0], flag.ContinueOnError)
 	var c common
 	c.register(fs)
-	name := fs.String("name", env("USER", "operator"), "who the token is for (recorded with each decision)")
-	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid")
+	defName := env("USER", "operator")
+	if args[0] == "revoke" {
+		defName = ""
+	}
+	name := fs.String("name", defName, "who the token is for (recorded with each decision); revoke: revoke all of this operator's tokens")
+	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid (token; at most 24h)")
+	token := fs.String("token", "", "the operator token to revoke (revoke)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	if args[0] == "token" && (*ttl <= 0 || *ttl > store.MaxOperatorTokenTTL) {
+		return fmt.Errorf("--ttl %s: operator tokens live between 1s and %s; issue a new one when it runs out", *ttl, store.MaxOperatorTokenTTL)
+	}
+	var hash []byte
+	if args[0] == "revoke" {
+		*token = strings.TrimSpace(*token)
+		if *token == "" && *name == "" {
+			return errors.New("revoke needs --name or --token\n" + operatorUsage)
+		}
+		if *token != "" {
+			if !auth.WellFormed(*token, auth.PrefixOperator) {
+				return errors.New("--token is not an operator token (rpo_…)")
+			}
+			hash = auth.Hash(*token)
+		}
 	}
 	st, err := c.openMigrated(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	tok, hash := auth.New(auth.PrefixOperator)
-	expires := time.Now().Add(*ttl)
-	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.CreateOperatorToken(ctx, hash, *name, expires) }); err != nil {
-		return err
-	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
+	if args[0] == "revoke" {
+		var n int64
+		if err := st.InTx(ctx, func(tx *store.Tx) (err error) { n, err = tx.RevokeOperatorTokens(ctx, *name, hash); return err }); err != nil {
+			return err
+		}
+		if n == 0 {
+			return errors.New("no such operator token: nothing revoked")
+		}
+		return enc.Encode(map[string]any{"revoked": n})
+	}
+	tok, hash := auth.New(auth.PrefixOperator)
+	var expires time.Time
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		expires = tx.Now().Add(*ttl)
+		return tx.CreateOperatorToken(ctx, hash, *name, expires)
+	}); err != nil {
+		return err
+	}
 	return enc.Encode(map[string]string{"operator_token": tok, "name": *name, "expires_at": expires.UTC().Format(time.RFC3339)})
 }
 

@@ -41,6 +41,13 @@ func webhookCmd(ctx context.Context, args []string) error {
 			return fmt.Errorf("--since: %w", err)
 		}
 	}
+	if *partnerID != "" {
+		id, err := partnerIDFlag(*partnerID)
+		if err != nil {
+			return err
+		}
+		*partnerID = id
+	}
 	st, err := c.openMigrated(ctx)
 	if err != nil {
 		return err
