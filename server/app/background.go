@@ -21,8 +21,10 @@ func (a *App) RunBackground(ctx context.Context) {
 	wg.Wait()
 }
 
-// purgeLoop deletes document images RetentionDays after their case was decided (the
-// decision, checks and history stay), expired idempotency records and finished webhook
+// purgeLoop runs the retention pass every 10 minutes: document images RetentionDays
+// after their case was decided (the decision, checks and history stay), cases never
+// submitted with their images after RetentionDays without activity, sessions and widget
+// tokens older than RetentionDays, expired idempotency records and finished webhook
 // events older than the retention period.
 func (a *App) purgeLoop(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
@@ -39,23 +41,41 @@ func (a *App) purgeLoop(ctx context.Context) {
 	}
 }
 
-// PurgeImages runs one retention pass and reports how many images it purged.
+// PurgeImages runs one retention pass and reports how many images of decided cases it
+// purged.
 func (a *App) PurgeImages(ctx context.Context) (int64, error) {
-	var n int64
+	var n, sessions, abandoned int64
 	err := a.Store.InTx(ctx, func(tx *store.Tx) (err error) {
-		if n, err = tx.PurgeImages(ctx, tx.Now().AddDate(0, 0, -a.cfg.RetentionDays)); err != nil {
+		before := tx.Now().AddDate(0, 0, -a.cfg.RetentionDays)
+		if n, err = tx.PurgeImages(ctx, before); err != nil {
 			return err
 		}
 		// Expired idempotency records hold sealed replies nobody may replay any more, and
-		// finished webhook events past retention name users nobody needs them for.
+		// finished webhook events past retention name users nobody needs them for; nor
+		// do old sessions (email, client IP, order) whose tokens have all expired.
 		if _, err = tx.PurgeIdempotency(ctx); err != nil {
 			return err
 		}
-		_, err = tx.PurgeWebhookEvents(ctx, tx.Now().AddDate(0, 0, -a.cfg.RetentionDays))
+		if _, err = tx.PurgeWebhookEvents(ctx, before); err != nil {
+			return err
+		}
+		sessions, err = tx.PurgeSessions(ctx, before)
 		return err
 	})
-	if n > 0 {
-		a.log.Info("retention purge", "images", n)
+	// Abandoned cases go in batches, each its own transaction, until none is left.
+	for err == nil {
+		var k int64
+		err = a.Store.InTx(ctx, func(tx *store.Tx) (err error) {
+			k, err = tx.PurgeAbandonedCases(ctx, tx.Now().AddDate(0, 0, -a.cfg.RetentionDays))
+			return err
+		})
+		abandoned += k
+		if k == 0 {
+			break
+		}
+	}
+	if n > 0 || sessions > 0 || abandoned > 0 {
+		a.log.Info("retention purge", "images", n, "sessions", sessions, "abandoned_cases", abandoned)
 	}
 	return n, err
 }
