@@ -1,0 +1,204 @@
+package verify_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rampart-id/rampart/kyc"
+	"github.com/rampart-id/rampart/quality/qualitytest"
+	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/server/internal/testserver"
+	"github.com/rampart-id/rampart/server/store"
+	"github.com/rampart-id/rampart/server/verify"
+)
+
+// TestJobWhoseLeaseKeepsExpiringGoesToReview: every worker that claims the job freezes
+// past its lease and another takes over. Each takeover counts as an attempt; once they
+// are used up the case goes to manual review with verification_error instead of being
+// claimed forever.
+func TestJobWhoseLeaseKeepsExpiringGoesToReview(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		srv := testserver.Start(t, dbURL, testserver.Options{Workers: -1})
+		p := srv.NewPartner(t, "Acme")
+		must(t, srv.SubmitCase(t, srv.Widget(t, p, "stuck"), testserver.Capture{Seed: 5}))
+		events := webhookEvents(t, srv, p.PartnerID, "stuck")
+
+		var claims []int
+		var ahead time.Duration
+		w := &verify.Worker{Store: srv.Store, Keys: srv.Keys, ID: "freezing", Lease: time.Minute}
+		w.Hold = func(ctx context.Context, j store.Job) {
+			claims = append(claims, j.Attempts)
+			if len(claims) > verify.MaxJobAttempts {
+				t.Errorf("claim %d: more attempts than allowed", len(claims))
+				return
+			}
+			// Frozen past the lease (the store's clock jumps over it) while another
+			// worker takes the job over.
+			ahead += 2 * w.Lease
+			skewClock(t, srv, ahead)
+			if did, err := w.RunOnce(ctx); !did || err != nil {
+				t.Errorf("takeover after claim %d: %v %v", j.Attempts, did, err)
+			}
+		}
+		if did, err := w.RunOnce(ctx); !did || err != nil {
+			t.Fatalf("first claim: %v %v", did, err)
+		}
+		if !slices.Equal(claims, []int{1, 2, 3}) {
+			t.Fatalf("attempts of the claims that ran: %v, want [1 2 3]", claims)
+		}
+		assertGaveUp(t, srv, p.PartnerID, "stuck", "lease expired", events)
+		if did, err := w.RunOnce(ctx); did || err != nil {
+			t.Fatalf("the abandoned job was claimed again: %v %v", did, err)
+		}
+	})
+}
+
+// TestJobOverBudgetCountsAsFailedAttempt: work that outlasts the time budget is
+// abandoned and counted like an error; after the last attempt the case goes to review.
+func TestJobOverBudgetCountsAsFailedAttempt(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		srv := testserver.Start(t, dbURL, testserver.Options{Workers: -1})
+		p := srv.NewPartner(t, "Acme")
+		must(t, srv.SubmitCase(t, srv.Widget(t, p, "slow"), testserver.Capture{Seed: 6}))
+		events := webhookEvents(t, srv, p.PartnerID, "slow")
+
+		// Slow work that honours its context: it ends when the budget does.
+		w := &verify.Worker{Store: srv.Store, Keys: srv.Keys, ID: "slow", Budget: 50 * time.Millisecond,
+			Hold: func(ctx context.Context, _ store.Job) { <-ctx.Done() }}
+		for attempt := 1; attempt <= verify.MaxJobAttempts; attempt++ {
+			skewClock(t, srv, time.Duration(attempt)*time.Hour) // past the retry backoff
+			if did, err := w.RunOnce(ctx); !did || err != nil {
+				t.Fatalf("attempt %d: %v %v", attempt, did, err)
+			}
+			j := jobOf(t, srv, p.PartnerID, "slow")
+			if j.Attempts != attempt || !strings.Contains(j.LastError, "time budget exceeded") {
+				t.Fatalf("after attempt %d: %+v", attempt, j)
+			}
+			if needs, _ := reviewOf(t, srv, p.PartnerID, "slow"); attempt < verify.MaxJobAttempts && (needs || j.State == "abandoned") {
+				t.Fatalf("attempt %d of %d gave up already: %+v", attempt, verify.MaxJobAttempts, j)
+			}
+		}
+		assertGaveUp(t, srv, p.PartnerID, "slow", "time budget exceeded", events)
+	})
+}
+
+// TestSlowJobWithinBudgetKeepsItsLease: a job that takes longer than the lease but fits
+// its budget is not taken over meanwhile (its worker renews the lease) and is decided
+// in one attempt.
+func TestSlowJobWithinBudgetKeepsItsLease(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		srv := testserver.Start(t, dbURL, testserver.Options{Workers: -1})
+		p := srv.NewPartner(t, "Acme")
+		// A full-resolution photo takes far longer to decode and check than the lease.
+		must(t, srv.SubmitCase(t, srv.Widget(t, p, "big"), testserver.Capture{Seed: 7, Front: qualitytest.Document(15, 4000, 2500)}))
+
+		const lease = 200 * time.Millisecond
+		claimed := make(chan struct{})
+		slow := &verify.Worker{Store: srv.Store, Keys: srv.Keys, ID: "slow", Lease: lease,
+			Hold: func(context.Context, store.Job) { close(claimed) }}
+		var done atomic.Bool
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			defer done.Store(true)
+			if did, err := slow.RunOnce(ctx); !did || err != nil {
+				t.Errorf("slow worker: %v %v", did, err)
+			}
+		})
+		<-claimed
+		other := &verify.Worker{Store: srv.Store, Keys: srv.Keys, ID: "other", Lease: lease}
+		for !done.Load() {
+			if did, err := other.RunOnce(ctx); did || err != nil {
+				t.Errorf("another worker took the job over: %v %v", did, err)
+				break
+			}
+			time.Sleep(lease / 10)
+		}
+		wg.Wait()
+		if j := jobOf(t, srv, p.PartnerID, "big"); j.State != "done" || j.Attempts != 1 {
+			t.Fatalf("job: %+v, want done after 1 attempt", j)
+		}
+		if d := decisions(t, srv, p.PartnerID, "big"); len(d) != 1 {
+			t.Fatalf("decisions: %+v", d)
+		}
+	})
+}
+
+// assertGaveUp checks a case automation gave up on: in the review queue for
+// verification_error, the job abandoned after every attempt with why, the profile still
+// pending and no new webhook event (no status changed).
+func assertGaveUp(t *testing.T, srv *testserver.Server, partnerID, user, why string, eventsBefore int) {
+	t.Helper()
+	j := jobOf(t, srv, partnerID, user)
+	if j.State != "abandoned" || j.Attempts != verify.MaxJobAttempts || !strings.Contains(j.LastError, why) {
+		t.Errorf("job: %+v, want abandoned after %d attempts (%s)", j, verify.MaxJobAttempts, why)
+	}
+	needs, reasons := reviewOf(t, srv, partnerID, user)
+	if !needs || !slices.Equal(reasons, []string{verify.ReasonVerificationError}) {
+		t.Errorf("review: %v %v, want queued for %s", needs, reasons, verify.ReasonVerificationError)
+	}
+	prof, err := srv.Store.Read().Profile(context.Background(), partnerID, user)
+	if err != nil || prof.Status != kyc.Pending {
+		t.Errorf("profile: %+v %v, want pending", prof, err)
+	}
+	if d := decisions(t, srv, partnerID, user); len(d) != 0 {
+		t.Errorf("decided anyway: %+v", d)
+	}
+	if n := webhookEvents(t, srv, partnerID, user); n != eventsBefore {
+		t.Errorf("%d webhook events, want %d", n, eventsBefore)
+	}
+}
+
+// skewClock runs the store's clock d ahead of real time until the test ends.
+func skewClock(t *testing.T, srv *testserver.Server, d time.Duration) {
+	srv.Store.SetClock(func() time.Time { return time.Now().Add(d) })
+	t.Cleanup(func() { srv.Store.SetClock(time.Now) })
+}
+
+type jobRow struct {
+	State     string
+	Attempts  int
+	LastError string
+}
+
+func jobOf(t *testing.T, srv *testserver.Server, partnerID, user string) jobRow {
+	t.Helper()
+	var j jobRow
+	if err := srv.Store.DB().QueryRow(`SELECT j.state, j.attempts, j.last_error FROM verification_jobs j JOIN kyc_cases c ON c.id = j.case_id
+		WHERE c.partner_id = $1 AND c.partner_user_id = $2`, partnerID, user).Scan(&j.State, &j.Attempts, &j.LastError); err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func reviewOf(t *testing.T, srv *testserver.Server, partnerID, user string) (bool, []string) {
+	t.Helper()
+	var id string
+	var needs bool
+	if err := srv.Store.DB().QueryRow(`SELECT id, needs_review FROM kyc_cases WHERE partner_id = $1 AND partner_user_id = $2`,
+		partnerID, user).Scan(&id, &needs); err != nil {
+		t.Fatal(err)
+	}
+	reasons, err := srv.Store.Read().ReviewReasons(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return needs, reasons
+}
+
+func webhookEvents(t *testing.T, srv *testserver.Server, partnerID, user string) int {
+	t.Helper()
+	var n int
+	if err := srv.Store.DB().QueryRow(`SELECT COUNT(*) FROM webhook_events WHERE partner_id = $1 AND partner_user_id = $2`,
+		partnerID, user).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
