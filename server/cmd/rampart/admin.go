@@ -89,7 +89,7 @@ func partnerCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	m := partner.NewManager(st, keys, partner.Config{})
+	m := partner.NewManager(st, keys, partner.Config{Tokens: auth.NewTagger(keys.TokenKeys()...)})
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	switch args[0] {
@@ -149,7 +149,8 @@ func operatorCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if args[0] == "token" && (*ttl <= 0 || *ttl > store.MaxOperatorTokenTTL) {
-		return fmt.Errorf("--ttl %s: operator tokens live between 1s and %s; issue a new one when it runs out", *ttl, store.MaxOperatorTokenTTL)
+		return fmt.Errorf("--ttl %s: an operator token lives at most %gh (and more than 0); issue a new one when it runs out",
+			*ttl, store.MaxOperatorTokenTTL.Hours())
 	}
 	var hash []byte
 	if args[0] == "revoke" {
@@ -164,7 +165,7 @@ func operatorCmd(ctx context.Context, args []string) error {
 			hash = auth.Hash(*token)
 		}
 	}
-	st, err := c.openMigrated(ctx)
+	st, keys, err := c.openWithKeys(ctx) // the master key tags the token (see auth.Tagger)
 	if err != nil {
 		return err
 	}
@@ -181,7 +182,7 @@ func operatorCmd(ctx context.Context, args []string) error {
 		}
 		return enc.Encode(map[string]any{"revoked": n})
 	}
-	tok, hash := auth.New(auth.PrefixOperator)
+	tok, hash := auth.NewTagger(keys.TokenKeys()...).New(auth.PrefixOperator)
 	var expires time.Time
 	if err := st.InTx(ctx, func(tx *store.Tx) error {
 		expires = tx.Now().Add(*ttl)
