@@ -261,7 +261,7 @@ func (w *Worker) load(ctx context.Context, c store.Case) (Input, error) {
 		if err := ctx.Err(); err != nil {
 			return in, err
 		}
-		img, err := w.decode(im)
+		img, err := w.decode(ctx, im)
 		if err != nil {
 			return in, err
 		}
@@ -312,7 +312,7 @@ func (w *Worker) reused(ctx context.Context, c store.Case, docs []store.Image, i
 				return true, nil
 			}
 			o.Sealed = sealed
-			theirs, err := w.decode(o)
+			theirs, err := w.decode(ctx, o)
 			if err != nil {
 				return false, err
 			}
@@ -324,7 +324,7 @@ func (w *Worker) reused(ctx context.Context, c store.Case, docs []store.Image, i
 	return false, nil
 }
 
-func (w *Worker) decode(im store.Image) (image.Image, error) {
+func (w *Worker) decode(ctx context.Context, im store.Image) (image.Image, error) {
 	if im.Sealed == nil {
 		return nil, fmt.Errorf("image %s was purged", im.ID)
 	}
@@ -332,7 +332,11 @@ func (w *Worker) decode(im store.Image) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	img, _, err := imageintake.Decode(raw, imageintake.Limits{MaxBytes: 16 << 20, MaxPixels: 25_000_000, MaxSide: 12000, MinSide: 16})
+	// Stored images were vetted and re-encoded at intake; the limits stay as a
+	// backstop, with room for images stored before re-encoding. The job waits
+	// for a decode slot (as long as its context allows) rather than fail.
+	img, _, err := imageintake.Decode(ctx, raw, imageintake.Limits{MaxBytes: 16 << 20, MaxPixels: 25_000_000, MaxSide: 12000, MinSide: 16,
+		MaxDecodeBytes: 256 << 20, QueueWait: imageintake.WaitForSlot})
 	if err != nil {
 		return nil, err
 	}
