@@ -31,6 +31,9 @@ const (
 	RateLimitExceeded   Code = "rate_limit_exceeded"
 	Internal            Code = "internal_error"
 	Unavailable         Code = "unavailable"
+	// Canceled is a request the client gave up on: not a server error. Nobody reads the
+	// answer; the slug is for logs and metrics (HTTP 499, as in nginx and Connect).
+	Canceled Code = "cancelled"
 )
 
 type mapping struct {
@@ -52,7 +55,11 @@ var codes = map[Code]mapping{
 	RateLimitExceeded:   {http.StatusTooManyRequests, connect.CodeResourceExhausted},
 	Internal:            {http.StatusInternalServerError, connect.CodeInternal},
 	Unavailable:         {http.StatusServiceUnavailable, connect.CodeUnavailable},
+	Canceled:            {StatusClientClosed, connect.CodeCanceled},
 }
+
+// StatusClientClosed is the HTTP status recorded for requests the client abandoned.
+const StatusClientClosed = 499
 
 // HTTPStatus is the REST status of a slug.
 func (c Code) HTTPStatus() int {
@@ -86,6 +93,8 @@ func CodeFromConnect(c connect.Code) Code {
 		return PayloadTooLarge
 	case connect.CodeUnavailable:
 		return Unavailable
+	case connect.CodeCanceled:
+		return Canceled
 	}
 	return Internal
 }

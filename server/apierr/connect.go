@@ -68,6 +68,10 @@ func (i *interceptor) toConnect(ctx context.Context, procedure string, err error
 		return ce
 	}
 	e, ok := As(err)
+	if ctx.Err() == context.Canceled {
+		// The client left; whatever failed after that is not the server's error.
+		return ToConnect(&Error{Code: Canceled, Message: "Request cancelled by the client"}, reqctx.RequestID(ctx))
+	}
 	if !ok {
 		switch {
 		case errors.Is(err, context.Canceled):

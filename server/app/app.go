@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +53,36 @@ type Config struct {
 	RetentionDays int
 	// WorkerHold runs inside each worker after it claims a job (fault-injection tests).
 	WorkerHold func(ctx context.Context, j store.Job)
+	// Limits on what one client may hold open; zero fields take DefaultLimits.
+	Limits Limits
+	// TrustedProxies may name the client's address in X-Forwarded-For.
+	TrustedProxies []netip.Prefix
+	// PrivateMetrics keeps /metrics off the public handler (it is served by Ops).
+	PrivateMetrics bool
+}
+
+// Limits bound what clients of the public surface can make the server hold at once.
+type Limits struct {
+	StreamsPerToken int // open WatchStatus streams per widget token
+	Streams         int // open WatchStatus streams in the process
+	UploadsPerToken int // image uploads in flight per widget token
+	Uploads         int // image uploads in flight in the process (each up to MaxUploadBytes)
+}
+
+// DefaultLimits: a widget needs one status stream and one upload at a time; a few more
+// allow a reload or a retry. 8 uploads of 16 MiB pin at most ~400 MiB with their decoded
+// copies, and 512 streams poll the database at most ~2,000 times a second.
+var DefaultLimits = Limits{StreamsPerToken: 3, Streams: 512, UploadsPerToken: 2, Uploads: 8}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	for _, f := range []struct{ v, def *int }{{&l.StreamsPerToken, &d.StreamsPerToken}, {&l.Streams, &d.Streams},
+		{&l.UploadsPerToken, &d.UploadsPerToken}, {&l.Uploads, &d.Uploads}} {
+		if *f.v > 0 {
+			*f.def = *f.v
+		}
+	}
+	return d
 }
 
 // App is a running Rampart instance's parts.
@@ -60,18 +92,22 @@ type App struct {
 	Widget   *widget.Manager
 	Auth     *auth.Authenticator
 	Handler  http.Handler
-	cfg      Config
-	log      *slog.Logger
-	keys     Keyring
+	// Ops serves /metrics, health and reflection of every service, the review service
+	// included, for a listener operators keep private (--metrics-listen).
+	Ops  http.Handler
+	cfg  Config
+	log  *slog.Logger
+	keys Keyring
 }
 
 // MaxUploadBytes bounds Connect/gRPC request messages (document images, frames).
 const MaxUploadBytes = 16 << 20
 
-// Keyring seals and opens secrets and images (vault.Keyring).
+// Keyring seals and opens secrets and images and keys token tags (vault.Keyring).
 type Keyring interface {
 	Seal(plaintext, associatedData []byte) ([]byte, error)
 	Open(envelope, associatedData []byte) ([]byte, error)
+	TokenKeys() [][]byte
 }
 
 // New wires the services over an open, migrated store.
@@ -87,9 +123,11 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 		cfg.RetentionDays = 30
 	}
 	a := &App{Store: st, cfg: cfg, log: cfg.Logger, keys: keys}
+	lim := cfg.Limits.withDefaults()
+	tokens := auth.NewTagger(keys.TokenKeys()...)
 	a.Auth = &auth.Authenticator{Store: st, PerToken: auth.NewLimiter(cfg.RatePerSec, cfg.RateBurst),
-		Failures: auth.NewLimiter(1, 20), WidgetOrigin: cfg.PublicURL}
-	a.Partners = partner.NewManager(st, keys, partner.Config{PublicURL: cfg.PublicURL})
+		Failures: auth.NewLimiter(1, 20), Tokens: tokens, WidgetOrigin: cfg.PublicURL}
+	a.Partners = partner.NewManager(st, keys, partner.Config{PublicURL: cfg.PublicURL, Tokens: tokens})
 	// Submitting a case enqueues its verification job in the same transaction.
 	a.Widget = widget.NewManager(st, a.Auth, keys, func(ctx context.Context, tx *store.Tx, c store.Case) error {
 		return tx.EnqueueVerification(ctx, c.ID)
@@ -98,20 +136,33 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	errs := apierr.Interceptor(cfg.Logger, func(err error) (apierr.Code, bool) {
 		return apierr.Unavailable, store.Unavailable(err)
 	})
-	opts := func(authn connect.Interceptor) []connect.HandlerOption {
-		return []connect.HandlerOption{connect.WithInterceptors(errs, authn), connect.WithReadMaxBytes(MaxUploadBytes),
-			connect.WithCompressMinBytes(1024)}
+	// The read limit applies after decompression: a 16 kB gzip body that inflates to
+	// 16 MiB is refused at 1 MiB on every procedure but the two image uploads.
+	opts := func(limit int, authn ...connect.Interceptor) []connect.HandlerOption {
+		return []connect.HandlerOption{connect.WithInterceptors(append([]connect.Interceptor{errs}, authn...)...),
+			connect.WithReadMaxBytes(limit), connect.WithCompressMinBytes(1024)}
 	}
 	api := http.NewServeMux()
 	api.Handle("/", http.HandlerFunc(notFound))
-	api.Handle(declaredOnly(partnerv1connect.NewPartnerServiceHandler(partner.NewHandler(a.Partners), opts(auth.Interceptor(a.Auth.Partner))...)))
-	widgetOpts := opts(auth.Interceptor(a.Auth.Widget, widgetv1connect.WidgetServiceStartSessionProcedure))
-	widgetOpts = append(widgetOpts, connect.WithInterceptors(auth.Interceptor(a.Auth.WidgetGuard)))
-	api.Handle(declaredOnly(widgetv1connect.NewWidgetServiceHandler(widget.NewHandler(a.Widget), widgetOpts...)))
-	api.Handle(declaredOnly(reviewv1connect.NewReviewServiceHandler(review.NewHandler(st, keys), opts(auth.Interceptor(a.Auth.Operator))...)))
-	services := []string{partnerv1connect.PartnerServiceName, widgetv1connect.WidgetServiceName, reviewv1connect.ReviewServiceName}
-	api.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(services...)))
-	reflector := grpcreflect.NewStaticReflector(services...)
+	api.Handle(declaredOnly(partnerv1connect.NewPartnerServiceHandler(partner.NewHandler(a.Partners), opts(smallBodyLimit, auth.Interceptor(a.Auth.Partner))...)))
+	widgetAuth := []connect.Interceptor{auth.Interceptor(a.Auth.WidgetGuard), auth.Interceptor(a.Auth.Widget, widgetv1connect.WidgetServiceStartSessionProcedure)}
+	wh := widget.NewHandler(a.Widget, auth.NewInFlight(lim.StreamsPerToken, lim.Streams))
+	widgetPath, widgetSmall := widgetv1connect.NewWidgetServiceHandler(wh, opts(smallBodyLimit, widgetAuth...)...)
+	_, widgetLarge := widgetv1connect.NewWidgetServiceHandler(wh, opts(MaxUploadBytes, widgetAuth...)...)
+	api.Handle(declaredOnly(widgetPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if largeBodies[r.URL.Path] {
+			widgetLarge.ServeHTTP(w, r)
+			return
+		}
+		widgetSmall.ServeHTTP(w, r)
+	})))
+	api.Handle(declaredOnly(reviewv1connect.NewReviewServiceHandler(review.NewHandler(st, keys), opts(smallBodyLimit, auth.Interceptor(a.Auth.Operator))...)))
+	// The public port describes only the partner and widget APIs; the review service is
+	// listed by reflection on the operators' listener (Ops).
+	public := []string{partnerv1connect.PartnerServiceName, widgetv1connect.WidgetServiceName}
+	all := slices.Concat(public, []string{reviewv1connect.ReviewServiceName})
+	api.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(all...)))
+	reflector := grpcreflect.NewStaticReflector(public...)
 	api.Handle(grpcreflect.NewHandlerV1(reflector))
 	api.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
 
@@ -122,12 +173,35 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(st.DB(), st.Dialect().String()))
+	gate := &bodyGate{large: MaxUploadBytes + 64<<10, // 64 KiB: envelope and stream framing
+		auth: a.Auth, perToken: auth.NewInFlight(lim.UploadsPerToken, 0), slots: make(chan struct{}, lim.Uploads), wait: 2 * time.Second}
 	root := http.NewServeMux()
-	root.Handle("/", limitBody(api, MaxUploadBytes+64<<10)) // 64 KiB: envelope and stream framing
+	root.Handle("/", gate.wrap(api))
 	root.Handle("/widget/", gw)
 	root.Handle("/embed/", embed.New(st, cfg.StaticDir))
-	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	root.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	health(root, st)
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	if !cfg.PrivateMetrics {
+		root.Handle("GET /metrics", metrics)
+	}
+	mw := &middleware{log: cfg.Logger, origins: &originSet{store: st, self: cfg.PublicURL}, metrics: newHTTPMetrics(reg),
+		proxies: cfg.TrustedProxies}
+	a.Handler = mw.wrap(rest.GuardEmptyID(root))
+
+	ops := http.NewServeMux()
+	health(ops, st)
+	ops.Handle("GET /metrics", metrics)
+	opsReflector := grpcreflect.NewStaticReflector(all...)
+	ops.Handle(grpcreflect.NewHandlerV1(opsReflector))
+	ops.Handle(grpcreflect.NewHandlerV1Alpha(opsReflector))
+	a.Ops = ops
+	return a, nil
+}
+
+// health adds the liveness and readiness routes.
+func health(mux *http.ServeMux, st *store.Store) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := st.Ping(ctx); err != nil {
@@ -136,10 +210,6 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	root.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mw := &middleware{log: cfg.Logger, origins: &originSet{store: st, self: cfg.PublicURL}, metrics: newHTTPMetrics(reg)}
-	a.Handler = mw.wrap(rest.GuardEmptyID(root))
-	return a, nil
 }
 
 // notFound answers unknown paths and procedures with the documented not_found body
@@ -168,24 +238,29 @@ func declaredOnly(path string, h http.Handler) (string, http.Handler) {
 // Serve answers on ln until ctx is cancelled, then drains in-flight requests (graceful
 // shutdown, up to 20 s).
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	return ServeHandler(ctx, ln, a.Handler, a.cfg.TLSCert, a.cfg.TLSKey, a.log)
+}
+
+// ServeHandler serves h on ln (HTTP/1.1, h2c, and TLS when cert is set) until ctx ends.
+func ServeHandler(ctx context.Context, ln net.Listener, h http.Handler, cert, key string, log *slog.Logger) error {
 	var protocols http.Protocols
 	protocols.SetHTTP1(true)
 	protocols.SetUnencryptedHTTP2(true) // gRPC without TLS (h2c) on the same port
 	protocols.SetHTTP2(true)
 	srv := &http.Server{
-		Handler:           a.Handler,
+		Handler:           h,
 		Protocols:         &protocols,
 		ReadHeaderTimeout: 10 * time.Second, // slowloris
 		ReadTimeout:       2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
 	go func() {
-		if a.cfg.TLSCert != "" {
+		if cert != "" {
 			srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-			errc <- srv.ServeTLS(ln, a.cfg.TLSCert, a.cfg.TLSKey)
+			errc <- srv.ServeTLS(ln, cert, key)
 			return
 		}
 		errc <- srv.Serve(ln)

@@ -232,7 +232,7 @@ func uploadDocument(t *testing.T, api rpc.API, seed int64) {
 func operatorToken(t *testing.T, srv *testserver.Server, ttl time.Duration) string {
 	t.Helper()
 	ctx := context.Background()
-	tok, hash := auth.New(auth.PrefixOperator)
+	tok, hash := srv.App.Auth.Tokens.New(auth.PrefixOperator)
 	if err := srv.Store.InTx(ctx, func(tx *store.Tx) error { return tx.CreateOperatorToken(ctx, hash, "rita", time.Now().Add(ttl)) }); err != nil {
 		t.Fatal(err)
 	}

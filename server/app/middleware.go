@@ -15,6 +15,8 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 
+	"github.com/rampart-id/rampart/gen/rampart/partner/v1/partnerv1connect"
+	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/reqctx"
 	"github.com/rampart-id/rampart/server/rest"
@@ -34,6 +36,7 @@ type middleware struct {
 	log     *slog.Logger
 	origins *originSet
 	metrics *httpMetrics
+	proxies proxies
 }
 
 func (m *middleware) wrap(next http.Handler) http.Handler {
@@ -46,10 +49,11 @@ func (m *middleware) wrap(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", rid)
 		ctx := reqctx.WithRequestID(r.Context(), rid)
 		origin := r.Header.Get("Origin")
-		ctx = reqctx.WithHTTP(ctx, &reqctx.HTTP{Origin: origin, RemoteAddr: r.RemoteAddr, Header: r.Header})
+		ctx = reqctx.WithHTTP(ctx, &reqctx.HTTP{Origin: origin, RemoteAddr: r.RemoteAddr, Header: r.Header,
+			ClientIP: m.proxies.clientIP(r.RemoteAddr, r.Header)})
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		route := routeOf(r.URL.Path)
+		route, method := routeOf(r.URL.Path), methodOf(r.Method)
 		defer func() {
 			if p := recover(); p != nil {
 				m.log.ErrorContext(ctx, "panic", "request_id", rid, "route", route, "panic", fmt.Sprint(p))
@@ -58,12 +62,18 @@ func (m *middleware) wrap(next http.Handler) http.Handler {
 				}
 			}
 			d := time.Since(start)
-			m.metrics.observe(route, r.Method, sw.code, d)
-			m.log.LogAttrs(ctx, slog.LevelInfo, "http", slog.String("request_id", rid), slog.String("method", r.Method),
+			if ctx.Err() != nil && sw.code >= 500 {
+				// The client left (the context ends before this handler returns only
+				// then): whatever the handler answered nobody read, and it was no
+				// server error.
+				sw.code = apierr.StatusClientClosed
+			}
+			m.metrics.observe(route, method, sw.code, d)
+			m.log.LogAttrs(ctx, slog.LevelInfo, "http", slog.String("request_id", rid), slog.String("method", method),
 				slog.String("route", route), slog.Int("status", sw.code), slog.Int64("bytes", sw.n),
 				slog.Float64("ms", float64(d.Microseconds())/1000))
 		}()
-		if origin != "" && m.cors(sw, r, origin) {
+		if origin != "" && corsRoute(r.URL.Path) && m.cors(sw, r, origin) {
 			return
 		}
 		next.ServeHTTP(sw, r)
@@ -116,6 +126,25 @@ func (o *originSet) allowed(ctx context.Context, origin string) bool {
 		}
 	}
 	return o.set[origin]
+}
+
+// corsRoute reports whether browsers on partner pages may call path: the partner and
+// widget APIs. The review API, metrics, health and reflection get no CORS headers, so
+// no partner page can read them from a browser.
+func corsRoute(p string) bool {
+	return strings.HasPrefix(p, "/widget/") || strings.HasPrefix(p, "/"+partnerv1connect.PartnerServiceName+"/") ||
+		strings.HasPrefix(p, "/"+widgetv1connect.WidgetServiceName+"/")
+}
+
+// methodOf names an HTTP method for logs and metrics from a closed set: the method is
+// the client's own text (50 kB of it, if they like).
+func methodOf(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		http.MethodOptions, http.MethodConnect, http.MethodTrace, "PRI":
+		return m
+	}
+	return "other"
 }
 
 // routeOf names a path for logs and metrics without the user id it may contain (no PII).

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"net"
 	"slices"
 	"strings"
 	"time"
@@ -18,10 +17,18 @@ import (
 // Authenticator checks bearer tokens against the store and applies rate limits: one
 // bucket per valid token, and one per client address for failed attempts, so guessing
 // tokens is throttled long before it could succeed.
+//
+// A presented token is first checked against the deployment's tag (Tokens). A tagged
+// token was issued here and is always looked up, whatever other clients behind the same
+// address did (carrier NAT puts thousands of users behind one address). An untagged one
+// is a guess (or a token from before a master key was dropped): it is counted against
+// the client address before the look-up, and once the address's failure budget is spent
+// it is refused without touching the database.
 type Authenticator struct {
 	Store    *store.Store
 	PerToken *Limiter
 	Failures *Limiter
+	Tokens   *Tagger
 	// WidgetOrigin is the widget's own origin (the public base URL): the only origin the
 	// widget API accepts browser calls from.
 	WidgetOrigin string
@@ -60,9 +67,13 @@ var errUnauthorized = apierr.New(apierr.Unauthorized, "Missing or invalid bearer
 // the partner's registered origins.
 func (a *Authenticator) Partner(ctx context.Context, header map[string][]string) (context.Context, error) {
 	h := headerGetter(header)
-	tok, ok := Bearer(h.get("Authorization"))
-	if !ok || !(WellFormed(tok, PrefixTest) || WellFormed(tok, PrefixLive)) {
-		return ctx, a.fail(ctx)
+	tok, _ := Bearer(h.get("Authorization"))
+	prefix := PrefixLive
+	if strings.HasPrefix(tok, PrefixTest) {
+		prefix = PrefixTest
+	}
+	if err := a.Admit(ctx, tok, prefix); err != nil {
+		return ctx, err
 	}
 	hash := Hash(tok)
 	if err := a.throttle(hash); err != nil {
@@ -88,11 +99,16 @@ func (a *Authenticator) Partner(ctx context.Context, header map[string][]string)
 	return context.WithValue(ctx, partnerKey, p), nil
 }
 
-// Widget authenticates widget tokens (WidgetGuard runs first and checks the origin).
+// Widget authenticates widget tokens (WidgetGuard runs first and checks the origin). A
+// request already authenticated at the HTTP layer (image uploads are, before their body
+// is read) passes straight through.
 func (a *Authenticator) Widget(ctx context.Context, header map[string][]string) (context.Context, error) {
-	tok, ok := Bearer(headerGetter(header).get("Authorization"))
-	if !ok || !WellFormed(tok, PrefixWidget) {
-		return ctx, a.fail(ctx)
+	if _, ok := WidgetFrom(ctx); ok {
+		return ctx, nil
+	}
+	tok, _ := Bearer(headerGetter(header).get("Authorization"))
+	if err := a.Admit(ctx, tok, PrefixWidget); err != nil {
+		return ctx, err
 	}
 	hash := Hash(tok)
 	if err := a.throttle(hash); err != nil {
@@ -113,22 +129,26 @@ func (a *Authenticator) Widget(ctx context.Context, header map[string][]string) 
 }
 
 // WidgetGuard runs on every widget call, StartSession included: the origin must be the
-// widget's own, and a client that keeps presenting bad tokens is throttled.
+// widget's own. (Bad tokens are throttled by Admit, per token, never the whole address.)
 func (a *Authenticator) WidgetGuard(ctx context.Context, header map[string][]string) (context.Context, error) {
-	if err := a.checkWidgetOrigin(headerGetter(header).get("Origin")); err != nil {
+	return ctx, a.checkWidgetOrigin(headerGetter(header).get("Origin"))
+}
+
+// WidgetHTTP authenticates a widget call from its HTTP headers alone, before its body is
+// read, and returns a context that Widget accepts without a second look-up.
+func (a *Authenticator) WidgetHTTP(ctx context.Context, header map[string][]string) (context.Context, error) {
+	ctx, err := a.WidgetGuard(ctx, header)
+	if err != nil {
 		return ctx, err
 	}
-	if blocked, wait := a.Failures.Exhausted(clientKey(ctx)); blocked {
-		return ctx, &apierr.Error{Code: apierr.RateLimitExceeded, Message: "Too many failed attempts; retry later", RetryAfter: wait}
-	}
-	return ctx, nil
+	return a.Widget(ctx, header)
 }
 
 // Operator authenticates operator (review) tokens issued by `rampart operator token`.
 func (a *Authenticator) Operator(ctx context.Context, header map[string][]string) (context.Context, error) {
-	tok, ok := Bearer(headerGetter(header).get("Authorization"))
-	if !ok || !WellFormed(tok, PrefixOperator) {
-		return ctx, a.fail(ctx)
+	tok, _ := Bearer(headerGetter(header).get("Authorization"))
+	if err := a.Admit(ctx, tok, PrefixOperator); err != nil {
+		return ctx, err
 	}
 	name, err := a.Store.Read().OperatorByTokenHash(ctx, Hash(tok))
 	if errors.Is(err, store.ErrNotFound) {
@@ -146,8 +166,22 @@ func OperatorFrom(ctx context.Context) (string, bool) {
 	return n, ok
 }
 
-// Fail records a failed credential attempt (e.g. an unknown init token) for throttling.
-func (a *Authenticator) Fail(ctx context.Context) { a.Failures.Allow(clientKey(ctx)) }
+// Admit decides, before any look-up, whether a presented token may be looked up. A
+// malformed token is unauthorized; an untagged one takes one request from the client
+// address's failure budget and is refused (429) when that budget is spent; a tagged one
+// is always admitted.
+func (a *Authenticator) Admit(ctx context.Context, tok, prefix string) error {
+	if a.Tokens.Issued(tok, prefix) {
+		return nil
+	}
+	if ok, wait := a.Failures.Allow(clientKey(ctx)); !ok {
+		return &apierr.Error{Code: apierr.RateLimitExceeded, Message: "Too many failed authentication attempts; retry later", RetryAfter: wait}
+	}
+	if !WellFormed(tok, prefix) {
+		return errUnauthorized
+	}
+	return nil
+}
 
 func (a *Authenticator) checkWidgetOrigin(o string) error {
 	if o != "" && a.WidgetOrigin != "" && o != a.WidgetOrigin {
@@ -164,21 +198,13 @@ func (a *Authenticator) throttle(hash []byte) error {
 	return nil
 }
 
-func (a *Authenticator) fail(ctx context.Context) error {
-	key := clientKey(ctx)
-	if blocked, wait := a.Failures.Exhausted(key); blocked {
-		return &apierr.Error{Code: apierr.RateLimitExceeded, Message: "Too many failed authentication attempts; retry later", RetryAfter: wait}
-	}
-	a.Failures.Allow(key)
-	return errUnauthorized
-}
+// fail answers a token that was looked up and not found. An untagged one was counted
+// by Admit already; a tagged one (issued here, since expired or revoked) is not a guess.
+func (a *Authenticator) fail(context.Context) error { return errUnauthorized }
 
 func clientKey(ctx context.Context) string {
 	if h := reqctx.HTTPInfo(ctx); h != nil {
-		if host, _, err := net.SplitHostPort(h.RemoteAddr); err == nil {
-			return host
-		}
-		return h.RemoteAddr
+		return h.ClientIP
 	}
 	return "unknown"
 }

@@ -59,18 +59,3 @@ func (l *Limiter) sweep(now time.Time) {
 		}
 	}
 }
-
-// Exhausted reports whether key has no request left right now, without taking one.
-func (l *Limiter) Exhausted(key string) (bool, time.Duration) {
-	now := time.Now()
-	l.mu.Lock()
-	b := l.buckets[key]
-	l.mu.Unlock()
-	if b == nil || b.lim.TokensAt(now) >= 1 {
-		return false, 0
-	}
-	r := b.lim.ReserveN(now, 1)
-	d := r.DelayFrom(now)
-	r.CancelAt(now)
-	return true, d
-}

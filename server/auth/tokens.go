@@ -6,7 +6,6 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"math/big"
 	"strings"
 )
 
@@ -25,21 +24,14 @@ const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 // bodyLen is how many base62 characters hold 256 random bits (62^43 > 2^256).
 const bodyLen = 43
 
-// New returns a fresh token with the prefix and its storage hash.
+// New returns a fresh untagged token with the prefix and its storage hash (Tagger.New
+// mints the tagged tokens the server hands out).
 func New(prefix string) (token string, hash []byte) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		panic("auth: no randomness: " + err.Error())
 	}
-	n := new(big.Int).SetBytes(b)
-	body := make([]byte, bodyLen)
-	base := big.NewInt(62)
-	mod := new(big.Int)
-	for i := bodyLen - 1; i >= 0; i-- {
-		n.DivMod(n, base, mod)
-		body[i] = alphabet[mod.Int64()]
-	}
-	token = prefix + string(body)
+	token = prefix + encode(b)
 	return token, Hash(token)
 }
 

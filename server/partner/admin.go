@@ -63,7 +63,7 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 	if np.Test {
 		prefix = auth.PrefixTest
 	}
-	token, hash := auth.New(prefix)
+	token, hash := m.cfg.Tokens.New(prefix)
 	secret := webhook.NewSecret()
 	p := store.Partner{ID: uuid.NewString(), Name: name, WidgetID: newWidgetID(), TestMode: np.Test, Origins: origins,
 		WebhookURL: np.WebhookURL, MaxAttempts: np.MaxAttempts}
@@ -94,7 +94,7 @@ func (m *Manager) RotateToken(ctx context.Context, partnerID string, grace time.
 			prefix = auth.PrefixTest
 		}
 		var hash []byte
-		token, hash = auth.New(prefix)
+		token, hash = m.cfg.Tokens.New(prefix)
 		if err := tx.ExpireClientTokens(ctx, p.ID, tx.Now().Add(grace)); err != nil {
 			return err
 		}

@@ -35,6 +35,7 @@ type Config struct {
 	PublicURL      string        // base URL of this server as browsers reach it
 	InitTokenTTL   time.Duration // SPEC: 1 hour
 	IdempotencyTTL time.Duration // SPEC: 24 hours
+	Tokens         *auth.Tagger  // mints the tokens this manager hands out
 }
 
 // Init token types, as the partner API names them.
@@ -121,7 +122,7 @@ func (m *Manager) CreateSession(ctx context.Context, p store.Partner, req *partn
 		if prof.Status.CanTransact() {
 			kind = TokenTypeSession
 		}
-		token, hash := auth.New(auth.PrefixInit)
+		token, hash := m.cfg.Tokens.New(auth.PrefixInit)
 		sess := store.Session{
 			ID: uuid.NewString(), PartnerID: p.ID, PartnerUserID: req.GetPartnerUserId(), Kind: kind,
 			InitTokenHash: hash, OrderJSON: string(orderJSON), UserEmail: strings.TrimSpace(req.GetUserEmail()),

@@ -20,6 +20,7 @@ const (
 type HTTP struct {
 	Origin     string
 	RemoteAddr string
+	ClientIP   string      // the client's address: RemoteAddr, or the forwarded one behind a trusted proxy
 	Header     http.Header // the original headers (REST requests reach handlers in-process)
 }
 

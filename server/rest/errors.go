@@ -31,7 +31,7 @@ func writeError(w http.ResponseWriter, code apierr.Code, msg, rid string, retryA
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
-	if code == apierr.RateLimitExceeded {
+	if code == apierr.RateLimitExceeded || retryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(int(max(1, retryAfter))))
 	}
 	w.WriteHeader(code.HTTPStatus())

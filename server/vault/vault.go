@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -51,8 +52,9 @@ var (
 // Keyring holds the current master key, used to seal, and older ones still
 // accepted to open. It is safe for concurrent use.
 type Keyring struct {
-	current string
-	keys    map[string]masterKey // by key id
+	current   string
+	keys      map[string]masterKey // by key id
+	tokenKeys [][]byte             // per master key, current first
 }
 
 type masterKey struct {
@@ -83,6 +85,7 @@ func NewKeyring(current []byte, old ...[]byte) (*Keyring, error) {
 		if i == 0 {
 			k.current = id
 		}
+		k.tokenKeys = append(k.tokenKeys, derive(key, "rampart token tag v1"))
 	}
 	return k, nil
 }
@@ -92,6 +95,18 @@ func NewKeyring(current []byte, old ...[]byte) (*Keyring, error) {
 func KeyID(key []byte) string {
 	sum := sha256.Sum256(key)
 	return hex.EncodeToString(sum[:keyIDLen])
+}
+
+// TokenKeys are the keys that tag bearer tokens, derived from each master key (current
+// first): every server of a deployment recognises the tokens any of them issued.
+func (k *Keyring) TokenKeys() [][]byte { return k.tokenKeys }
+
+// derive makes a key for one purpose from a master key, so the master key itself is
+// only ever used for wrapping data keys.
+func derive(master []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, master)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
 }
 
 // CurrentKeyID is the id of the key new envelopes are sealed with.

@@ -14,11 +14,15 @@ import (
 
 type handler struct {
 	widgetv1connect.UnimplementedWidgetServiceHandler
-	m *Manager
+	m       *Manager
+	streams *auth.InFlight
 }
 
-// NewHandler returns the WidgetService implementation.
-func NewHandler(m *Manager) widgetv1connect.WidgetServiceHandler { return &handler{m: m} }
+// NewHandler returns the WidgetService implementation; streams caps the WatchStatus
+// streams open per widget token and in all (each polls the database while open).
+func NewHandler(m *Manager, streams *auth.InFlight) widgetv1connect.WidgetServiceHandler {
+	return &handler{m: m, streams: streams}
+}
 
 func (h *handler) StartSession(ctx context.Context, req *connect.Request[widgetv1.StartSessionRequest]) (*connect.Response[widgetv1.StartSessionResponse], error) {
 	res, err := h.m.StartSession(ctx, req.Msg.GetInitToken())
@@ -92,6 +96,12 @@ func (h *handler) WatchStatus(ctx context.Context, _ *connect.Request[widgetv1.W
 	if err != nil {
 		return err
 	}
+	release, ok := h.streams.Acquire(w.Token.SessionID)
+	if !ok {
+		// The widget falls back to polling GetStatus when its stream is refused.
+		return &apierr.Error{Code: apierr.RateLimitExceeded, Message: "Too many open status streams; poll GetStatus instead", RetryAfter: 5 * time.Second}
+	}
+	defer release()
 	ctx, cancel := context.WithDeadline(ctx, w.Token.ExpiresAt)
 	defer cancel()
 	lastSeq, lastSent := int64(-1), time.Time{}

@@ -45,15 +45,16 @@ var errBadInitToken = apierr.New(apierr.Unauthorized, "This verification link is
 // The conditional "mark used" update makes a second exchange, even a concurrent one,
 // fail with session_already_used.
 func (m *Manager) StartSession(ctx context.Context, initToken string) (*widgetv1.StartSessionResponse, error) {
-	if !auth.WellFormed(initToken, auth.PrefixInit) {
-		m.auth.Fail(ctx)
+	if err := m.auth.Admit(ctx, initToken, auth.PrefixInit); err != nil {
+		if e, ok := apierr.As(err); ok && e.Code == apierr.RateLimitExceeded {
+			return nil, err
+		}
 		return nil, errBadInitToken
 	}
 	var res *widgetv1.StartSessionResponse
 	err := m.store.InTx(ctx, func(tx *store.Tx) error {
 		sess, err := tx.SessionByInitToken(ctx, auth.Hash(initToken))
 		if errors.Is(err, store.ErrNotFound) {
-			m.auth.Fail(ctx)
 			return errBadInitToken
 		}
 		if err != nil {
@@ -78,7 +79,7 @@ func (m *Manager) StartSession(ctx context.Context, initToken string) (*widgetv1
 		if err != nil {
 			return err
 		}
-		tok, hash := auth.New(auth.PrefixWidget)
+		tok, hash := m.auth.Tokens.New(auth.PrefixWidget)
 		expires := tx.Now().Add(WidgetTokenTTL)
 		if err := tx.CreateWidgetToken(ctx, store.WidgetToken{Hash: hash, SessionID: sess.ID, PartnerID: sess.PartnerID,
 			PartnerUserID: sess.PartnerUserID, ExpiresAt: expires}); err != nil {

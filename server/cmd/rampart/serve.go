@@ -40,7 +40,18 @@ func serveCmd(ctx context.Context, args []string) error {
 	rate := fs.Float64("rate-limit", 200, "requests per second per client or widget token (burst: twice that)")
 	hookLease := fs.Duration("webhook-lease", time.Minute, "how long a webhook attempt is claimed; a crashed sender's event is retried after it")
 	retention := fs.Int("retention-days", envInt("RAMPART_RETENTION_DAYS", 30), "days after a decision before document images are purged (env RAMPART_RETENTION_DAYS)")
+	proxies := fs.String("trusted-proxies", os.Getenv("RAMPART_TRUSTED_PROXIES"), "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For names the client (env RAMPART_TRUSTED_PROXIES)")
+	metricsListen := fs.String("metrics-listen", os.Getenv("RAMPART_METRICS_LISTEN"), "serve /metrics and reflection of every service (review included) here instead of on --listen (env RAMPART_METRICS_LISTEN)")
+	var lim app.Limits
+	fs.IntVar(&lim.StreamsPerToken, "max-streams-per-token", app.DefaultLimits.StreamsPerToken, "open status streams per widget token")
+	fs.IntVar(&lim.Streams, "max-streams", app.DefaultLimits.Streams, "open status streams in this process")
+	fs.IntVar(&lim.UploadsPerToken, "max-uploads-per-token", app.DefaultLimits.UploadsPerToken, "image uploads in flight per widget token")
+	fs.IntVar(&lim.Uploads, "max-uploads", app.DefaultLimits.Uploads, "image uploads in flight in this process (more wait 2 s, then 503)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	trusted, err := app.ParseProxies(*proxies)
+	if err != nil {
 		return err
 	}
 	log := newLogger()
@@ -77,9 +88,21 @@ func serveCmd(ctx context.Context, args []string) error {
 	}
 	a, err := app.New(app.Config{PublicURL: *public, TLSCert: *tlsCert, TLSKey: *tlsKey, Logger: log,
 		RatePerSec: *rate, RateBurst: int(2 * *rate),
-		Workers: *workers, WorkerLease: *lease, JobBudget: *budget, RetentionDays: *retention, WorkerHold: testHold()}, st, keys)
+		Workers: *workers, WorkerLease: *lease, JobBudget: *budget, RetentionDays: *retention, WorkerHold: testHold(),
+		Limits: lim, TrustedProxies: trusted, PrivateMetrics: *metricsListen != ""}, st, keys)
 	if err != nil {
 		return err
+	}
+	if *metricsListen != "" {
+		mln, err := net.Listen("tcp", *metricsListen)
+		if err != nil {
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		go func() {
+			if err := app.ServeHandler(ctx, mln, a.Ops, "", "", log); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("metrics listener stopped", "error", err.Error())
+			}
+		}()
 	}
 	if *demo {
 		if err := startDemo(ctx, a, *public, ln, *demoListen, log); err != nil {
