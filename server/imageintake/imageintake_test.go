@@ -40,12 +40,6 @@ func encodePNG(t testing.TB, img image.Image) []byte {
 // w x h 8-bit RGB, followed by an empty IDAT and IEND: a few dozen bytes
 // that would decode into w*h*4 bytes of memory.
 func pngHeader(w, h uint32) []byte {
-	chunk := func(typ string, data []byte) []byte {
-		c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-		c = append(c, typ...)
-		c = append(c, data...)
-		return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(c[4:]))
-	}
 	ihdr := binary.BigEndian.AppendUint32(nil, w)
 	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
 	ihdr = append(ihdr, 8, 2, 0, 0, 0) // depth 8, truecolour, no interlace
@@ -53,6 +47,14 @@ func pngHeader(w, h uint32) []byte {
 	out = append(out, chunk("IHDR", ihdr)...)
 	out = append(out, chunk("IDAT", nil)...)
 	return append(out, chunk("IEND", nil)...)
+}
+
+// chunk is one PNG chunk with its length and CRC.
+func chunk(typ string, data []byte) []byte {
+	c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	c = append(c, typ...)
+	c = append(c, data...)
+	return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(c[4:]))
 }
 
 // patchJPEGSize rewrites the frame header (SOF0) of a baseline JPEG to
