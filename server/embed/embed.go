@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/rampart-id/rampart/server/origin"
 	"github.com/rampart-id/rampart/server/store"
 )
 
@@ -90,8 +91,8 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		if len(p.Origins) > 0 {
-			ancestors = strings.Join(p.Origins, " ")
+		if list := cspOrigins(p); len(list) > 0 {
+			ancestors = strings.Join(list, " ")
 		}
 	}
 	hdr := w.Header()
@@ -103,6 +104,19 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()")
 	hdr.Set("Cache-Control", "no-store")
 	h.serveFile(w, r, "app.html", "text/html; charset=utf-8")
+}
+
+// cspOrigins returns the partner's origins that are fit for the policy: each must pass
+// the same parser as at registration, so a stored value such as
+// "https://a.example;script-src …" can never add a directive.
+func cspOrigins(p store.Partner) []string {
+	out := make([]string, 0, len(p.Origins))
+	for _, o := range p.Origins {
+		if n, err := origin.Parse(o, p.TestMode); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // serveFile serves a static file, precompressed (brotli, then gzip) when the client

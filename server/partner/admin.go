@@ -5,14 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"net/url"
+	"net"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/rampart-id/rampart/server/auth"
+	"github.com/rampart-id/rampart/server/origin"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/webhook"
 )
@@ -42,15 +43,20 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 	}
 	origins := make([]string, 0, len(np.Origins))
 	for _, o := range np.Origins {
-		n, err := NormalizeOrigin(o)
+		// http origins are for test-mode partners developing on localhost.
+		n, err := origin.Parse(strings.TrimSpace(o), np.Test)
 		if err != nil {
 			return Created{}, err
 		}
-		origins = append(origins, n)
+		if !slices.Contains(origins, n) {
+			origins = append(origins, n)
+		}
 	}
 	if np.WebhookURL != "" {
-		if u, err := url.Parse(np.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return Created{}, fmt.Errorf("webhook URL %q must be an absolute http(s) URL", np.WebhookURL)
+		// Live partners' webhooks must reach public https addresses; test-mode partners
+		// may point at a local receiver.
+		if err := webhook.CheckURL(ctx, np.WebhookURL, !np.Test, net.DefaultResolver); err != nil {
+			return Created{}, err
 		}
 	}
 	if np.MaxAttempts == 0 {
@@ -101,15 +107,6 @@ func (m *Manager) RotateToken(ctx context.Context, partnerID string, grace time.
 		return tx.AddClientToken(ctx, p.ID, store.ClientToken{Hash: hash, DisplayPrefix: auth.DisplayPrefix(token)})
 	})
 	return token, err
-}
-
-// NormalizeOrigin checks an origin is scheme://host[:port] and returns it lower-cased.
-func NormalizeOrigin(o string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(o))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
-		return "", fmt.Errorf("origin %q must look like https://shop.example or http://localhost:3000", o)
-	}
-	return strings.ToLower(u.Scheme + "://" + u.Host), nil
 }
 
 func newWidgetID() string {

@@ -49,6 +49,7 @@ type WebhookDelivery struct {
 	Secret             []byte // sealed, AAD "webhook:"+PartnerID
 	OldSecret          []byte // sealed likewise; nil when there is none
 	OldSecretExpiresAt time.Time
+	TestMode           bool // a test-mode partner's: local receivers allowed
 }
 
 // WebhookResult is the outcome of one delivery attempt.
@@ -176,7 +177,7 @@ func (t *Tx) ClaimWebhookEvents(ctx context.Context, now time.Time, limit int, l
 	for i := range ids {
 		marks[i] = fmt.Sprintf("$%d", i+2)
 	}
-	rows, err = t.q.QueryContext(ctx, `SELECT `+webhookEventCols+`, p.webhook_url, p.webhook_secret, p.webhook_secret_old, p.webhook_secret_old_expires_at
+	rows, err = t.q.QueryContext(ctx, `SELECT `+webhookEventCols+`, p.webhook_url, p.webhook_secret, p.webhook_secret_old, p.webhook_secret_old_expires_at, p.test_mode
 		FROM webhook_events e JOIN partners p ON p.id = e.partner_id
 		WHERE e.lease_token = $1 AND e.id IN (`+strings.Join(marks, ", ")+`) ORDER BY e.next_attempt_at, e.seq`, args...)
 	if err != nil {
@@ -187,7 +188,7 @@ func (t *Tx) ClaimWebhookEvents(ctx context.Context, now time.Time, limit int, l
 	for rows.Next() {
 		d := WebhookDelivery{LeaseToken: token}
 		var oldExpires sql.NullInt64
-		if d.WebhookEvent, err = scanWebhookEvent(rows, &d.URL, &d.Secret, &d.OldSecret, &oldExpires); err != nil {
+		if d.WebhookEvent, err = scanWebhookEvent(rows, &d.URL, &d.Secret, &d.OldSecret, &oldExpires, &d.TestMode); err != nil {
 			return nil, err
 		}
 		d.OldSecretExpiresAt = fromMicros(oldExpires)

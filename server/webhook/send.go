@@ -30,6 +30,15 @@ func (d *Deliverer) send(ctx context.Context, ev store.WebhookDelivery) (int, er
 	if ev.URL == "" {
 		return 0, errors.New("the partner has no webhook URL")
 	}
+	client := d.test
+	if !ev.TestMode {
+		client = d.live
+		// A URL stored before the address rules (or edited in the database) is held to
+		// them too; the message leaves the URL out, it may carry credentials.
+		if err := CheckURL(ctx, ev.URL, true, nil); err != nil {
+			return 0, errors.New("webhook URL refused: a live partner's webhook must be a public https URL")
+		}
+	}
 	keys, err := d.signingKeys(ev)
 	if err != nil {
 		return 0, err
@@ -48,7 +57,7 @@ func (d *Deliverer) send(ctx context.Context, ev store.WebhookDelivery) (int, er
 	req.Header.Set(HeaderID, ev.ID)
 	req.Header.Set(HeaderTimestamp, strconv.FormatInt(ts, 10))
 	req.Header.Set(HeaderSignature, Sign(ev.ID, ts, ev.Payload, keys...))
-	resp, err := d.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return 0, sendError(ctx, err)
 	}

@@ -37,7 +37,8 @@ type Deliverer struct {
 	store   *store.Store
 	keys    Opener
 	log     *slog.Logger
-	client  *http.Client
+	live    *http.Client // live partners: public addresses only
+	test    *http.Client // test-mode partners: any address (local receivers)
 	poll    time.Duration
 	timeout time.Duration
 	lease   time.Duration
@@ -76,15 +77,11 @@ func WithBackoff(f func(attempt int) time.Duration) Option {
 	return func(d *Deliverer) { d.backoff = f }
 }
 
-// WithHTTPClient replaces the HTTP client. The default does not follow redirects: a 3xx
-// is a failed attempt, never a POST re-sent somewhere else.
-func WithHTTPClient(c *http.Client) Option { return func(d *Deliverer) { d.client = c } }
-
 // New returns a Deliverer on st that opens partners' secrets with keys.
 func New(st *store.Store, keys Opener, opts ...Option) *Deliverer {
 	d := &Deliverer{store: st, keys: keys, log: slog.Default(), poll: DefaultPollInterval, timeout: DefaultTimeout,
-		lease: DefaultLease, window: DefaultRetryWindow, batch: DefaultBatchSize, now: time.Now, backoff: Backoff,
-		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		lease: DefaultLease, window: DefaultRetryWindow, batch: DefaultBatchSize, now: time.Now, backoff: Backoff}
+	d.live, d.test = newClients()
 	for _, o := range opts {
 		o(d)
 	}
