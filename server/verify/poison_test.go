@@ -202,3 +202,31 @@ func webhookEvents(t *testing.T, srv *testserver.Server, partnerID, user string)
 	}
 	return n
 }
+
+// TestShutdownMidJobDoesNotCountAnAttempt: a worker stopped mid-job hands the job back
+// with its attempt uncounted, so restarts (deploys) never push a case into review.
+func TestShutdownMidJobDoesNotCountAnAttempt(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, dbURL string) {
+		srv := testserver.Start(t, dbURL, testserver.Options{Workers: -1})
+		p := srv.NewPartner(t, "Acme")
+		must(t, srv.SubmitCase(t, srv.Widget(t, p, "u"), testserver.Capture{Seed: 8}))
+
+		ctx, stop := context.WithCancel(context.Background())
+		stopping := &verify.Worker{Store: srv.Store, Keys: srv.Keys, ID: "stopping",
+			Hold: func(context.Context, store.Job) { stop() }}
+		if did, err := stopping.RunOnce(ctx); !did || err != nil {
+			t.Fatalf("stopped worker: %v %v", did, err)
+		}
+		if j := jobOf(t, srv, p.PartnerID, "u"); j.Attempts != 0 {
+			t.Fatalf("after the shutdown: %+v, want the attempt handed back", j)
+		}
+		// Handed back, not left leased: the next worker takes it at once.
+		next := &verify.Worker{Store: srv.Store, Keys: srv.Keys, ID: "next"}
+		if did, err := next.RunOnce(context.Background()); !did || err != nil {
+			t.Fatalf("next worker: %v %v", did, err)
+		}
+		if j := jobOf(t, srv, p.PartnerID, "u"); j.State != "done" || j.Attempts != 1 {
+			t.Fatalf("job: %+v, want done after 1 attempt", j)
+		}
+	})
+}
