@@ -158,7 +158,7 @@ func (w *Worker) attempt(ctx context.Context, job store.Job) (Outcome, error) {
 // renew extends the lease every third of it until ctx ends; when another worker has
 // taken the job over it cancels the work.
 func (w *Worker) renew(ctx context.Context, job store.Job, lost context.CancelCauseFunc) {
-	t := time.NewTicker(w.Lease / 3)
+	t := time.NewTicker(max(w.Lease/3, time.Millisecond))
 	defer t.Stop()
 	for {
 		select {
