@@ -56,7 +56,7 @@ test-short: ## Unit tests only (no PostgreSQL, no browser)
 FUZZTIME ?= 20000x
 .PHONY: fuzz
 fuzz: ## Run every fuzz target briefly (FUZZTIME=20000x: a count, not a duration, which can end mid-run and fail)
-	$(GO) test ./server/imageintake/ -run '^$$' -fuzz FuzzInspect -fuzztime $(FUZZTIME)
+	$(GO) test ./server/imageintake/ -run '^$$' -fuzz FuzzIntake -fuzztime $(FUZZTIME)
 	$(GO) test ./server/auth/ -run '^$$' -fuzz FuzzTokenParsing -fuzztime $(FUZZTIME)
 	$(GO) test ./server/rest/ -run '^$$' -fuzz FuzzDecodeSession -fuzztime $(FUZZTIME)
 
