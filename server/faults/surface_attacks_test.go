@@ -132,29 +132,39 @@ func uploadBody(t *testing.T, img []byte) []byte {
 	return b
 }
 
-// images uploads body n times at once with a valid widget token. Each answer must be a
-// decision (200 when may200, else a 400 refusal) or 503 unavailable with a retry hint
-// while the decoders are busy: a valid token is never refused and nothing hangs.
-func (g *target) images(ctx context.Context, name string, body []byte, token string, n int, may200 bool) *tally {
+// images uploads body n times at once with valid widget tokens, taken in turn. Each
+// answer must be a decision (200 when may200, else 400 invalid_argument, or 429
+// payload_too_large for an image over the decode budget) or a retryable refusal: 429
+// rate_limit_exceeded for too many uploads of one token, 503 unavailable while the
+// process's upload places are taken, both with a retry hint. Nothing hangs, nothing fails.
+func (g *target) images(ctx context.Context, name string, body []byte, tokens []string, n int, may200 bool) *tally {
 	var out tally
-	fanOut(n, n, func(int) {
-		o := connectCall(ctx, g.client, g.srv.URL, widgetv1connect.WidgetServiceUploadDocumentProcedure, token, body, nil)
-		out.add(o.key())
-		ok := false
-		switch {
-		case o.err != nil:
-		case o.status == http.StatusOK:
-			ok = may200
-		case o.status == http.StatusBadRequest:
-			ok = o.code == "invalid_argument"
-		case o.status == http.StatusServiceUnavailable:
-			ok = o.code == "unavailable" && o.retryAfter
-		}
-		if !ok {
+	fanOut(n, n, func(i int) {
+		o := connectCall(ctx, g.client, g.srv.URL, widgetv1connect.WidgetServiceUploadDocumentProcedure, tokens[i%len(tokens)], body, nil)
+		out.add(o.key() + " " + o.slug)
+		if !imageVerdict(o, may200) {
 			g.fail(name, o)
 		}
 	})
 	return &out
+}
+
+func imageVerdict(o connectOutcome, may200 bool) bool {
+	switch {
+	case o.err != nil:
+		return false
+	case o.status == http.StatusOK:
+		return may200
+	case o.status == http.StatusBadRequest:
+		return o.code == "invalid_argument"
+	case o.status == http.StatusTooManyRequests && o.slug == "payload_too_large":
+		return true
+	case o.status == http.StatusTooManyRequests && o.slug == "rate_limit_exceeded":
+		return o.retryAfter
+	case o.status == http.StatusServiceUnavailable:
+		return o.code == "unavailable" && o.retryAfter
+	}
+	return false
 }
 
 // hostileImages are attack 3's uploads: the requests of each kind go at once.
@@ -172,42 +182,50 @@ func makeHostileImages(t *testing.T) hostileImages {
 	}
 }
 
-// imageUsers opens one widget session per image attack, before any attack starts.
-func (g *target) imageUsers(t *testing.T) map[string]widgetUser {
-	t.Helper()
-	users := map[string]widgetUser{}
-	for _, u := range []string{"png16", "progressive", "noise", "tiny"} {
-		users[u] = widgetSession(t, g.srv.URL, g.attacker, u)
-	}
-	return users
+// imageUsers are the widget tokens of the image attacks, opened before any attack
+// starts: one each for the 16-bit PNGs, the progressive JPEGs and the tiny PNGs, as
+// found, and 25 for the noise JPEGs, so that they press on the process-wide bound and
+// not only on the per-token one.
+type imageUsers struct {
+	png16, progressive, tiny []string
+	noise                    []string
 }
 
-// allImages runs the four image attacks at once, each kind under its own user's valid
-// widget token, and logs what came back.
-func (g *target) allImages(ctx context.Context, t *testing.T, im hostileImages, users map[string]widgetUser) {
+func (g *target) imageUsers(t *testing.T) imageUsers {
+	t.Helper()
+	one := func(name string) []string { return []string{widgetSession(t, g.srv.URL, g.attacker, name).token} }
+	u := imageUsers{png16: one("png16"), progressive: one("progressive"), tiny: one("tiny")}
+	for i := range 25 {
+		u.noise = append(u.noise, one(fmt.Sprintf("noise-%d", i))...)
+	}
+	return u
+}
+
+// allImages runs the four image attacks at once and logs what came back.
+func (g *target) allImages(ctx context.Context, t *testing.T, im hostileImages, users imageUsers) {
 	var wg sync.WaitGroup
 	var pngs, progs, noises, tinies *tally
 	wg.Add(4)
 	go func() {
 		defer wg.Done()
-		pngs = g.images(ctx, "16-bit 5000×5000 PNG", im.png16, users["png16"].token, 12, true)
+		pngs = g.images(ctx, "16-bit 5000×5000 PNG", im.png16, users.png16, 12, true)
 	}()
 	go func() {
 		defer wg.Done()
-		progs = g.images(ctx, "progressive JPEG of 2,000 scans", im.progressive, users["progressive"].token, 4, false)
+		progs = g.images(ctx, "progressive JPEG of 2,000 scans", im.progressive, users.progressive, 4, false)
 	}()
 	go func() {
 		defer wg.Done()
-		noises = g.images(ctx, "10 MiB noise JPEG", im.noise, users["noise"].token, 50, true)
+		noises = g.images(ctx, "10 MiB noise JPEG", im.noise, users.noise, 50, true)
 	}()
 	go func() {
 		defer wg.Done()
-		tinies = g.images(ctx, "200-byte PNG of 4000×4000", im.tiny, users["tiny"].token, 20, false)
+		tinies = g.images(ctx, "200-byte PNG of 4000×4000", im.tiny, users.tiny, 20, false)
 	}()
 	wg.Wait()
 	t.Logf("12 16-bit PNGs: %s", pngs)
 	t.Logf("4 progressive JPEGs: %s", progs)
-	t.Logf("50 noise JPEGs: %s", noises)
+	t.Logf("50 noise JPEGs on 25 tokens: %s", noises)
 	t.Logf("20 tiny PNGs: %s", tinies)
 }
 

@@ -2,9 +2,12 @@ package faults
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
 )
 
 // Bounds the server must hold under attack.
@@ -39,7 +42,7 @@ func TestSurfaceCombinedAttack(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	rssBefore := procStatusKB(g.srv, "VmRSS") << 10
+	rssBefore, load := procStatusKB(g.srv, "VmRSS")<<10, loadAvg()
 	rss := watchRSS(g.srv, killRSS)
 	ctl := startControl(g.srv.URL, bystander, "bystander-user")
 	streams := make(chan []watch, 1)
@@ -60,11 +63,13 @@ func TestSurfaceCombinedAttack(t *testing.T) {
 	g.closeWatches(t, opened)
 
 	t.Logf("server RSS: %d MB before, peak %d MB", rssBefore>>20, peak>>20)
-	t.Logf("bystander kyc-status: %d requests, median %v, worst %v", len(ctl.lat), median, worst)
+	t.Logf("bystander kyc-status: %d requests, median %v, worst %v; slow ones (latency@start): %s; load average %s before, %s after",
+		len(ctl.lat), median, worst, ctl.slow(maxControlWait/2), load, loadAvg())
 	if killed {
 		t.Errorf("server RSS passed %d MB: killed it", killRSS>>20)
 	} else {
 		healthy(t, g.srv)
+		afterAttack(ctx, t, g, watcher)
 	}
 	if peak >= maxPeakRSS {
 		t.Errorf("peak RSS %d MB, want under %d MB", peak>>20, maxPeakRSS>>20)
@@ -73,4 +78,21 @@ func TestSurfaceCombinedAttack(t *testing.T) {
 		t.Errorf("bystander: worst %v (want under %v); failed: %v", worst, maxControlWait, ctl.bad[:min(3, len(ctl.bad))])
 	}
 	g.report(t)
+}
+
+// afterAttack: once the attacks are over, a user at the attackers' address can still
+// use the widget: the watcher's token reads its status and a new user's document upload
+// is decided (no upload place or stream place was left taken).
+func afterAttack(ctx context.Context, t *testing.T, g *target, watcher widgetUser) {
+	t.Helper()
+	o := connectCall(ctx, g.client, g.srv.URL, widgetv1connect.WidgetServiceGetStatusProcedure, watcher.token, nil, nil)
+	if o.status != http.StatusOK {
+		t.Errorf("GetStatus after the attack: %v", o)
+	}
+	late := widgetSession(t, g.srv.URL, g.attacker, "after-the-attack")
+	o = connectCall(ctx, g.client, g.srv.URL, widgetv1connect.WidgetServiceUploadDocumentProcedure, late.token,
+		uploadBody(t, jpegQ(t, 90, 5, 1600, 1000)), nil)
+	if o.status != http.StatusOK {
+		t.Errorf("a document upload after the attack: %v", o)
+	}
 }

@@ -30,6 +30,17 @@ func procStatusKB(p *proc, field string) int64 {
 	return 0
 }
 
+// loadAvg is the machine's one-minute load average, for reading latencies: the tests
+// share a few cores with whatever else runs.
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
+}
+
 // rssWatch samples the server's resident memory. Past killAt it SIGKILLs the server:
 // an unbounded server must fail the test, not take the shared machine down with it.
 type rssWatch struct {
@@ -86,6 +97,7 @@ type control struct {
 	stop chan struct{}
 	done chan struct{}
 	lat  []time.Duration
+	at   []time.Duration // when each request started, from the first
 	bad  []string
 }
 
@@ -96,9 +108,11 @@ func startControl(base string, p created, user string) *control {
 		defer close(c.done)
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
+		first := time.Now()
 		for i := 0; i < 600; i++ { // two minutes at most
 			r := call(client, http.MethodGet, base+"/widget/users/"+user+"/kyc-status", p.ClientToken, "")
 			c.lat = append(c.lat, r.end.Sub(r.start))
+			c.at = append(c.at, r.start.Sub(first))
 			if r.err != nil || r.status != http.StatusOK {
 				c.bad = append(c.bad, fmt.Sprintf("#%d after %v: %v", i, r.end.Sub(r.start).Round(time.Millisecond), r))
 			}
@@ -122,6 +136,17 @@ func (c *control) finish() (worst, median time.Duration) {
 	s := append([]time.Duration(nil), c.lat...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	return s[len(s)-1], s[len(s)/2]
+}
+
+// slow lists the requests slower than d as "latency@offset", for the log.
+func (c *control) slow(d time.Duration) string {
+	var out []string
+	for i, l := range c.lat {
+		if l >= d {
+			out = append(out, fmt.Sprintf("%v@%v", l.Round(time.Millisecond), c.at[i].Round(time.Millisecond)))
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // tally counts outcomes by a short key, for one log line per attack.

@@ -74,12 +74,12 @@ func TestSurfaceHostileImages(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		body []byte
-		user string
+		user []string
 	}{
-		{"progressive JPEG of 2,000 scans", im.progressive, "progressive"},
-		{"200-byte PNG declaring 4000×4000", im.tiny, "tiny"},
+		{"progressive JPEG of 2,000 scans", im.progressive, users.progressive},
+		{"200-byte PNG declaring 4000×4000", im.tiny, users.tiny},
 	} {
-		o := connectCall(ctx, g.client, g.srv.URL, widgetv1connect.WidgetServiceUploadDocumentProcedure, users[c.user].token, c.body, nil)
+		o := connectCall(ctx, g.client, g.srv.URL, widgetv1connect.WidgetServiceUploadDocumentProcedure, c.user[0], c.body, nil)
 		t.Logf("%s alone: %v in %v", c.name, o, o.elapsed.Round(time.Millisecond))
 		if o.status != http.StatusBadRequest || o.code != "invalid_argument" {
 			t.Errorf("%s: %v, want 400 invalid_argument", c.name, o)

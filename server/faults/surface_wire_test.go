@@ -182,8 +182,9 @@ type watch struct {
 	close    func()
 }
 
-// openWatch opens a WatchStatus stream and reads its first frame (within 5 s). An
-// accepted stream stays open, its body unread, until close.
+// openWatch opens a WatchStatus stream and reads its first frame (within 10 s: the
+// bystander, not this, measures latency). An accepted stream stays open, its body
+// unread, until close.
 func openWatch(client *http.Client, base, token string) watch {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -193,7 +194,7 @@ func openWatch(client *http.Client, base, token string) watch {
 	req.Header.Set("Content-Type", "application/connect+proto")
 	req.Header.Set("Connect-Protocol-Version", "1")
 	req.Header.Set("Authorization", "Bearer "+token)
-	timer := time.AfterFunc(5*time.Second, cancel)
+	timer := time.AfterFunc(10*time.Second, cancel)
 	defer timer.Stop()
 	res, err := client.Do(req)
 	if err != nil {
