@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 
 	"connectrpc.com/connect"
@@ -100,6 +101,9 @@ func ToConnect(e *Error, requestID string) *connect.Error {
 	detail := &kycv1.ErrorDetail{Error: string(e.Code), RequestId: requestID}
 	if e.RetryAfter > 0 {
 		detail.RetryAfterSeconds = int32((e.RetryAfter.Seconds()) + 0.999)
+		// Also as the HTTP header (Connect sends error metadata as headers), for
+		// clients and proxies that honour only that.
+		out.Meta().Set("Retry-After", strconv.Itoa(int(detail.RetryAfterSeconds)))
 	}
 	if d, err := connect.NewErrorDetail(detail); err == nil {
 		out.AddDetail(d)

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"image"
 	"image/png"
+	"net/http"
+	"strconv"
 	"testing"
+	"time"
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/quality/qualitytest"
@@ -83,7 +86,10 @@ func TestUploadWhenDecodersBusy(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, dbURL string) {
 		srv := testserver.Start(t, dbURL, testserver.Options{Workers: -1})
 		p := srv.NewPartner(t, "Acme")
-		api, _ := widgetFor(t, srv, p, "busy")
+		api, res := widgetFor(t, srv, p, "busy")
+		seen := &lastResponse{}
+		watched := rpc.New(srv.URL, rpc.HTTPTransport(&http.Client{Transport: seen}))
+		watched.SetToken(res.GetWidgetToken())
 		doc := jpegBytes(t, qualitytest.Document(23, 1600, 1000), 90)
 
 		defer imageintake.SetMaxConcurrentDecodes(imageintake.MaxConcurrentDecodes())
@@ -98,10 +104,14 @@ func TestUploadWhenDecodersBusy(t *testing.T) {
 			done <- err
 		}()
 		<-held
-		_, err := upload(api, widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT, widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT, doc)
+		_, err := upload(watched, widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT, widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT, doc)
 		var e *rpc.Error
 		if !errors.As(err, &e) || e.Slug != "unavailable" || e.Code != "unavailable" {
 			t.Errorf("upload while busy: %v, want unavailable", err)
+		}
+		want := strconv.Itoa(int(imageintake.BusyRetryAfter / time.Second))
+		if seen.res == nil || seen.res.StatusCode != http.StatusServiceUnavailable || seen.res.Header.Get("Retry-After") != want {
+			t.Errorf("busy response: %v, want 503 with Retry-After: %s", seen.res, want)
 		}
 		close(hold)
 		if err := <-done; err != nil {
@@ -111,4 +121,13 @@ func TestUploadWhenDecodersBusy(t *testing.T) {
 			t.Errorf("upload once a slot is free: %v", err)
 		}
 	})
+}
+
+// lastResponse is an HTTP transport that keeps the last response it saw.
+type lastResponse struct{ res *http.Response }
+
+func (l *lastResponse) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := http.DefaultTransport.RoundTrip(r)
+	l.res = res
+	return res, err
 }
