@@ -17,6 +17,7 @@ import (
 
 	"github.com/rampart-id/rampart/server/app"
 	"github.com/rampart-id/rampart/server/demo"
+	"github.com/rampart-id/rampart/server/imageintake"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/verify"
@@ -47,9 +48,11 @@ func serveCmd(ctx context.Context, args []string) error {
 	fs.IntVar(&lim.Streams, "max-streams", app.DefaultLimits.Streams, "open status streams in this process")
 	fs.IntVar(&lim.UploadsPerToken, "max-uploads-per-token", app.DefaultLimits.UploadsPerToken, "image uploads in flight per widget token")
 	fs.IntVar(&lim.Uploads, "max-uploads", app.DefaultLimits.Uploads, "image uploads in flight in this process (more wait 2 s, then 503)")
+	decodes := fs.Int("max-image-decodes", imageintake.DefaultMaxConcurrentDecodes(), "images decoded at once in this process, uploads and verification alike (an upload waits 2 s for a slot, then 503)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	imageintake.SetMaxConcurrentDecodes(*decodes)
 	trusted, err := app.ParseProxies(*proxies)
 	if err != nil {
 		return err
