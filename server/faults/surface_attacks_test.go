@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -141,7 +142,7 @@ func (g *target) images(ctx context.Context, name string, body []byte, tokens []
 	var out tally
 	fanOut(n, n, func(i int) {
 		o := connectCall(ctx, g.client, g.srv.URL, widgetv1connect.WidgetServiceUploadDocumentProcedure, tokens[i%len(tokens)], body, nil)
-		out.add(o.key() + " " + o.slug)
+		out.add(strings.TrimSpace(o.key() + " " + o.slug))
 		if !imageVerdict(o, may200) {
 			g.fail(name, o)
 		}

@@ -22,17 +22,19 @@ const (
 // PostgreSQL, while a second partner's backend asks for a user's KYC status every
 // 200 ms:
 //   - 300 gzip Connect bodies of ~16 kB that inflate to 16 MiB, 100 at a time, sent to
-//     StartSession without any token: refused as resource_exhausted without inflating;
+//     StartSession without any token: refused as resource_exhausted;
 //   - 60 UploadDocument calls with made-up widget tokens declaring 16 MB bodies whose
 //     last byte never comes: refused (401/429) before the body is read;
 //   - images with valid widget tokens: 12 16-bit 5000×5000 PNGs, 4 progressive JPEGs
-//     of 2,000 scans (refused), 50 noise JPEGs of ~10 MiB and 20 200-byte PNGs declaring
-//     4000×4000 (refused): each decided, or 503 with a retry hint while decoders are busy;
+//     of 2,000 scans, 50 noise JPEGs of ~10 MiB from 25 tokens and 20 200-byte PNGs
+//     declaring 4000×4000: each decided (the progressive and tiny ones refused) or
+//     turned away with a retry hint while the token's or the process's upload places
+//     are taken;
 //   - 40 WatchStatus streams held open on one widget token: only a few are accepted, the
 //     rest refused as resource_exhausted.
 //
-// The server's peak RSS stays under 1.5 GB and every bystander request is answered
-// within 500 ms.
+// The server's peak RSS stays under 1.5 GB, every bystander request is answered within
+// 500 ms, and afterwards the widget works for users at the attackers' address.
 func TestSurfaceCombinedAttack(t *testing.T) {
 	g, dbURL := newTarget(t)
 	bystander := createPartner(t, dbURL)

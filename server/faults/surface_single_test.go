@@ -63,8 +63,8 @@ func TestSurfaceHeldBodies(t *testing.T) {
 // ~5 s of decoding unguarded) and a 200-byte PNG declaring 4000×4000 16-bit pixels
 // (128 MB to allocate) are refused as invalid_argument, promptly. Then 12 16-bit
 // 5000×5000 PNGs (200 MB each, decoded), 4 progressive JPEGs, 50 noise JPEGs of
-// ~10 MiB and 20 tiny PNGs go at once: each is decided or answered 503 with a retry
-// hint, and the server stays under 1.5 GB.
+// ~10 MiB from 25 tokens and 20 tiny PNGs go at once: each is decided or turned away
+// with a retry hint, and the server stays under 1.5 GB.
 func TestSurfaceHostileImages(t *testing.T) {
 	g, _ := newTarget(t)
 	users := g.imageUsers(t)
