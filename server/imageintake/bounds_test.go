@@ -130,7 +130,7 @@ func TestProgressiveScanCap(t *testing.T) {
 	n := allocated(func() {
 		_, _, errDecode = imageintake.Decode(context.Background(), attack, imageintake.Limits{MinSide: 16})
 	})
-	if !errors.Is(errDecode, imageintake.ErrTooComplex) || !strings.Contains(errDecode.Error(), "2000 JPEG scans, limit 32") {
+	if !errors.Is(errDecode, imageintake.ErrTooComplex) || !strings.Contains(errDecode.Error(), "more than 32 JPEG scans") {
 		t.Fatalf("2000 scans: err = %v, want ErrTooComplex", errDecode)
 	}
 	if n > 1<<20 {

@@ -156,9 +156,6 @@ func (info Info) vet(lim Limits) error {
 	if info.DecodeBytes > lim.MaxDecodeBytes {
 		return fmt.Errorf("%w: decoding %dx%d needs %d MiB, limit %d MiB", ErrTooLarge, info.Width, info.Height, info.DecodeBytes>>20, lim.MaxDecodeBytes>>20)
 	}
-	if info.Scans > lim.MaxScans {
-		return fmt.Errorf("%w: %d JPEG scans, limit %d", ErrTooComplex, info.Scans, lim.MaxScans)
-	}
 	return nil
 }
 

@@ -105,6 +105,12 @@ func jpegLayout(data []byte, lim Limits) (Info, error) {
 				return Info{}, fmt.Errorf("%w: JPEG scan before its frame header", ErrCorrupt)
 			}
 			info.Scans++
+			if info.Scans > lim.MaxScans { // stop walking: the rest can only be more scans
+				if err := checkDimensions(info.Width, info.Height, lim); err != nil {
+					return Info{}, err
+				}
+				return Info{}, fmt.Errorf("%w: more than %d JPEG scans", ErrTooComplex, lim.MaxScans)
+			}
 			sc, minBitsPerBlock, err := jpegScan(body, comps, info.Progressive)
 			if err != nil {
 				return Info{}, err

@@ -19,7 +19,7 @@ func TestIntakeErrorMapping(t *testing.T) {
 	}{
 		{fmt.Errorf("%w: all 2 decode slots stayed taken", imageintake.ErrBusy), apierr.Unavailable, true, "busy"},
 		{fmt.Errorf("%w: decoding 5000x5000 needs 190 MiB, limit 128 MiB", imageintake.ErrTooLarge), apierr.PayloadTooLarge, false, "190 MiB"},
-		{fmt.Errorf("%w: 2000 JPEG scans, limit 32", imageintake.ErrTooComplex), apierr.InvalidRequest, false, "2000 JPEG scans"},
+		{fmt.Errorf("%w: more than 32 JPEG scans", imageintake.ErrTooComplex), apierr.InvalidRequest, false, "more than 32 JPEG scans"},
 		{fmt.Errorf("%w: 99999x2 exceeds 12000 px per side", imageintake.ErrDimensions), apierr.InvalidRequest, false, "99999x2"},
 	} {
 		var e *apierr.Error
