@@ -16,7 +16,12 @@ const (
 	markerRST7  = 0xd7
 	markerEOI   = 0xd9
 	markerSOS   = 0xda
+	markerDQT   = 0xdb
+	markerDRI   = 0xdd
+	markerAPP0  = 0xe0
 	markerAPP14 = 0xee
+	markerAPP15 = 0xef
+	markerCOM   = 0xfe
 )
 
 type jpegComponent struct {
@@ -131,10 +136,13 @@ func jpegLayout(data []byte, lim Limits) (Info, error) {
 			if len(body) >= 12 && bytes.HasPrefix(body, []byte("Adobe")) && body[11] == 0 {
 				adobeRGB = true
 			}
-		case marker >= 0xc3 && marker <= 0xcf && marker != markerDHT:
+		case marker == markerDHT || marker == markerDQT || marker == markerDRI ||
+			marker >= markerAPP0 && marker <= markerAPP15 || marker == markerCOM:
+			// Tables and metadata: the decoder reads or skips them.
+		case marker >= 0xc3 && marker <= 0xcf:
 			return Info{}, fmt.Errorf("%w: arithmetic-coded, lossless or hierarchical JPEG (marker %#x)", ErrUnsupportedType, marker)
-		case marker < 0xc0:
-			return Info{}, fmt.Errorf("%w: unknown JPEG marker %#x", ErrCorrupt, marker)
+		default: // the decoder refuses any other marker
+			return Info{}, fmt.Errorf("%w: unsupported JPEG marker %#x", ErrCorrupt, marker)
 		}
 	}
 	info.Trailing = len(data) - pos
