@@ -2,6 +2,7 @@ package imageintake_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -47,6 +48,40 @@ func pngChunked(w, h uint32, depth, colour byte, idat int) []byte {
 	out := []byte("\x89PNG\r\n\x1a\n")
 	out = append(out, chunk("IHDR", ihdr)...)
 	out = append(out, chunk("IDAT", make([]byte, idat))...)
+	return append(out, chunk("IEND", nil)...)
+}
+
+// interlacedGrayPNG is an 8-bit greyscale Adam7-interlaced PNG (the stdlib
+// encoder writes no interlaced files): each pass's rows, filter byte 0.
+func interlacedGrayPNG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	passes := []struct{ x0, y0, dx, dy int }{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}}
+	var raw bytes.Buffer
+	for _, p := range passes {
+		for y := p.y0; y < h; y += p.dy {
+			if p.x0 >= w {
+				break
+			}
+			raw.WriteByte(0)
+			for x := p.x0; x < w; x += p.dx {
+				raw.WriteByte(byte(x*3 + y*5))
+			}
+		}
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	if _, err := zw.Write(raw.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
+	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
+	ihdr = append(ihdr, 8, 0, 0, 0, 1) // depth 8, grey, Adam7
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = append(out, chunk("IHDR", ihdr)...)
+	out = append(out, chunk("IDAT", z.Bytes())...)
 	return append(out, chunk("IEND", nil)...)
 }
 
@@ -167,6 +202,7 @@ func TestDecodeBytesBoundsRealAllocation(t *testing.T) {
 		"png rgba 16-bit":       encodePNG(t, wide),
 		"png gray 16-bit":       encodePNG(t, gray16),
 		"png palette":           encodePNG(t, pal),
+		"png interlaced":        interlacedGrayPNG(t, 640, 400),
 	} {
 		t.Run(name, func(t *testing.T) {
 			info, err := imageintake.Inspect(data, lim)

@@ -44,6 +44,7 @@ func FuzzIntake(f *testing.F) {
 		readTestdata(f, "progressive-gray.jpg"),
 		repeatFirstScan(f, prog, 10), // 20 scans: over this target's MaxScans
 		withExif,
+		interlacedGrayPNG(f, 13, 11),
 		pngHeader(100_000, 100_000),
 		pngHeader(64, 64),
 		pngChunked(600, 600, 16, 6, 3000),
