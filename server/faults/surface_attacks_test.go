@@ -100,17 +100,21 @@ func (g *target) gzipBombs(ctx context.Context, t *testing.T, n, workers int) *t
 	return &out
 }
 
-// heldUploads sends n UploadDocument calls at once, each under its own made-up widget
-// token, declaring 16 MB and holding back the last byte. Each must be refused (401, or
-// 429 once the failures are throttled) without waiting for the body. It returns the
-// most body any of them had written when answered.
+// heldUploads sends n image calls at once (UploadDocument and SubmitLiveness in turn),
+// each under its own made-up widget token, declaring 16 MB and holding back the last
+// byte. Each must be refused (401, or 429 once the failures are throttled) without
+// waiting for the body. It returns the most body any of them had written when answered.
 func (g *target) heldUploads(n int) (*tally, int64) {
 	var out tally
 	var mu sync.Mutex
 	var most int64
-	fanOut(n, n, func(int) {
+	fanOut(n, n, func(i int) {
 		bogus, _ := auth.New(auth.PrefixWidget)
-		o := heldUpload(g.addr, bogus, 16_000_000, 15*time.Second)
+		procedure := widgetv1connect.WidgetServiceUploadDocumentProcedure
+		if i%2 == 1 {
+			procedure = widgetv1connect.WidgetServiceSubmitLivenessProcedure
+		}
+		o := heldUpload(g.addr, procedure, bogus, 16_000_000, 15*time.Second)
 		out.add(o.key())
 		mu.Lock()
 		most = max(most, o.sent)

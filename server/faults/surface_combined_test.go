@@ -23,8 +23,8 @@ const (
 // 200 ms:
 //   - 300 gzip Connect bodies of ~16 kB that inflate to 16 MiB, 100 at a time, sent to
 //     StartSession without any token: refused as resource_exhausted;
-//   - 60 UploadDocument calls with made-up widget tokens declaring 16 MB bodies whose
-//     last byte never comes: refused (401/429) before the body is read;
+//   - 60 UploadDocument and SubmitLiveness calls with made-up widget tokens declaring
+//     16 MB bodies whose last byte never comes: refused (401/429) before the body is read;
 //   - images with valid widget tokens: 12 16-bit 5000×5000 PNGs, 4 progressive JPEGs
 //     of 2,000 scans, 50 noise JPEGs of ~10 MiB from 25 tokens and 20 200-byte PNGs
 //     declaring 4000×4000: each decided (the progressive and tiny ones refused) or

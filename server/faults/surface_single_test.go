@@ -44,10 +44,10 @@ func TestSurfaceGzipBomb(t *testing.T) {
 	g.report(t)
 }
 
-// TestSurfaceHeldBodies: 60 UploadDocument calls at once under made-up widget tokens,
-// each declaring 16 MB and holding back its last byte. The server checks the token
-// first: every call is refused (401, or 429 once throttled) while its body is still
-// incomplete, and nothing of the bodies is kept.
+// TestSurfaceHeldBodies: 60 UploadDocument and SubmitLiveness calls at once under
+// made-up widget tokens, each declaring 16 MB and holding back its last byte. The
+// server checks the token first: every call is refused (401, or 429 once throttled)
+// while its body is still incomplete, and nothing of the bodies is kept.
 func TestSurfaceHeldBodies(t *testing.T) {
 	g, _ := newTarget(t)
 	rss := watchRSS(g.srv, killRSS)

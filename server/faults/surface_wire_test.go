@@ -127,10 +127,11 @@ type heldOutcome struct {
 	err     error
 }
 
-// heldUpload declares a size-byte UploadDocument body, writes all of it but the last
-// byte and keeps the connection open, waiting up to wait for an answer. A server that
-// authenticates first answers at once; one that buffers the body first never does.
-func heldUpload(addr, token string, size int, wait time.Duration) heldOutcome {
+// heldUpload declares a size-byte body for an image procedure (UploadDocument or
+// SubmitLiveness), writes all of it but the last byte and keeps the connection open,
+// waiting up to wait for an answer. A server that authenticates first answers at once;
+// one that buffers the body first never does.
+func heldUpload(addr, procedure, token string, size int, wait time.Duration) heldOutcome {
 	start := time.Now()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -139,8 +140,12 @@ func heldUpload(addr, token string, size int, wait time.Duration) heldOutcome {
 	defer conn.Close()
 	_ = conn.SetDeadline(start.Add(wait))
 	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/proto\r\nConnect-Protocol-Version: 1\r\n"+
-		"Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", widgetv1connect.WidgetServiceUploadDocumentProcedure, addr, token, size)
-	msg := protowire.AppendTag(nil, 3, protowire.BytesType) // image
+		"Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", procedure, addr, token, size)
+	field := protowire.Number(3) // UploadDocumentRequest.image
+	if procedure == widgetv1connect.WidgetServiceSubmitLivenessProcedure {
+		field = 1 // SubmitLivenessRequest.frames
+	}
+	msg := protowire.AppendTag(nil, field, protowire.BytesType)
 	msg = protowire.AppendVarint(msg, uint64(size-len(msg)-4))
 	sent := make(chan int64, 1)
 	go func() {
