@@ -25,7 +25,7 @@ func NewHandler(m *Manager, streams *auth.InFlight) widgetv1connect.WidgetServic
 }
 
 func (h *handler) StartSession(ctx context.Context, req *connect.Request[widgetv1.StartSessionRequest]) (*connect.Response[widgetv1.StartSessionResponse], error) {
-	res, err := h.m.StartSession(ctx, req.Msg.GetInitToken())
+	res, err := h.m.StartSession(ctx, req.Msg.GetInitToken(), req.Msg.GetWidgetId())
 	if err != nil {
 		return nil, err
 	}

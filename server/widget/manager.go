@@ -41,10 +41,14 @@ func NewManager(s *store.Store, a *auth.Authenticator, seal Sealer, onSubmit Sub
 
 var errBadInitToken = apierr.New(apierr.Unauthorized, "This verification link is not valid. Ask the app you came from for a new one.")
 
+var errOtherWidget = apierr.New(apierr.Unauthorized, "This verification link belongs to another app. Ask the app you came from for a new one.")
+
 // StartSession exchanges a single-use init token for a widget token bound to the user.
 // The conditional "mark used" update makes a second exchange, even a concurrent one,
-// fail with session_already_used.
-func (m *Manager) StartSession(ctx context.Context, initToken string) (*widgetv1.StartSessionResponse, error) {
+// fail with session_already_used. widgetID is the widget_id of the page the widget runs
+// in: when given, the token must be its partner's, since that page may be framed by
+// that partner's origins only. A mismatch leaves the token unused.
+func (m *Manager) StartSession(ctx context.Context, initToken, widgetID string) (*widgetv1.StartSessionResponse, error) {
 	if err := m.auth.Admit(ctx, initToken, auth.PrefixInit); err != nil {
 		if e, ok := apierr.As(err); ok && e.Code == apierr.RateLimitExceeded {
 			return nil, err
@@ -63,6 +67,13 @@ func (m *Manager) StartSession(ctx context.Context, initToken string) (*widgetv1
 		if !sess.UsedAt.IsZero() {
 			return apierr.New(apierr.SessionAlreadyUsed, "This verification link was already used. Ask the app you came from for a new one.")
 		}
+		p, err := tx.PartnerByID(ctx, sess.PartnerID)
+		if err != nil {
+			return err
+		}
+		if widgetID != "" && widgetID != p.WidgetID {
+			return errOtherWidget
+		}
 		if !tx.Now().Before(sess.ExpiresAt) {
 			return apierr.New(apierr.SessionExpired, "This verification link has expired. Ask the app you came from for a new one.")
 		}
@@ -70,10 +81,6 @@ func (m *Manager) StartSession(ctx context.Context, initToken string) (*widgetv1
 			return err
 		} else if !ok {
 			return apierr.New(apierr.SessionAlreadyUsed, "This verification link was already used. Ask the app you came from for a new one.")
-		}
-		p, err := tx.PartnerByID(ctx, sess.PartnerID)
-		if err != nil {
-			return err
 		}
 		prof, err := tx.EnsureProfile(ctx, sess.PartnerID, sess.PartnerUserID)
 		if err != nil {

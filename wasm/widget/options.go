@@ -10,9 +10,18 @@ import (
 // Options are what the page's URL fragment says: #token=rpi_…&lang=es&accent=%23ff5a00.
 // They travel in the fragment so they never reach a server log or a Referer header.
 type Options struct {
-	Token  string // the partner's single-use init token
-	Lang   string // a supported language code
-	Accent string // "#rrggbb", or "" for the default
+	Token    string // the partner's single-use init token
+	Lang     string // a supported language code
+	Accent   string // "#rrggbb", or "" for the default
+	WidgetID string // the page's widget_id (its query, see WidgetIDFromQuery)
+}
+
+// WidgetIDFromQuery reads widget_id from the page's query string ("?widget_id=wdg_…").
+// The widget sends it with the init token, which the server accepts only when it
+// belongs to that widget's partner: the page is framed by that partner's origins.
+func WidgetIDFromQuery(search string) string {
+	q, _ := url.ParseQuery(strings.TrimPrefix(search, "?"))
+	return strings.TrimSpace(q.Get("widget_id"))
 }
 
 // ParseOptions reads the URL fragment (with or without its leading '#'). navigatorLang is

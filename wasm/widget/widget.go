@@ -149,7 +149,7 @@ func (w *Widget) startSession() {
 	}
 	w.showLoading()
 	w.async(func(ctx context.Context) func() {
-		res, err := w.api.StartSession(ctx, &widgetv1.StartSessionRequest{InitToken: w.opts.Token})
+		res, err := w.api.StartSession(ctx, &widgetv1.StartSessionRequest{InitToken: w.opts.Token, WidgetId: w.opts.WidgetID})
 		return func() {
 			if err != nil {
 				w.fail(err, w.startSession)

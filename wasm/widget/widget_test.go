@@ -32,6 +32,7 @@ type fakeAPI struct {
 	rejectAs  string                  // UploadDocument reports this reason, not accepted
 	liveness  *widgetv1.SubmitLivenessRequest
 	submitted *widgetv1.KycState
+	startReq  *widgetv1.StartSessionRequest
 }
 
 var _ rpc.API = (*fakeAPI)(nil)
@@ -50,6 +51,9 @@ func (a *fakeAPI) Calls() []string {
 
 func (a *fakeAPI) StartSession(_ context.Context, req *widgetv1.StartSessionRequest) (*widgetv1.StartSessionResponse, error) {
 	a.record("start:" + req.GetInitToken())
+	a.mu.Lock()
+	a.startReq = req
+	a.mu.Unlock()
 	return a.start, a.startErr
 }
 

@@ -28,6 +28,7 @@ func main() {
 		lang = l.String()
 	}
 	opts := widget.ParseOptions(hash, lang)
+	opts.WidgetID = widget.WidgetIDFromQuery(loc.Get("search").String())
 	api := rpc.New(loc.Get("origin").String(), rpc.FetchTransport())
 	_ = widget.New(widget.NewJSBrowser(), api, opts).Run(context.Background())
 }

@@ -208,7 +208,11 @@ func (x *KycState) GetVerifiedAt() *timestamppb.Timestamp {
 type StartSessionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The single-use init token from CreateSession or the kyc_required error.
-	InitToken     string `protobuf:"bytes,1,opt,name=init_token,json=initToken,proto3" json:"init_token,omitempty"`
+	InitToken string `protobuf:"bytes,1,opt,name=init_token,json=initToken,proto3" json:"init_token,omitempty"`
+	// The widget_id of the page the widget runs in (its URL's query). When set, the init
+	// token must belong to that widget's partner: the page's frame-ancestors are that
+	// partner's origins, so another partner's token must not run inside it.
+	WidgetId      string `protobuf:"bytes,2,opt,name=widget_id,json=widgetId,proto3" json:"widget_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -246,6 +250,13 @@ func (*StartSessionRequest) Descriptor() ([]byte, []int) {
 func (x *StartSessionRequest) GetInitToken() string {
 	if x != nil {
 		return x.InitToken
+	}
+	return ""
+}
+
+func (x *StartSessionRequest) GetWidgetId() string {
+	if x != nil {
+		return x.WidgetId
 	}
 	return ""
 }
@@ -929,10 +940,11 @@ const file_rampart_widget_v1_widget_proto_rawDesc = "" +
 	"\x12attempts_remaining\x18\x02 \x01(\x05R\x11attemptsRemaining\x12'\n" +
 	"\x0ffailure_reasons\x18\x03 \x03(\tR\x0efailureReasons\x12;\n" +
 	"\vverified_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"verifiedAt\"4\n" +
+	"verifiedAt\"Q\n" +
 	"\x13StartSessionRequest\x12\x1d\n" +
 	"\n" +
-	"init_token\x18\x01 \x01(\tR\tinitToken\"\x9d\x03\n" +
+	"init_token\x18\x01 \x01(\tR\tinitToken\x12\x1b\n" +
+	"\twidget_id\x18\x02 \x01(\tR\bwidgetId\"\x9d\x03\n" +
 	"\x14StartSessionResponse\x12!\n" +
 	"\fwidget_token\x18\x01 \x01(\tR\vwidgetToken\x129\n" +
 	"\n" +
