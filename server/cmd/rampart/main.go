@@ -23,7 +23,7 @@ Commands:
   migrate up|down|version|force-unlock
   partner create              register a partner (prints partner_id, widget_id, client_token, webhook_secret)
   partner rotate-token        issue a new client token; old ones work for a grace period
-  operator token              issue a review token for the ReviewService
+  operator token|revoke       issue a review token for the ReviewService (at most 24h); revoke by --name or --token
   keys generate|rotate        new master key; re-wrap every sealed blob under the current key
   webhook redeliver|rotate-secret|list   resend events (--event-id, or --partner-id + --since); rotate the signing secret
 
