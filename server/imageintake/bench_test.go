@@ -16,6 +16,7 @@ func BenchmarkRefuse(b *testing.B) {
 		"png-16bit-rgba-5000x5000": pngChunked(5000, 5000, 16, 6, 200_000),
 		"png-4000x4000-no-data":    pngHeader(4000, 4000),
 		"jpeg-2000-scans":          repeatFirstScan(b, prog, 1990),
+		"jpeg-2000-empty-scans":    emptyScansJPEG(2000, 2000),
 	} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()

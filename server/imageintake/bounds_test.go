@@ -85,6 +85,33 @@ func interlacedGrayPNG(t testing.TB, w, h int) []byte {
 	return append(out, chunk("IEND", nil)...)
 }
 
+// emptyScansJPEG is a valid greyscale progressive JPEG of side x side pixels:
+// a DC scan, then AC scans that each skip every block with end-of-band runs.
+// Each of those scans is a few bytes yet makes the decoder visit every block:
+// the many-scans attack.
+func emptyScansJPEG(side, scans int) []byte {
+	seg := func(marker byte, body ...byte) []byte {
+		out := binary.BigEndian.AppendUint16([]byte{0xff, marker}, uint16(len(body)+2))
+		return append(out, body...)
+	}
+	oneCode := append([]byte{1}, make([]byte, 15)...) // one Huffman code, "0"
+	frame := binary.BigEndian.AppendUint16([]byte{8}, uint16(side))
+	frame = binary.BigEndian.AppendUint16(frame, uint16(side))
+	out := []byte{0xff, 0xd8}
+	out = append(out, seg(0xdb, append([]byte{0}, bytes.Repeat([]byte{1}, 64)...)...)...)
+	out = append(out, seg(0xc2, append(frame, 1, 1, 0x11, 0)...)...)
+	out = append(out, seg(0xc4, append(append([]byte{0x00}, oneCode...), 0x00)...)...) // DC: "0" is a zero difference
+	out = append(out, seg(0xc4, append(append([]byte{0x10}, oneCode...), 0xe0)...)...) // AC: "0" is an EOB run of 2^14 + 14 bits
+	blocks := (side + 7) / 8 * ((side + 7) / 8)
+	out = append(out, seg(0xda, 1, 1, 0x00, 0, 0, 0)...)
+	out = append(out, make([]byte, (blocks+7)/8)...) // one 0 bit per block
+	for range scans - 1 {
+		out = append(out, seg(0xda, 1, 1, 0x00, 1, 63, 0)...)
+		out = append(out, 0x7f, 0xfe, 0xff, 0x00, 0xff, 0x00) // two runs of 32767 blocks, padded with 1s
+	}
+	return append(out, 0xff, 0xd9)
+}
+
 // repeatFirstScan duplicates a JPEG's first scan (header and data) extra
 // times: the stdlib decoder accepts the result and makes one full pass over
 // the blocks per scan, which is how thousands of scans burn CPU.
@@ -147,6 +174,23 @@ func TestStarvedImagesRefusedWithoutAllocating(t *testing.T) {
 				t.Errorf("refusal allocated %d bytes", n)
 			}
 		})
+	}
+}
+
+// The pen-tested attack: thousands of scans that each cost a pass over 62,500
+// blocks and six bytes of file.
+func TestEmptyScansRefused(t *testing.T) {
+	if _, _, err := imageintake.Decode(context.Background(), emptyScansJPEG(2000, 30), imageintake.DefaultLimits); err != nil {
+		t.Fatalf("30 scans: %v", err)
+	}
+	attack := emptyScansJPEG(2000, 2000)
+	var err error
+	n := allocated(func() { _, _, err = imageintake.Decode(context.Background(), attack, imageintake.DefaultLimits) })
+	if !errors.Is(err, imageintake.ErrTooComplex) {
+		t.Fatalf("2000 scans: err = %v, want ErrTooComplex", err)
+	}
+	if n > 1<<20 {
+		t.Errorf("refusal allocated %d bytes", n)
 	}
 }
 

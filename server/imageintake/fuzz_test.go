@@ -44,6 +44,8 @@ func FuzzIntake(f *testing.F) {
 		readTestdata(f, "progressive-gray.jpg"),
 		repeatFirstScan(f, prog, 10), // 20 scans: over this target's MaxScans
 		withExif,
+		emptyScansJPEG(64, 12),
+		emptyScansJPEG(64, 40),
 		interlacedGrayPNG(f, 13, 11),
 		pngHeader(100_000, 100_000),
 		pngHeader(64, 64),
