@@ -217,6 +217,27 @@ func TestProgressiveScanCap(t *testing.T) {
 	}
 }
 
+// A sequential JPEG decodes every scan in full, so a component may appear in
+// one scan only (as the standard says): one scan per component is fine, a
+// repeated scan is refused.
+func TestSequentialScansOncePerComponent(t *testing.T) {
+	lim := imageintake.Limits{MinSide: 16}
+	three := readTestdata(t, "sequential-3-scans.jpg") // cjpeg -scans: Y, Cb, Cr apart
+	if info, err := imageintake.Inspect(three, lim); err != nil || info.Scans != 3 || info.Progressive {
+		t.Fatalf("3-scan sequential JPEG: %+v, %v", info, err)
+	}
+	if _, _, err := imageintake.Decode(context.Background(), three, lim); err != nil {
+		t.Fatal(err)
+	}
+	repeated := repeatFirstScan(t, encodeJPEG(t, qualitytest.Document(16, 640, 400)), 5)
+	if _, err := jpeg.Decode(bytes.NewReader(repeated)); err != nil {
+		t.Fatalf("the stdlib decoder should accept (and pay for) the repeated scans: %v", err)
+	}
+	if _, err := imageintake.Inspect(repeated, lim); !errors.Is(err, imageintake.ErrCorrupt) || !strings.Contains(err.Error(), "more than one sequential scan") {
+		t.Errorf("repeated sequential scan: err = %v", err)
+	}
+}
+
 // DecodeBytes is what the budget is checked against, so it must not be lower
 // than what decoding really allocates, for every kind of image the decoders
 // build differently.

@@ -42,6 +42,7 @@ func FuzzIntake(f *testing.F) {
 		prog,
 		readTestdata(f, "progressive444.jpg"),
 		readTestdata(f, "progressive-gray.jpg"),
+		readTestdata(f, "sequential-3-scans.jpg"),
 		repeatFirstScan(f, prog, 10), // 20 scans: over this target's MaxScans
 		withExif,
 		emptyScansJPEG(64, 12),

@@ -124,6 +124,12 @@ func jpegLayout(data []byte, lim Limits) (Info, error) {
 			pos += ecs
 			if minBitsPerBlock > 0 {
 				for _, c := range sc {
+					// A sequential scan decodes its blocks in full (inverse DCT
+					// included), so a component scanned twice would cost a
+					// whole extra decode; the standard allows one scan each.
+					if covered[c.id] && !info.Progressive {
+						return Info{}, fmt.Errorf("%w: JPEG component %d is in more than one sequential scan", ErrCorrupt, c.id)
+					}
 					covered[c.id] = true
 				}
 				if need := blocksFor(sc) * minBitsPerBlock; int64(ecs)*8 < need && starved == nil {
