@@ -61,6 +61,13 @@ func Unavailable(err error) bool {
 	if errors.As(err, &ce) {
 		return true
 	}
+	// SQLite still busy once the busy timeout and the transaction retries are spent:
+	// the writer is overloaded, which a later retry may not find.
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED || c == sqlite3.SQLITE_CANTOPEN
+	}
 	// A deadline that ran out before the database answered: the pool had no connection
 	// to give, or the database was too slow. Either way, a retry later may succeed.
 	if errors.Is(err, context.DeadlineExceeded) {

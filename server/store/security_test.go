@@ -225,3 +225,25 @@ func TestOperatorTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestUnavailableWhenSQLiteStaysBusy: a write that cannot get SQLite's lock is
+// unavailable (503), not an internal error.
+func TestUnavailableWhenSQLiteStaysBusy(t *testing.T) {
+	ctx := context.Background()
+	dbURL := testenv.SQLiteURL(t)
+	a := open(t, dbURL)
+	b := open(t, dbURL)
+	b.DB().SetMaxOpenConns(1)
+	if _, err := b.DB().ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := a.DB().BeginTx(ctx, nil) // BEGIN IMMEDIATE: holds the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	_, err = b.DB().ExecContext(ctx, `DELETE FROM operator_tokens`)
+	if err == nil || !store.Unavailable(err) {
+		t.Fatalf("write while locked: %v, Unavailable=%v", err, err != nil && store.Unavailable(err))
+	}
+}
