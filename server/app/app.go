@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -70,9 +71,10 @@ type Limits struct {
 }
 
 // DefaultLimits: a widget needs one status stream and one upload at a time; a few more
-// allow a reload or a retry. 8 uploads of 16 MiB pin at most ~400 MiB with their decoded
-// copies, and 512 streams poll the database at most ~2,000 times a second.
-var DefaultLimits = Limits{StreamsPerToken: 3, Streams: 512, UploadsPerToken: 2, Uploads: 8}
+// allow a reload or a retry. Two uploads per CPU keep reading bodies from taking every
+// core (each costs a few MiB of copying and zeroing) and pin at most ~50 MiB per CPU
+// with their decoded copies; 512 streams poll the database at most ~2,000 times a second.
+var DefaultLimits = Limits{StreamsPerToken: 3, Streams: 512, UploadsPerToken: 2, Uploads: min(2*runtime.GOMAXPROCS(0), 16)}
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
@@ -140,14 +142,14 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	// 16 MiB is refused at 1 MiB on every procedure but the two image uploads.
 	opts := func(limit int, authn ...connect.Interceptor) []connect.HandlerOption {
 		return []connect.HandlerOption{connect.WithInterceptors(append([]connect.Interceptor{errs}, authn...)...),
-			connect.WithReadMaxBytes(limit), connect.WithCompressMinBytes(1024)}
+			connect.WithReadMaxBytes(limit), withCappedGzip(limit), connect.WithCompressMinBytes(1024)}
 	}
 	api := http.NewServeMux()
 	api.Handle("/", http.HandlerFunc(notFound))
 	api.Handle(declaredOnly(partnerv1connect.NewPartnerServiceHandler(partner.NewHandler(a.Partners), opts(smallBodyLimit, auth.Interceptor(a.Auth.Partner))...)))
 	widgetAuth := []connect.Interceptor{auth.Interceptor(a.Auth.WidgetGuard), auth.Interceptor(a.Auth.Widget, widgetv1connect.WidgetServiceStartSessionProcedure)}
 	wh := widget.NewHandler(a.Widget, auth.NewInFlight(lim.StreamsPerToken, lim.Streams))
-	widgetPath, widgetSmall := widgetv1connect.NewWidgetServiceHandler(wh, opts(smallBodyLimit, widgetAuth...)...)
+	widgetPath, widgetSmall := widgetv1connect.NewWidgetServiceHandler(wh, opts(widgetBodyLimit, widgetAuth...)...)
 	_, widgetLarge := widgetv1connect.NewWidgetServiceHandler(wh, opts(MaxUploadBytes, widgetAuth...)...)
 	api.Handle(declaredOnly(widgetPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if largeBodies[r.URL.Path] {

@@ -1,12 +1,16 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"connectrpc.com/connect"
 
+	"github.com/rampart-id/rampart/gen/rampart/partner/v1/partnerv1connect"
+	"github.com/rampart-id/rampart/gen/rampart/review/v1/reviewv1connect"
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/auth"
@@ -14,9 +18,15 @@ import (
 	"github.com/rampart-id/rampart/server/store"
 )
 
-// smallBodyLimit bounds every Connect/gRPC request except image uploads, on the wire and
-// after decompression: partner, review and widget messages without images are a few KiB.
-const smallBodyLimit = 1 << 20
+// Request body limits, on the wire and after decompression (connect-go applies its read
+// limit to the inflated message, so a 16 kB gzip body cannot become 16 MiB).
+const (
+	// smallBodyLimit: partner and review messages are a few KiB.
+	smallBodyLimit = 1 << 20
+	// widgetBodyLimit: widget messages without images (a token, a widget id) and the
+	// health and reflection requests are tiny; anyone on the internet can send them.
+	widgetBodyLimit = 64 << 10
+)
 
 // largeBodies are the procedures that carry images.
 var largeBodies = map[string]bool{
@@ -24,18 +34,23 @@ var largeBodies = map[string]bool{
 	widgetv1connect.WidgetServiceSubmitLivenessProcedure: true,
 }
 
-// bodyGate bounds the request bodies of the Connect/gRPC routes before connect-go reads
-// them. connect-go alone reads a too-large unary body up to its limit and then drains the
-// rest to reuse the connection, so a 100 MB upload was read to its last byte. Here a
-// declared Content-Length over the limit is refused before any of the body is read, and
-// any other body (chunked, HTTP/2) stops at the limit; either way the server closes the
-// connection instead of draining it.
+// bodyGate admits Connect/gRPC requests before connect-go reads their bodies.
 //
-// Only the image procedures get the large limit, and only after their widget token is
-// checked from the headers alone: connect-go buffers a whole unary message before any
-// interceptor runs, so without this anyone could make the server buffer megabytes per
-// request. An authenticated upload then needs one of a few places per widget token and
-// one of the process's upload places (queued briefly, then 503 with Retry-After), which
+// connect-go reads (and inflates) a whole unary message before any interceptor runs, so
+// authentication in an interceptor comes too late to protect the server: anyone could
+// make it buffer and decompress megabytes per request. Here every Rampart procedure's
+// caller is authenticated from the headers alone, before one byte of the body is read,
+// and the interceptors then find the principal in the context. Only StartSession (its
+// credential is in the body) and the standard gRPC services run unauthenticated, with
+// a 64 KiB limit.
+//
+// A declared Content-Length over the limit is refused before any of the body is read,
+// and any other body (chunked, HTTP/2) stops at the limit; either way the server closes
+// the connection instead of draining it (connect-go alone drains a too-large body to
+// reuse the connection, so a 100 MB upload was read to its last byte).
+//
+// An authenticated image upload then needs one of a few places per widget token and one
+// of the process's upload places (queued briefly, then 503 with Retry-After), which
 // bounds the memory all uploads together can pin.
 type bodyGate struct {
 	large    int64
@@ -43,6 +58,26 @@ type bodyGate struct {
 	perToken *auth.InFlight
 	slots    chan struct{}
 	wait     time.Duration
+}
+
+type authFunc func(context.Context, map[string][]string) (context.Context, error)
+
+// policy names a path's body limit and how its caller is authenticated (nil: not here).
+func (g *bodyGate) policy(path string) (limit int64, authn authFunc) {
+	switch {
+	case !knownProcedure(path): // answered not_found (or by health and reflection)
+	case largeBodies[path]:
+		return g.large, g.auth.WidgetHTTP
+	case path == widgetv1connect.WidgetServiceStartSessionProcedure:
+		return widgetBodyLimit, g.auth.WidgetGuard
+	case strings.HasPrefix(path, "/"+widgetv1connect.WidgetServiceName+"/"):
+		return widgetBodyLimit, g.auth.WidgetHTTP
+	case strings.HasPrefix(path, "/"+partnerv1connect.PartnerServiceName+"/"):
+		return smallBodyLimit, g.auth.Partner
+	case strings.HasPrefix(path, "/"+reviewv1connect.ReviewServiceName+"/"):
+		return smallBodyLimit, g.auth.Operator
+	}
+	return widgetBodyLimit, nil
 }
 
 func (g *bodyGate) wrap(next http.Handler) http.Handler {
@@ -54,19 +89,26 @@ func (g *bodyGate) wrap(next http.Handler) http.Handler {
 		_ = errs.Write(w, r, apierr.ToConnect(e, reqctx.RequestID(r.Context())))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := int64(smallBodyLimit)
+		limit, authn := g.policy(r.URL.Path)
+		if r.ContentLength > limit {
+			fail(w, r, apierr.New(apierr.PayloadTooLarge, "Request body is larger than %d bytes", limit))
+			return
+		}
+		if authn != nil && r.Method != http.MethodOptions {
+			ctx, err := authn(r.Context(), r.Header)
+			if err != nil {
+				fail(w, r, domain(err))
+				return
+			}
+			r = r.WithContext(ctx)
+		}
 		if largeBodies[r.URL.Path] {
-			limit = g.large
-			release, e := g.admitUpload(r)
+			release, e := g.uploadPlaces(r.Context())
 			if e != nil {
 				fail(w, r, e)
 				return
 			}
 			defer release()
-		}
-		if r.ContentLength > limit {
-			fail(w, r, apierr.New(apierr.PayloadTooLarge, "Request body is larger than %d bytes", limit))
-			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -75,14 +117,9 @@ func (g *bodyGate) wrap(next http.Handler) http.Handler {
 	})
 }
 
-// admitUpload authenticates an image upload from its headers and takes its places. On
-// success r carries the widget principal, so the interceptors do not look it up again.
-func (g *bodyGate) admitUpload(r *http.Request) (release func(), _ *apierr.Error) {
-	ctx, err := g.auth.WidgetHTTP(r.Context(), r.Header)
-	if err != nil {
-		return nil, g.domain(err)
-	}
-	*r = *r.WithContext(ctx)
+// uploadPlaces takes the upload's places: one of its widget token's and one of the
+// process's.
+func (g *bodyGate) uploadPlaces(ctx context.Context) (release func(), _ *apierr.Error) {
 	p, _ := auth.WidgetFrom(ctx)
 	mine, ok := g.perToken.Acquire(p.Token.SessionID)
 	if !ok {
@@ -100,7 +137,8 @@ func (g *bodyGate) admitUpload(r *http.Request) (release func(), _ *apierr.Error
 	return nil, &apierr.Error{Code: apierr.Unavailable, Message: "The server is busy with other uploads; retry shortly", RetryAfter: 2 * time.Second}
 }
 
-func (g *bodyGate) domain(err error) *apierr.Error {
+// domain is the wire form of an authentication error (the database being down is 503).
+func domain(err error) *apierr.Error {
 	if e, ok := apierr.As(err); ok {
 		return e
 	}

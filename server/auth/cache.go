@@ -3,38 +3,39 @@ package auth
 import (
 	"sync"
 	"time"
-
-	"github.com/rampart-id/rampart/server/store"
 )
 
-// partnerCache remembers token → partner look-ups for a few seconds: the lookup is
-// otherwise a database round trip on every partner request. An entry never outlives
-// its token, so a rotated-out token stops working at its expiry; a revoked or edited
+// tokenCache remembers token look-ups (token hash → partner, or widget principal) for
+// a few seconds: the look-up is otherwise a database round trip on every request, and
+// a flood of requests with a handful of valid tokens would queue every other request
+// behind it for a database connection. An entry never outlives its token, so a
+// rotated-out or expired token stops working at its expiry; a revoked or edited
 // partner is seen within cacheTTL.
-type partnerCache struct {
+type tokenCache[V any] struct {
 	mu      sync.Mutex
-	entries map[string]cachedPartner
+	entries map[string]cached[V]
 	swept   time.Time
 }
 
-type cachedPartner struct {
-	p     store.Partner
+type cached[V any] struct {
+	v     V
 	until time.Time
 }
 
 const cacheTTL = 5 * time.Second
 
-func (c *partnerCache) get(key string, now time.Time) (store.Partner, bool) {
+func (c *tokenCache[V]) get(key string, now time.Time) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[key]
 	if !ok || !now.Before(e.until) {
-		return store.Partner{}, false
+		var zero V
+		return zero, false
 	}
-	return e.p, true
+	return e.v, true
 }
 
-func (c *partnerCache) put(key string, p store.Partner, tokenExpires, now time.Time) {
+func (c *tokenCache[V]) put(key string, v V, tokenExpires, now time.Time) {
 	until := now.Add(cacheTTL)
 	if !tokenExpires.IsZero() && tokenExpires.Before(until) {
 		until = tokenExpires
@@ -42,7 +43,7 @@ func (c *partnerCache) put(key string, p store.Partner, tokenExpires, now time.T
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil {
-		c.entries = map[string]cachedPartner{}
+		c.entries = map[string]cached[V]{}
 	}
 	if now.Sub(c.swept) > time.Minute {
 		c.swept = now
@@ -52,5 +53,5 @@ func (c *partnerCache) put(key string, p store.Partner, tokenExpires, now time.T
 			}
 		}
 	}
-	c.entries[key] = cachedPartner{p: p, until: until}
+	c.entries[key] = cached[V]{v: v, until: until}
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func TestPartnerCacheNeverOutlivesTheToken(t *testing.T) {
-	var c partnerCache
+	var c tokenCache[store.Partner]
 	now := time.Now()
 	c.put("a", store.Partner{ID: "p"}, now.Add(time.Second), now)
 	c.put("b", store.Partner{ID: "q"}, time.Time{}, now)

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"connectrpc.com/connect"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/reqctx"
@@ -32,8 +34,17 @@ type Authenticator struct {
 	// WidgetOrigin is the widget's own origin (the public base URL): the only origin the
 	// widget API accepts browser calls from.
 	WidgetOrigin string
-	partners     partnerCache
+	partners     tokenCache[store.Partner]
+	widgets      tokenCache[WidgetPrincipal]
+	widgetLoads  singleflight.Group
+	widgetSlots  chan struct{}
+	slotsOnce    sync.Once
 }
+
+// widgetLookupSlots bounds the widget token look-ups in flight: anyone holding a widget
+// token can send requests, and a flood of them must not take every database connection
+// from partners' requests. Look-ups of one token are also merged (singleflight).
+const widgetLookupSlots = 8
 
 type principalKey int
 
@@ -66,6 +77,9 @@ var errUnauthorized = apierr.New(apierr.Unauthorized, "Missing or invalid bearer
 // Partner authenticates partner client tokens and checks the request's Origin against
 // the partner's registered origins.
 func (a *Authenticator) Partner(ctx context.Context, header map[string][]string) (context.Context, error) {
+	if _, ok := PartnerFrom(ctx); ok {
+		return ctx, nil // authenticated at the HTTP layer, before the body was read
+	}
 	h := headerGetter(header)
 	tok, _ := Bearer(h.get("Authorization"))
 	prefix := PrefixLive
@@ -100,8 +114,8 @@ func (a *Authenticator) Partner(ctx context.Context, header map[string][]string)
 }
 
 // Widget authenticates widget tokens (WidgetGuard runs first and checks the origin). A
-// request already authenticated at the HTTP layer (image uploads are, before their body
-// is read) passes straight through.
+// request already authenticated at the HTTP layer, before its body was read, passes
+// straight through (as in Partner and Operator).
 func (a *Authenticator) Widget(ctx context.Context, header map[string][]string) (context.Context, error) {
 	if _, ok := WidgetFrom(ctx); ok {
 		return ctx, nil
@@ -114,18 +128,37 @@ func (a *Authenticator) Widget(ctx context.Context, header map[string][]string) 
 	if err := a.throttle(hash); err != nil {
 		return ctx, err
 	}
-	w, err := a.Store.Read().WidgetTokenByHash(ctx, hash)
-	if errors.Is(err, store.ErrNotFound) {
-		return ctx, a.fail(ctx)
+	now := a.Store.Now()
+	wp, ok := a.widgets.get(string(hash), now)
+	if !ok {
+		v, err, _ := a.widgetLoads.Do(string(hash), func() (any, error) { return a.loadWidget(ctx, hash) })
+		if errors.Is(err, store.ErrNotFound) {
+			return ctx, a.fail(ctx)
+		}
+		if err != nil {
+			return ctx, err
+		}
+		wp = v.(WidgetPrincipal)
+		a.widgets.put(string(hash), wp, wp.Token.ExpiresAt, now)
 	}
+	return context.WithValue(ctx, widgetKey, wp), nil
+}
+
+// loadWidget looks a widget token and its partner up in one of the look-up slots.
+func (a *Authenticator) loadWidget(ctx context.Context, hash []byte) (WidgetPrincipal, error) {
+	a.slotsOnce.Do(func() { a.widgetSlots = make(chan struct{}, widgetLookupSlots) })
+	select {
+	case a.widgetSlots <- struct{}{}:
+		defer func() { <-a.widgetSlots }()
+	case <-ctx.Done():
+		return WidgetPrincipal{}, ctx.Err()
+	}
+	w, err := a.Store.Read().WidgetTokenByHash(ctx, hash)
 	if err != nil {
-		return ctx, err
+		return WidgetPrincipal{}, err
 	}
 	p, err := a.Store.Read().PartnerByID(ctx, w.PartnerID)
-	if err != nil {
-		return ctx, err
-	}
-	return context.WithValue(ctx, widgetKey, WidgetPrincipal{Token: w, Partner: p}), nil
+	return WidgetPrincipal{Token: w, Partner: p}, err
 }
 
 // WidgetGuard runs on every widget call, StartSession included: the origin must be the
@@ -146,6 +179,9 @@ func (a *Authenticator) WidgetHTTP(ctx context.Context, header map[string][]stri
 
 // Operator authenticates operator (review) tokens issued by `rampart operator token`.
 func (a *Authenticator) Operator(ctx context.Context, header map[string][]string) (context.Context, error) {
+	if _, ok := OperatorFrom(ctx); ok {
+		return ctx, nil
+	}
 	tok, _ := Bearer(headerGetter(header).get("Authorization"))
 	if err := a.Admit(ctx, tok, PrefixOperator); err != nil {
 		return ctx, err

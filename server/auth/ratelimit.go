@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"hash/maphash"
 	"sync"
 	"time"
 
@@ -9,10 +10,19 @@ import (
 
 // Limiter is a set of token buckets keyed by token hash or client address. Limits are per
 // server process; several instances each apply their own.
+//
+// The buckets are spread over shards, each with its own lock: every request takes a
+// bucket, and under a flood one lock for all of them made every request (a bystander's
+// too) queue behind the flood's.
 type Limiter struct {
+	perSec rate.Limit
+	burst  int
+	seed   maphash.Seed
+	shards [64]limiterShard
+}
+
+type limiterShard struct {
 	mu      sync.Mutex
-	perSec  rate.Limit
-	burst   int
 	buckets map[string]*bucket
 	swept   time.Time
 }
@@ -24,21 +34,26 @@ type bucket struct {
 
 // NewLimiter allows perSec requests per second with bursts of burst, per key.
 func NewLimiter(perSec float64, burst int) *Limiter {
-	return &Limiter{perSec: rate.Limit(perSec), burst: burst, buckets: map[string]*bucket{}}
+	l := &Limiter{perSec: rate.Limit(perSec), burst: burst, seed: maphash.MakeSeed()}
+	for i := range l.shards {
+		l.shards[i].buckets = map[string]*bucket{}
+	}
+	return l
 }
 
 // Allow takes one request for key; when refused it says how long to wait.
 func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	now := time.Now()
-	l.mu.Lock()
-	b := l.buckets[key]
+	s := &l.shards[maphash.String(l.seed, key)%uint64(len(l.shards))]
+	s.mu.Lock()
+	b := s.buckets[key]
 	if b == nil {
 		b = &bucket{lim: rate.NewLimiter(l.perSec, l.burst)}
-		l.buckets[key] = b
+		s.buckets[key] = b
 	}
 	b.seen = now
-	l.sweep(now)
-	l.mu.Unlock()
+	s.sweep(now)
+	s.mu.Unlock()
 	r := b.lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
@@ -48,14 +63,14 @@ func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 }
 
 // sweep drops buckets idle for a minute so the map cannot grow without bound.
-func (l *Limiter) sweep(now time.Time) {
-	if now.Sub(l.swept) < time.Minute {
+func (s *limiterShard) sweep(now time.Time) {
+	if now.Sub(s.swept) < time.Minute {
 		return
 	}
-	l.swept = now
-	for k, b := range l.buckets {
+	s.swept = now
+	for k, b := range s.buckets {
 		if now.Sub(b.seen) > time.Minute {
-			delete(l.buckets, k)
+			delete(s.buckets, k)
 		}
 	}
 }
