@@ -63,6 +63,13 @@ func serveCmd(ctx context.Context, args []string) error {
 		// collections under load; profiling showed a quarter more throughput at 400.
 		debug.SetGCPercent(400)
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// With GOGC at 400 the heap may grow to five times what is live before a
+		// collection; under a flood of uploads (each bounded, together up to a few
+		// hundred MiB live) that would be gigabytes. A soft limit makes the collector
+		// work harder instead, well before the process is anywhere near that.
+		debug.SetMemoryLimit(1 << 30)
+	}
 	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
