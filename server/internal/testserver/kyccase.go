@@ -28,6 +28,14 @@ type Capture struct {
 // StartSession with the init token) and returns its API client.
 func (s *Server) Widget(t testing.TB, p partner.Created, user string) rpc.API {
 	t.Helper()
+	api := rpc.New(s.URL, rpc.HTTPTransport(http.DefaultClient))
+	api.SetToken(s.WidgetToken(t, p, user))
+	return api
+}
+
+// WidgetToken opens the widget for user as Widget does and returns its widget token.
+func (s *Server) WidgetToken(t testing.TB, p partner.Created, user string) string {
+	t.Helper()
 	ctx := context.Background()
 	pt, err := s.Store.Read().PartnerByID(ctx, p.PartnerID)
 	if err != nil {
@@ -44,8 +52,7 @@ func (s *Server) Widget(t testing.TB, p partner.Created, user string) rpc.API {
 	if err != nil {
 		t.Fatalf("start session: %v", err)
 	}
-	api.SetToken(res.GetWidgetToken())
-	return api
+	return res.GetWidgetToken()
 }
 
 // SubmitCase uploads an ID card (front and back) and a selfie sequence, then submits.

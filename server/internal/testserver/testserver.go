@@ -35,6 +35,7 @@ type Options struct {
 	StaticDir  string // widget assets (a wasmbuild output); "" = the embedded copy
 	Workers    int    // verification workers; 0 means 1, -1 means none
 	WorkerHold func(ctx context.Context, j store.Job)
+	Limits     app.Limits
 }
 
 // Start migrates a fresh database at dbURL and serves on a loopback port until the test ends.
@@ -60,7 +61,7 @@ func Start(t testing.TB, dbURL string, opts ...Options) *Server {
 	cfg := app.Config{PublicURL: "http://" + ln.Addr().String(), Logger: slog.New(slog.NewJSONHandler(logs, nil)), Workers: 1}
 	if len(opts) > 0 {
 		o := opts[0]
-		cfg.RatePerSec, cfg.RateBurst, cfg.StaticDir, cfg.WorkerHold = o.RatePerSec, o.RateBurst, o.StaticDir, o.WorkerHold
+		cfg.RatePerSec, cfg.RateBurst, cfg.StaticDir, cfg.WorkerHold, cfg.Limits = o.RatePerSec, o.RateBurst, o.StaticDir, o.WorkerHold, o.Limits
 		switch {
 		case o.Workers < 0:
 			cfg.Workers = 0

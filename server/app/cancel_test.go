@@ -1,0 +1,96 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
+	"github.com/rampart-id/rampart/server/app"
+	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/server/internal/testserver"
+)
+
+// TestClientCancelIsNotAServerError: an upload waiting for the process's only upload
+// place is abandoned by its client. That is recorded as 499 and logged without an
+// error; the same upload left waiting is answered 503 with Retry-After, so the test
+// tells the two apart.
+func TestClientCancelIsNotAServerError(t *testing.T) {
+	srv := testserver.Start(t, testenv.SQLiteURL(t), testserver.Options{Limits: app.Limits{Uploads: 1}})
+	p := srv.NewPartner(t, "Acme", "https://acme.example")
+	token := func(user string) string { return srv.WidgetToken(t, p, user) }
+	// Hold the only upload place: a body that never finishes.
+	held, release := heldUpload(t, srv.URL, token("holder"))
+	defer release()
+	<-held
+
+	h2c := loopbackClient(t, "", true)
+	upload := func(ctx context.Context, id string) (*http.Response, error) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+widgetv1connect.WidgetServiceUploadDocumentProcedure, bytes.NewReader([]byte{}))
+		req.Header.Set("Content-Type", "application/proto")
+		req.Header.Set("Authorization", "Bearer "+token(id))
+		req.Header.Set("X-Request-Id", id)
+		return h2c.Do(req)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if _, err := upload(ctx, "cancelled-upload"); err == nil {
+		t.Fatal("the upload was answered while the only place was taken")
+	}
+	res, err := upload(context.Background(), "waited-upload")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+		t.Errorf("upload left waiting: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	line := func(id string) string {
+		for _, l := range strings.Split(srv.Logs.String(), "\n") {
+			if strings.Contains(l, `"msg":"http"`) && strings.Contains(l, `"request_id":"`+id+`"`) {
+				return l
+			}
+		}
+		return ""
+	}
+	waitUntil(t, "the cancelled upload's access log", func() bool { return line("cancelled-upload") != "" })
+	if l := line("cancelled-upload"); !strings.Contains(l, `"status":499`) {
+		t.Errorf("cancelled upload logged as %s", l)
+	}
+	if l := line("waited-upload"); !strings.Contains(l, `"status":503`) {
+		t.Errorf("waited upload logged as %s", l)
+	}
+	for _, l := range strings.Split(srv.Logs.String(), "\n") {
+		if strings.Contains(l, "cancelled-upload") && strings.Contains(l, `"level":"ERROR"`) {
+			t.Errorf("a cancelled request is logged as an error: %s", l)
+		}
+	}
+}
+
+// heldUpload starts an upload whose body never finishes; held is closed once the server
+// has admitted it (it is reading the body), release ends it.
+func heldUpload(t *testing.T, base, token string) (held <-chan struct{}, release func()) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest(http.MethodPost, base+widgetv1connect.WidgetServiceUploadDocumentProcedure, pr)
+	req.Header.Set("Content-Type", "application/proto")
+	req.Header.Set("Authorization", "Bearer "+token)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	}()
+	ch := make(chan struct{})
+	go func() {
+		// The server reads the first bytes only once the upload holds its place.
+		_, _ = pw.Write(bytes.Repeat([]byte{0}, 64<<10))
+		close(ch)
+	}()
+	return ch, func() { _ = pw.CloseWithError(io.ErrUnexpectedEOF); <-done }
+}
