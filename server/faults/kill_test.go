@@ -24,6 +24,7 @@ import (
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
 	"github.com/rampart-id/rampart/quality/qualitytest"
+	"github.com/rampart-id/rampart/server/imageintake"
 	"github.com/rampart-id/rampart/server/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/store"
@@ -125,6 +126,21 @@ func testKeyring(t *testing.T) *vault.Keyring {
 // is complete — sealed data present, decrypting to exactly the bytes that were sent.
 // front is the document the upload carried: a front row may exist only if it holds
 // exactly that image, and must exist when mustHaveFront.
+// stored is what the server keeps of an uploaded image: the decoded pixels re-encoded
+// (deterministically, so byte for byte).
+func stored(t *testing.T, sent []byte) []byte {
+	t.Helper()
+	img, _, err := imageintake.Decode(context.Background(), sent, imageintake.Limits{MinSide: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := imageintake.Reencode(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func checkCaseImages(t *testing.T, db *sql.DB, keys *vault.Keyring, user string, frames [][]byte, front []byte, mustHaveFront bool) {
 	t.Helper()
 	var caseID, state sql.NullString
@@ -158,13 +174,13 @@ func checkCaseImages(t *testing.T, db *sql.DB, keys *vault.Keyring, user string,
 		switch kind {
 		case store.ImageLiveness:
 			nFrames++
-			if frame < 0 || frame >= len(frames) || !bytes.Equal(plain, frames[frame]) {
+			if frame < 0 || frame >= len(frames) || !bytes.Equal(plain, stored(t, frames[frame])) {
 				t.Fatalf("liveness frame %d is not the frame that was sent", frame)
 			}
 		case store.ImageFront:
 			nFront++
-			if !bytes.Equal(plain, front) {
-				t.Fatalf("document row %s holds %d bytes, not the %d-byte image that was sent: a partial upload was stored", id, len(plain), len(front))
+			if want := stored(t, front); !bytes.Equal(plain, want) {
+				t.Fatalf("document row %s holds %d bytes, not the %d bytes stored for the image that was sent: a partial upload was stored", id, len(plain), len(want))
 			}
 		default:
 			t.Fatalf("unexpected image row %s of kind %s", id, kind)
