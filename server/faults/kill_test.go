@@ -5,14 +5,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image/jpeg"
 	"io"
 	"net/http"
 	"net/http/httptrace"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -48,22 +46,8 @@ func noKeepAlive() *http.Client {
 // client, like openWidget, but also hands back the widget token for raw calls.
 func widgetSession(t *testing.T, base string, p created, user string) widgetUser {
 	t.Helper()
-	body := `{"partner_user_id":"` + user + `","user_email":"u@example.com","currency":"BTC","fiat_currency":"EUR","fiat_amount":"25"}`
-	req, _ := http.NewRequest(http.MethodPost, base+"/widget/session", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+p.ClientToken)
-	res, err := noKeepAlive().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var v struct {
-		InitToken string `json:"init_token"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&v); err != nil || v.InitToken == "" {
-		t.Fatalf("no init token (%d): %v", res.StatusCode, err)
-	}
 	api := rpc.New(base, rpc.HTTPTransport(noKeepAlive()))
-	st, err := api.StartSession(context.Background(), &widgetv1.StartSessionRequest{InitToken: v.InitToken})
+	st, err := api.StartSession(context.Background(), &widgetv1.StartSessionRequest{InitToken: initToken(t, base, p, user)})
 	if err != nil {
 		t.Fatal(err)
 	}

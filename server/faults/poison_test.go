@@ -3,7 +3,6 @@ package faults
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -28,11 +27,7 @@ func TestPoisonCaseCannotStallVerification(t *testing.T) {
 	dbURL := testenv.PostgresURL(t)
 	cli(t, dbURL, "migrate", "up")
 	p := createPartner(t, dbURL)
-	db, err := sql.Open("pgx", dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, dbURL)
 	srv := serve(t, dbURL, freePort(t), "--workers=1", "--worker-lease=1s", "--job-budget=700ms")
 
 	submitHeavy(t, openWidget(t, srv.URL, p, "poison"))

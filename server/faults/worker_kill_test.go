@@ -2,10 +2,6 @@ package faults
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,27 +15,7 @@ import (
 // openWidget asks the server for a KYC token over REST and starts the widget session.
 func openWidget(t *testing.T, base string, p created, user string) rpc.API {
 	t.Helper()
-	body := `{"partner_user_id":"` + user + `","user_email":"u@example.com","currency":"BTC","fiat_currency":"EUR","fiat_amount":"25"}`
-	req, _ := http.NewRequest(http.MethodPost, base+"/widget/session", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+p.ClientToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var v struct {
-		InitToken string `json:"init_token"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&v); err != nil || v.InitToken == "" {
-		t.Fatalf("no init token (%d): %v", res.StatusCode, err)
-	}
-	api := rpc.New(base, rpc.HTTPTransport(http.DefaultClient))
-	st, err := api.StartSession(context.Background(), &widgetv1.StartSessionRequest{InitToken: v.InitToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	api.SetToken(st.GetWidgetToken())
-	return api
+	return widgetSession(t, base, p, user).api
 }
 
 func submit(t *testing.T, api rpc.API) {
@@ -68,11 +44,7 @@ func TestWorkerKilledMidJobDecidesOnce(t *testing.T) {
 	dbURL := testenv.PostgresURL(t)
 	cli(t, dbURL, "migrate", "up")
 	p := createPartner(t, dbURL)
-	db, err := sql.Open("pgx", dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, dbURL)
 
 	addr := freePort(t)
 	first := serve(t, dbURL, addr, "RAMPART_TEST_WORKER_HOLD=1h")
