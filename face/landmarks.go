@@ -125,10 +125,11 @@ func (n *LandmarkNet) features(x *Tensor) []float32 {
 // Box), returning them in img's pixel coordinates.
 //
 // As face-api does, the box is clipped to the image and floored, the crop is
-// zero-padded to a centred square and resized to 112×112. face-api shifts the
-// points back by the unclipped detection box origin; this uses the crop's
-// origin, which is the same unless the box leaves the image, where it is
-// the correct one.
+// zero-padded to a centred square and resized to 112×112, and the points are
+// shifted back by the box's (unfloored) origin. That sub-pixel offset from
+// the crop's origin is kept so results, and the aligned crop derived from
+// them, match face-api's; only where the box leaves the image does this
+// shift by the clipped origin instead of face-api's negative one.
 func (n *LandmarkNet) Landmarks(img image.Image, box Rect) (*Landmarks, error) {
 	b := img.Bounds()
 	c := clipFloor(box, b.Dx(), b.Dy())
@@ -149,11 +150,12 @@ func (n *LandmarkNet) Landmarks(img image.Image, box Rect) (*Landmarks, error) {
 	} else if sh < sw {
 		padY = (sw - sh) / 2
 	}
+	ox, oy := max(box.X, 0), max(box.Y, 0)
 	var lm Landmarks
 	for i := range lm {
 		rx := (float64(out[2*i])*float64(size) - padX) / sw
 		ry := (float64(out[2*i+1])*float64(size) - padY) / sh
-		lm[i] = Point{rx*fw + float64(c.x), ry*fh + float64(c.y)}
+		lm[i] = Point{rx*fw + ox, ry*fh + oy}
 	}
 	return &lm, nil
 }
