@@ -1,0 +1,246 @@
+// Package reference runs the JavaScript face-api (@vladmandic/face-api 1.7.15, tfjs
+// bundled) in real headless Chromium and returns what it finds, so that the pure-Go
+// face pipeline can be compared against the implementation its weights were made for.
+//
+// It is a test helper: it fetches the npm package with `npm pack` on first use, starts
+// Chromium, and skips loudly (or fails under RAMPART_REQUIRE_ALL=1) when either is
+// missing.
+package reference
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha512"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const (
+	// PackageSpec is the npm package the reference runs.
+	PackageSpec = "@vladmandic/face-api@1.7.15"
+	// PackageIntegrity is the registry's dist.integrity for PackageSpec. The tarball is
+	// checked against it, so a changed or tampered package cannot silently move the
+	// reference the Go implementation is judged by.
+	PackageIntegrity = "sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw=="
+
+	tarballName = "vladmandic-face-api-1.7.15.tgz"
+	// doneMarker is written last into an extracted tree; a tree without it is a
+	// half-finished extraction and is redone.
+	doneMarker = ".rampart-verified"
+)
+
+// CacheDir is where the package is kept: RAMPART_FACEAPI_DIR, or
+// <user cache dir>/rampart/face-api-1.7.15.
+func CacheDir() (string, error) {
+	if d := os.Getenv("RAMPART_FACEAPI_DIR"); d != "" {
+		return d, nil
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(base, "rampart", "face-api-1.7.15"), nil
+}
+
+// PackageDir returns the directory of the verified, extracted npm package (it holds
+// dist/, model/ and demo/), downloading it with npm if it is not cached yet. It skips
+// the test when npm is missing or cannot fetch the package.
+func PackageDir(t testing.TB) string {
+	t.Helper()
+	dir, err := packageDir()
+	if errors.Is(err, errNPM) {
+		skip(t, "%v", err)
+	}
+	if err != nil {
+		t.Fatalf("face-api package: %v", err)
+	}
+	return dir
+}
+
+var errNPM = errors.New("npm")
+
+func packageDir() (string, error) {
+	cache, err := CacheDir()
+	if err != nil {
+		return "", err
+	}
+	pkg := filepath.Join(cache, "package")
+	if b, err := os.ReadFile(filepath.Join(pkg, doneMarker)); err == nil && string(b) == PackageIntegrity {
+		return pkg, nil
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return "", err
+	}
+	tgz := filepath.Join(cache, tarballName)
+	data, err := os.ReadFile(tgz)
+	if err != nil || checkIntegrity(data) != nil {
+		if data, err = npmPack(cache); err != nil {
+			return "", err
+		}
+		if err := checkIntegrity(data); err != nil {
+			return "", err
+		}
+		if err := writeAtomic(tgz, data); err != nil {
+			return "", err
+		}
+	}
+	// Extract next to the final place and rename, so a concurrent test process never
+	// sees a partial tree under pkg.
+	tmp, err := os.MkdirTemp(cache, "extract-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	if err := untar(data, tmp); err != nil {
+		return "", fmt.Errorf("extract %s: %w", tarballName, err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "package", doneMarker), []byte(PackageIntegrity), 0o644); err != nil {
+		return "", err
+	}
+	_ = os.RemoveAll(pkg) // an unverified leftover
+	if err := os.Rename(filepath.Join(tmp, "package"), pkg); err != nil {
+		// Another process may have won the race; its tree is as good as ours.
+		if b, err2 := os.ReadFile(filepath.Join(pkg, doneMarker)); err2 == nil && string(b) == PackageIntegrity {
+			return pkg, nil
+		}
+		return "", err
+	}
+	return pkg, nil
+}
+
+// npmPack asks npm for the tarball. npm is used (not a hand-made HTTP fetch) so that the
+// user's registry, proxy and cache settings apply.
+func npmPack(dir string) ([]byte, error) {
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		return nil, fmt.Errorf("%w: npm not found, cannot fetch %s (install Node.js/npm, or unpack the package into $RAMPART_FACEAPI_DIR/package)", errNPM, PackageSpec)
+	}
+	tmp, err := os.MkdirTemp(dir, "pack-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, npm, "pack", PackageSpec, "--pack-destination", tmp, "--silent")
+	cmd.Dir = tmp // outside any project, so no package.json of ours is consulted
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("%w: npm pack %s failed: %v\n%s", errNPM, PackageSpec, err, out)
+	}
+	data, err := os.ReadFile(filepath.Join(tmp, tarballName))
+	if err != nil {
+		return nil, fmt.Errorf("%w: npm pack %s wrote no %s: %v\n%s", errNPM, PackageSpec, tarballName, err, out)
+	}
+	return data, nil
+}
+
+func checkIntegrity(data []byte) error {
+	sum := sha512.Sum512(data)
+	got := "sha512-" + base64.StdEncoding.EncodeToString(sum[:])
+	if got != PackageIntegrity {
+		return fmt.Errorf("%s tarball integrity %s, want %s", PackageSpec, got, PackageIntegrity)
+	}
+	return nil
+}
+
+func writeAtomic(name string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
+}
+
+// untar extracts regular files and directories only; any path leaving dst is an error.
+func untar(data []byte, dst string) error {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		name := path.Clean(strings.TrimPrefix(h.Name, "./"))
+		if path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+			return fmt.Errorf("unsafe path %q in tarball", h.Name)
+		}
+		target := filepath.Join(dst, filepath.FromSlash(name))
+		switch h.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return err
+			}
+		case tar.TypeReg:
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return err
+			}
+			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(f, tr)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// skip skips loudly, or fails under RAMPART_REQUIRE_ALL=1. It mirrors the server's
+// testenv.Skip, which this package cannot import (it is internal to server/).
+func skip(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if os.Getenv("RAMPART_REQUIRE_ALL") == "1" {
+		t.Fatalf("RAMPART_REQUIRE_ALL=1 and a required service is missing: %s", msg)
+	}
+	t.Skipf("\n!!!!!!!! SKIPPED: %s\n!!!!!!!! (set RAMPART_REQUIRE_ALL=1 to make this a failure)", msg)
+}
+
+// chromium finds the browser the way the server's testenv.Chromium does
+// (RAMPART_CHROMIUM, then PATH), or skips.
+func chromium(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("RAMPART_CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			skip(t, "RAMPART_CHROMIUM=%s is not an executable: %v", p, err)
+		}
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	skip(t, "no Chromium found (apt-get install chromium, or set RAMPART_CHROMIUM)")
+	return ""
+}

@@ -1,0 +1,292 @@
+package reference
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/draw"
+	_ "image/jpeg" // decoders for Run's encoded images
+	_ "image/png"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+//go:embed page.html
+var pageHTML []byte
+
+// Face is one face face-api found. All coordinates are in pixels of the input image.
+type Face struct {
+	Box        [4]float64     `json:"box"` // x, y, width, height of the detection
+	Score      float64        `json:"score"`
+	Landmarks  [68][2]float64 `json:"landmarks"` // x, y of the iBUG 68 points
+	Descriptor [128]float32   `json:"descriptor"`
+	// AlignedBox is the square crop (x, y, width, height) face-api derives from the
+	// landmarks and feeds, resized to 150x150, to the descriptor network.
+	AlignedBox [4]float64 `json:"alignedBox"`
+}
+
+// Timing is the browser's wall time for one image, in milliseconds. Each stage is the
+// span from the first call of its network to the end of the last, so per-face cost is
+// the stage time divided by the number of faces. Total also includes face-api's crop
+// extraction between stages.
+type Timing struct {
+	DetectorMs   float64 `json:"detectorMs"`
+	LandmarksMs  float64 `json:"landmarksMs"`
+	DescriptorMs float64 `json:"descriptorMs"`
+	TotalMs      float64 `json:"totalMs"`
+}
+
+// Result is face-api's answer for one image.
+type Result struct {
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Faces  []Face `json:"faces"` // in face-api's order
+	Timing Timing `json:"timing"`
+}
+
+// Options configure the tiny face detector.
+type Options struct {
+	InputSize      int     // the detector's square input, a multiple of 32; default 416
+	ScoreThreshold float64 // detections below are dropped; default 0.5
+	// Browsers is how many Chromium instances share the images; default 1. More use
+	// more cores but make the stage timings compete for them.
+	Browsers int
+}
+
+// Run decodes the images (JPEG or PNG, with Go's decoders) and returns the faces
+// face-api finds in each, keyed like images.
+func Run(t testing.TB, images map[string][]byte, inputSize int, scoreThreshold float64) map[string][]Face {
+	t.Helper()
+	decoded := make(map[string]image.Image, len(images))
+	for name, b := range images {
+		img, _, err := image.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("decode %s: %v", name, err)
+		}
+		decoded[name] = img
+	}
+	res := RunImages(t, decoded, Options{InputSize: inputSize, ScoreThreshold: scoreThreshold})
+	out := make(map[string][]Face, len(res))
+	for name, r := range res {
+		out[name] = r.Faces
+	}
+	return out
+}
+
+// RunImages runs face-api (tiny face detector, 68-point landmarks, recognition net) in
+// headless Chromium on each image and returns everything it found, with timings. The
+// pixels are handed to the page raw, so the browser's own image decoding and colour
+// management play no part. It skips in -short mode and when Chromium or npm is missing.
+func RunImages(t testing.TB, images map[string]image.Image, o Options) map[string]Result {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("face-api reference runs a browser; skipped in -short mode")
+	}
+	if o.InputSize == 0 {
+		o.InputSize = 416
+	}
+	if o.ScoreThreshold == 0 {
+		o.ScoreThreshold = 0.5
+	}
+	if o.InputSize%32 != 0 {
+		t.Fatalf("reference: InputSize %d is not a multiple of 32", o.InputSize)
+	}
+	exe := chromium(t)
+	pkg := PackageDir(t)
+
+	names := make([]string, 0, len(images))
+	raw := make(map[string]*image.RGBA, len(images))
+	for name, img := range images {
+		names = append(names, name)
+		raw[name] = Pixels(img)
+	}
+	sort.Strings(names)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(pageHTML)
+	})
+	mux.Handle("/dist/", http.FileServer(http.Dir(pkg)))
+	mux.Handle("/model/", http.FileServer(http.Dir(pkg)))
+	mux.HandleFunc("/img/{i}", func(w http.ResponseWriter, r *http.Request) {
+		i, err := strconv.Atoi(r.PathValue("i"))
+		if err != nil || i < 0 || i >= len(names) {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(raw[names[i]].Pix)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	// Each browser works through its share of the images on one renderer thread, so
+	// several browsers use several cores.
+	n := min(max(o.Browsers, 1), len(names))
+	type batch struct {
+		out     map[string]Result
+		info    string
+		console []string
+		err     error
+	}
+	batches := make([]batch, n)
+	var wg sync.WaitGroup
+	for b := range n {
+		var mine []int
+		for i := b; i < len(names); i += n {
+			mine = append(mine, i)
+		}
+		dir := t.TempDir()
+		wg.Go(func() {
+			bt := &batches[b]
+			bt.out = map[string]Result{}
+			bt.info, bt.console, bt.err = session(exe, dir, srv.URL, func(eval evalFunc) error {
+				for _, i := range mine {
+					img := raw[names[i]]
+					w, h := img.Rect.Dx(), img.Rect.Dy()
+					js := fmt.Sprintf(`window.detect("/img/%d", %d, %d, %d, %v)`, i, w, h, o.InputSize, o.ScoreThreshold)
+					s, err := eval(2*time.Minute, js)
+					if err != nil {
+						return fmt.Errorf("%s: %w", names[i], err)
+					}
+					var r Result
+					if err := json.Unmarshal([]byte(s), &r); err != nil {
+						return fmt.Errorf("%s: decode page result: %w", names[i], err)
+					}
+					r.Width, r.Height = w, h
+					if r.Faces == nil {
+						r.Faces = []Face{}
+					}
+					bt.out[names[i]] = r
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	out := make(map[string]Result, len(names))
+	for b, bt := range batches {
+		if bt.err != nil {
+			t.Logf("browser %d console:\n%s", b, joinLines(bt.console))
+			t.Fatalf("reference: %v", bt.err)
+		}
+		maps.Copy(out, bt.out)
+	}
+	t.Logf("reference: face-api in Chromium (%d browsers): %s", n, batches[0].info)
+	return out
+}
+
+type evalFunc func(timeout time.Duration, js string) (string, error)
+
+// session starts a private headless Chromium (the server's browser helper is internal
+// to server/, so its flags are repeated here), opens the page, waits for face-api and
+// the models, and hands work an evaluator. It returns the page's version line and
+// console.
+func session(exe, userDataDir, url string, work func(evalFunc) error) (info string, console []string, err error) {
+	flags := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", "new"),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(userDataDir),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		// Inference runs for seconds in a page nobody looks at; keep its timers and
+		// renderer at full priority.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), flags...)
+	defer cancelA()
+	ctx, cancelC := chromedp.NewContext(actx, chromedp.WithErrorf(func(string, ...any) {}))
+	defer cancelC()
+	// Start the browser first: a deadline on this first call would bound its whole life.
+	if err := chromedp.Do(ctx); err != nil {
+		return "", nil, fmt.Errorf("start chromium %s: %w", exe, err)
+	}
+	// Keep the page's console and uncaught errors for the log of a failed test.
+	var mu sync.Mutex
+	var lines []string
+	_ = chromedp.Listen(ctx, func(ev any) {
+		var line string
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			line = string(ev.Type) + ":"
+			for _, a := range ev.Args {
+				line += " " + string(a.Value)
+			}
+		case *runtime.EventExceptionThrown:
+			line = "exception: " + ev.ExceptionDetails.Text
+			if ev.ExceptionDetails.Exception != nil {
+				line += " " + ev.ExceptionDetails.Exception.Description
+			}
+		default:
+			return
+		}
+		mu.Lock()
+		lines = append(lines, line)
+		mu.Unlock()
+	})
+	// The listener may still run until the browser is gone; hand out a copy.
+	defer func() {
+		mu.Lock()
+		console = slices.Clone(lines)
+		mu.Unlock()
+	}()
+	eval := func(d time.Duration, js string) (string, error) {
+		c, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return chromedp.Run(c, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	}
+	nctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	err = chromedp.Do(nctx, chromedp.Navigate(url+"/"))
+	cancel()
+	if err != nil {
+		return "", console, fmt.Errorf("open page: %w", err)
+	}
+	if info, err = eval(90*time.Second, `window.ready`); err != nil {
+		return "", console, fmt.Errorf("load face-api and models: %w", err)
+	}
+	return info, console, work(eval)
+}
+
+func joinLines(s []string) string {
+	var b bytes.Buffer
+	for _, l := range s {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Pixels is the exact RGBA the page receives for img: Go's own conversion (draw.Draw
+// onto *image.RGBA, the usual path for decoded JPEGs), composited over black so every
+// pixel is opaque. A Go implementation that starts from the same pixels can be compared
+// without the browser's decoder or colour management in the way.
+func Pixels(img image.Image) *image.RGBA {
+	b := img.Bounds()
+	p := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(p, p.Rect, img, b.Min, draw.Src)
+	for i := 3; i < len(p.Pix); i += 4 {
+		p.Pix[i] = 255 // premultiplied, so this is "over black"
+	}
+	return p
+}
