@@ -68,7 +68,9 @@ func PackageDir(t testing.TB) string {
 	return dir
 }
 
-var errNPM = errors.New("npm")
+// errNPM marks failures that mean "npm cannot get the package here", which skip
+// rather than fail.
+var errNPM = errors.New("cannot fetch the face-api package")
 
 func packageDir() (string, error) {
 	cache, err := CacheDir()
@@ -124,7 +126,7 @@ func packageDir() (string, error) {
 func npmPack(dir string) ([]byte, error) {
 	npm, err := exec.LookPath("npm")
 	if err != nil {
-		return nil, fmt.Errorf("%w: npm not found, cannot fetch %s (install Node.js/npm, or unpack the package into $RAMPART_FACEAPI_DIR/package)", errNPM, PackageSpec)
+		return nil, fmt.Errorf("%w: npm not found (install Node.js/npm, or put %s from the registry into %s)", errNPM, tarballName, dir)
 	}
 	tmp, err := os.MkdirTemp(dir, "pack-")
 	if err != nil {

@@ -1,18 +1,27 @@
 package reference
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"image"
 	"math"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
 )
 
-var dumpPath = flag.String("dump", "", "TestDump: write face-api's output for Inputs() as JSON to this file")
+var (
+	dumpPath = flag.String("dump", "", "TestDump: write face-api's output for Inputs() as JSON to this file")
+	timing   = flag.Bool("timing", false, "run TestBrowserTiming")
+)
 
 func norm(d [128]float32) float64 {
 	var s float64
@@ -143,23 +152,23 @@ func TestDump(t *testing.T) {
 		t.Skip("no -dump file given")
 	}
 	inputs := Inputs(t)
-	o := Options{InputSize: 416, ScoreThreshold: 0.5}
+	o := Options{InputSize: 416, ScoreThreshold: 0.5, Browsers: 2}
 	res := RunImages(t, inputs, o)
 	logResults(t, res)
-	type image struct {
+	type dumped struct {
 		PixelsSHA256 string `json:"pixelsSha256"`
 		Result
 	}
 	out := struct {
-		Package        string           `json:"package"`
-		Integrity      string           `json:"integrity"`
-		InputSize      int              `json:"inputSize"`
-		ScoreThreshold float64          `json:"scoreThreshold"`
-		Images         map[string]image `json:"images"`
-	}{PackageSpec, PackageIntegrity, o.InputSize, o.ScoreThreshold, map[string]image{}}
+		Package        string            `json:"package"`
+		Integrity      string            `json:"integrity"`
+		InputSize      int               `json:"inputSize"`
+		ScoreThreshold float64           `json:"scoreThreshold"`
+		Images         map[string]dumped `json:"images"`
+	}{PackageSpec, PackageIntegrity, o.InputSize, o.ScoreThreshold, map[string]dumped{}}
 	for name, r := range res {
 		sum := sha256.Sum256(Pixels(inputs[name]).Pix)
-		out.Images[name] = image{hex.EncodeToString(sum[:]), r}
+		out.Images[name] = dumped{hex.EncodeToString(sum[:]), r}
 	}
 	b, err := json.MarshalIndent(out, "", " ")
 	if err != nil {
@@ -169,4 +178,62 @@ func TestDump(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s (%d bytes)", *dumpPath, len(b))
+}
+
+func TestIntegrity(t *testing.T) {
+	if err := checkIntegrity([]byte("not the package")); err == nil {
+		t.Fatal("a tarball with the wrong hash passed the integrity check")
+	}
+}
+
+func TestUntarRejectsEscapingPaths(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	body := []byte("x")
+	if err := tw.WriteHeader(&tar.Header{Name: "package/../../evil", Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
+		t.Fatal(err)
+	}
+	tw.Write(body)
+	tw.Close()
+	zw.Close()
+	if err := untar(buf.Bytes(), t.TempDir()); err == nil {
+		t.Fatal("untar accepted a path leaving its directory")
+	}
+}
+
+// TestBrowserTiming reports per-stage browser times on sample1.jpg with one warm
+// browser, the figure to compare a Go implementation's speed with. The image runs
+// three times and the fastest of each stage is reported, because on a shared machine
+// the slower runs measure the neighbours; the runs must also agree exactly, which
+// shows the reference is deterministic. It runs only when asked:
+//
+//	go test ./face/reference -run TestBrowserTiming -args -timing
+func TestBrowserTiming(t *testing.T) {
+	if !*timing {
+		t.Skip("-timing not given")
+	}
+	src := Inputs(t)[variantSource]
+	const runs = 3
+	imgs := map[string]image.Image{}
+	for i := range runs {
+		imgs[fmt.Sprintf("%s#%d", variantSource, i)] = src
+	}
+	res := RunImages(t, imgs, Options{InputSize: 416, ScoreThreshold: 0.5, Warmup: true})
+	logResults(t, res)
+	first := res[variantSource+"#0"]
+	best := first.Timing
+	for i := 1; i < runs; i++ {
+		r := res[fmt.Sprintf("%s#%d", variantSource, i)]
+		if !reflect.DeepEqual(r.Faces, first.Faces) {
+			t.Errorf("run %d found different faces than run 0: the reference is not deterministic", i)
+		}
+		best.DetectorMs = min(best.DetectorMs, r.Timing.DetectorMs)
+		best.LandmarksMs = min(best.LandmarksMs, r.Timing.LandmarksMs)
+		best.DescriptorMs = min(best.DescriptorMs, r.Timing.DescriptorMs)
+		best.TotalMs = min(best.TotalMs, r.Timing.TotalMs)
+	}
+	n := float64(len(first.Faces))
+	t.Logf("%s, fastest of %d warm runs: detector %.0f ms, landmarks %.0f ms (%.0f per face), descriptor %.0f ms (%.0f per face), total %.0f ms",
+		variantSource, runs, best.DetectorMs, best.LandmarksMs, best.LandmarksMs/n, best.DescriptorMs, best.DescriptorMs/n, best.TotalMs)
 }
