@@ -18,7 +18,8 @@
 //
 // Tensors are NHWC float32 with batch 1, filters HWIO, and 'same' padding is
 // computed as tfjs does (odd padding after the input). Convolutions split
-// their output rows over GOMAXPROCS goroutines.
+// their output rows over GOMAXPROCS goroutines (one under js/wasm). The nets
+// only read their weights, so one instance serves concurrent callers.
 //
 // On face-api's demo photos every stage agrees with face-api itself run on
 // the same decoded pixels (see reference_test.go).
