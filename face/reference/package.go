@@ -2,9 +2,16 @@
 // bundled) in real headless Chromium and returns what it finds, so that the pure-Go
 // face pipeline can be compared against the implementation its weights were made for.
 //
-// It is a test helper: it fetches the npm package with `npm pack` on first use, starts
-// Chromium, and skips loudly (or fails under RAMPART_REQUIRE_ALL=1) when either is
-// missing.
+// It is a test helper: it fetches the npm package with `npm pack` on first use (checked
+// against the registry's sha512 and cached, see CacheDir), starts Chromium, and skips
+// loudly (or fails under RAMPART_REQUIRE_ALL=1) when either is missing.
+//
+// The browser gets raw pixels decoded by Go (see Pixels), never encoded files, so a Go
+// implementation fed the same image.Image starts from identical input. Inputs gives the
+// standard image set (the package's demo photos and Go-made variants of sample1.jpg),
+// and the output can be saved for comparison without a browser:
+//
+//	go test ./face/reference -run TestDump -args -dump=/tmp/ref.json
 package reference
 
 import (
@@ -109,6 +116,9 @@ func packageDir() (string, error) {
 	}
 	if err := os.WriteFile(filepath.Join(tmp, "package", doneMarker), []byte(PackageIntegrity), 0o644); err != nil {
 		return "", err
+	}
+	if b, err := os.ReadFile(filepath.Join(pkg, doneMarker)); err == nil && string(b) == PackageIntegrity {
+		return pkg, nil // another process finished first; never remove a tree in use
 	}
 	_ = os.RemoveAll(pkg) // an unverified leftover
 	if err := os.Rename(filepath.Join(tmp, "package"), pkg); err != nil {
