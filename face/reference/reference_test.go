@@ -4,8 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -146,7 +144,7 @@ func TestReference(t *testing.T) {
 //	go test ./face/reference -run TestDump -args -dump=/tmp/ref.json
 //
 // Each image carries the SHA-256 of its Pixels, to prove the comparison starts from the
-// same input.
+// same input; ReadDump loads the file.
 func TestDump(t *testing.T) {
 	if *dumpPath == "" {
 		t.Skip("no -dump file given")
@@ -155,27 +153,22 @@ func TestDump(t *testing.T) {
 	o := Options{InputSize: 416, ScoreThreshold: 0.5, Browsers: 2}
 	res := RunImages(t, inputs, o)
 	logResults(t, res)
-	type dumped struct {
-		PixelsSHA256 string `json:"pixelsSha256"`
-		Result
-	}
-	out := struct {
-		Package        string            `json:"package"`
-		Integrity      string            `json:"integrity"`
-		InputSize      int               `json:"inputSize"`
-		ScoreThreshold float64           `json:"scoreThreshold"`
-		Images         map[string]dumped `json:"images"`
-	}{PackageSpec, PackageIntegrity, o.InputSize, o.ScoreThreshold, map[string]dumped{}}
-	for name, r := range res {
-		sum := sha256.Sum256(Pixels(inputs[name]).Pix)
-		out.Images[name] = dumped{hex.EncodeToString(sum[:]), r}
-	}
+	out := NewDump(inputs, res, o)
 	b, err := json.MarshalIndent(out, "", " ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(*dumpPath, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	// The descriptors are float32 and JSON carries float64 text; the round trip must
+	// be exact or the file is not the reference any more.
+	back, err := ReadDump(*dumpPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(*back, out) {
+		t.Fatalf("%s does not read back as written", *dumpPath)
 	}
 	t.Logf("wrote %s (%d bytes)", *dumpPath, len(b))
 }

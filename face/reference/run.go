@@ -3,7 +3,9 @@ package reference
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -13,6 +15,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -300,4 +303,49 @@ func Pixels(img image.Image) *image.RGBA {
 		p.Pix[i] = 255 // premultiplied, so this is "over black"
 	}
 	return p
+}
+
+// Dump is face-api's output for a set of images in a form that can be saved and
+// compared later without a browser (TestDump writes one).
+type Dump struct {
+	Package        string               `json:"package"`
+	Integrity      string               `json:"integrity"`
+	InputSize      int                  `json:"inputSize"`
+	ScoreThreshold float64              `json:"scoreThreshold"`
+	Images         map[string]DumpImage `json:"images"`
+}
+
+// DumpImage is one image's result with a fingerprint of its input.
+type DumpImage struct {
+	PixelsSHA256 string `json:"pixelsSha256"` // of Pixels(img).Pix
+	Result
+}
+
+// NewDump pairs results with the images they came from.
+func NewDump(images map[string]image.Image, results map[string]Result, o Options) Dump {
+	d := Dump{PackageSpec, PackageIntegrity, o.InputSize, o.ScoreThreshold, map[string]DumpImage{}}
+	for name, r := range results {
+		d.Images[name] = DumpImage{PixelsSHA256(images[name]), r}
+	}
+	return d
+}
+
+// ReadDump reads a file written from a Dump.
+func ReadDump(path string) (*Dump, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var d Dump
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &d, nil
+}
+
+// PixelsSHA256 fingerprints the exact input the browser gets for img, so a comparison
+// can prove it starts from the same pixels.
+func PixelsSHA256(img image.Image) string {
+	sum := sha256.Sum256(Pixels(img).Pix)
+	return hex.EncodeToString(sum[:])
 }
