@@ -31,6 +31,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rampart-id/rampart/internal/testenv"
 )
 
 const (
@@ -67,7 +69,7 @@ func PackageDir(t testing.TB) string {
 	t.Helper()
 	dir, err := packageDir()
 	if errors.Is(err, errNPM) {
-		skip(t, "%v", err)
+		testenv.Skip(t, "%v", err)
 	}
 	if err != nil {
 		t.Fatalf("face-api package: %v", err)
@@ -225,34 +227,4 @@ func untar(data []byte, dst string) error {
 			}
 		}
 	}
-}
-
-// skip skips loudly, or fails under RAMPART_REQUIRE_ALL=1. It mirrors the server's
-// testenv.Skip, which this package cannot import (it is internal to server/).
-func skip(t testing.TB, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("RAMPART_REQUIRE_ALL") == "1" {
-		t.Fatalf("RAMPART_REQUIRE_ALL=1 and a required service is missing: %s", msg)
-	}
-	t.Skipf("\n!!!!!!!! SKIPPED: %s\n!!!!!!!! (set RAMPART_REQUIRE_ALL=1 to make this a failure)", msg)
-}
-
-// chromium finds the browser the way the server's testenv.Chromium does
-// (RAMPART_CHROMIUM, then PATH), or skips.
-func chromium(t testing.TB) string {
-	t.Helper()
-	if p := os.Getenv("RAMPART_CHROMIUM"); p != "" {
-		if _, err := exec.LookPath(p); err != nil {
-			skip(t, "RAMPART_CHROMIUM=%s is not an executable: %v", p, err)
-		}
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	skip(t, "no Chromium found (apt-get install chromium, or set RAMPART_CHROMIUM)")
-	return ""
 }

@@ -16,15 +16,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"slices"
 	"sort"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/rampart-id/rampart/internal/testenv"
+
+	"github.com/rampart-id/rampart/internal/browser"
 )
 
 //go:embed page.html
@@ -111,7 +113,7 @@ func RunImages(t testing.TB, images map[string]image.Image, o Options) map[strin
 	if o.InputSize%32 != 0 {
 		t.Fatalf("reference: InputSize %d is not a multiple of 32", o.InputSize)
 	}
-	exe := chromium(t)
+	exe := testenv.Chromium(t)
 	pkg := PackageDir(t)
 
 	names := make([]string, 0, len(images))
@@ -206,28 +208,16 @@ func RunImages(t testing.TB, images map[string]image.Image, o Options) map[strin
 
 type evalFunc func(timeout time.Duration, js string) (string, error)
 
-// session starts a private headless Chromium (the server's browser helper is internal
-// to server/, so its flags are repeated here), opens the page, waits for face-api and
+// session starts a private headless Chromium (the tests' usual flags), opens the page, waits for face-api and
 // the models, and hands work an evaluator. It returns the page's version line and
 // console.
 func session(exe, userDataDir, url string, work func(evalFunc) error) (info string, console []string, err error) {
-	flags := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", "new"),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(userDataDir),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
+	flags := append(browser.Flags(exe, userDataDir),
 		// Inference runs for seconds in a page nobody looks at; keep its timers and
 		// renderer at full priority.
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
-	}
+	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), flags...)
 	defer cancelA()
 	ctx, cancelC := chromedp.NewContext(actx, chromedp.WithErrorf(func(string, ...any) {}))
@@ -237,34 +227,8 @@ func session(exe, userDataDir, url string, work func(evalFunc) error) (info stri
 		return "", nil, fmt.Errorf("start chromium %s: %w", exe, err)
 	}
 	// Keep the page's console and uncaught errors for the log of a failed test.
-	var mu sync.Mutex
-	var lines []string
-	_ = chromedp.Listen(ctx, func(ev any) {
-		var line string
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			line = string(ev.Type) + ":"
-			for _, a := range ev.Args {
-				line += " " + string(a.Value)
-			}
-		case *runtime.EventExceptionThrown:
-			line = "exception: " + ev.ExceptionDetails.Text
-			if ev.ExceptionDetails.Exception != nil {
-				line += " " + ev.ExceptionDetails.Exception.Description
-			}
-		default:
-			return
-		}
-		mu.Lock()
-		lines = append(lines, line)
-		mu.Unlock()
-	})
-	// The listener may still run until the browser is gone; hand out a copy.
-	defer func() {
-		mu.Lock()
-		console = slices.Clone(lines)
-		mu.Unlock()
-	}()
+	lines := browser.Console(ctx)
+	defer func() { console = lines() }()
 	eval := func(d time.Duration, js string) (string, error) {
 		c, cancel := context.WithTimeout(ctx, d)
 		defer cancel()

@@ -9,6 +9,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +17,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 )
 
 // Camera says what camera the browser has.
@@ -62,23 +63,12 @@ func New(t TB, o Options) context.Context {
 	if o.Width == 0 {
 		o.Width, o.Height = 390, 844
 	}
-	flags := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
+	flags := append(Flags(exe, t.TempDir()),
 		chromedp.WindowSize(o.Width, o.Height),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-site-isolation-trials", true),
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-	}
+	)
 	if o.Camera == FakeCamera || o.Camera == DeniedCamera {
 		video := filepath.Join(t.TempDir(), "camera.y4m")
 		if err := WriteY4M(video, o.Video); err != nil {
@@ -102,8 +92,38 @@ func New(t TB, o Options) context.Context {
 		t.Fatalf("start chromium: %v", err)
 	}
 	// Keep the page's console and uncaught errors; print them if the test fails.
+	console := Console(ctx)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("browser console:\n%s", strings.Join(console(), "\n"))
+		}
+	})
+	return ctx
+}
+
+// Flags are the headless Chromium flags every test browser uses: a private profile,
+// nothing running in the background, no GPU.
+func Flags(exe, userDataDir string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(userDataDir),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+	}
+}
+
+// Console records the page's console output and uncaught errors from now on; the
+// returned function gives a copy of the lines so far.
+func Console(ctx context.Context) func() []string {
 	var mu sync.Mutex
-	var console []string
+	var lines []string
 	_ = chromedp.Listen(ctx, func(ev any) {
 		var line string
 		switch ev := ev.(type) {
@@ -121,17 +141,14 @@ func New(t TB, o Options) context.Context {
 			return
 		}
 		mu.Lock()
-		console = append(console, line)
+		lines = append(lines, line)
 		mu.Unlock()
 	})
-	t.Cleanup(func() {
-		if t.Failed() {
-			mu.Lock()
-			defer mu.Unlock()
-			t.Logf("browser console:\n%s", strings.Join(console, "\n"))
-		}
-	})
-	return ctx
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(lines)
+	}
 }
 
 // WriteY4M writes frames (all the size of the first) as a 30 fps YUV4MPEG2 4:2:0 video.
