@@ -11,7 +11,7 @@ import (
 
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
 	"github.com/rampart-id/rampart/server/app"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 )
 

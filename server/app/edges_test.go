@@ -40,7 +40,7 @@ import (
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/app"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 )
 

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rampart-id/rampart/server/internal/browser"
+	"github.com/rampart-id/rampart/internal/browser"
 )
 
 type widgetResult struct {

@@ -16,7 +16,7 @@ import (
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/server/demo"
 	"github.com/rampart-id/rampart/server/embed/wasmbuild"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/partner"
 )

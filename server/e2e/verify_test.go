@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	browsertest "github.com/rampart-id/rampart/server/internal/browser"
+	browsertest "github.com/rampart-id/rampart/internal/browser"
 )
 
 // passport takes the widget from intro through a passport capture and the selfie

@@ -17,7 +17,7 @@ import (
 
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality/qualitytest"
-	browsertest "github.com/rampart-id/rampart/server/internal/browser"
+	browsertest "github.com/rampart-id/rampart/internal/browser"
 )
 
 func faceVideo() []image.Image {

@@ -20,7 +20,7 @@ import (
 
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 )
 
 const hugeBody = 100 << 20

@@ -15,7 +15,7 @@ import (
 
 	reviewv1 "github.com/rampart-id/rampart/gen/rampart/review/v1"
 	"github.com/rampart-id/rampart/gen/rampart/review/v1/reviewv1connect"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 )
 
 // TestMasterKeyRotation: data sealed under one master key is re-wrapped by `rampart keys

@@ -23,7 +23,7 @@ import (
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/server/imageintake"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/vault"

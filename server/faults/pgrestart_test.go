@@ -22,7 +22,7 @@ import (
 
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/wasm/rpc"
 )
 

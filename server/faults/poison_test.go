@@ -13,7 +13,7 @@ import (
 	"time"
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/verify"
 	"github.com/rampart-id/rampart/wasm/rpc"
 )

@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rampart-id/rampart/kyc"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/store"
 )
 

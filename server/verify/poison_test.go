@@ -11,7 +11,7 @@ import (
 
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality/qualitytest"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/verify"

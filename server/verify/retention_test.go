@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/rampart-id/rampart/kyc"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 )
 

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/rampart-id/rampart/kyc"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/webhook"
 )

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/wasm/rpc"
 )

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rampart-id/rampart/server/internal/testenv"
+	"github.com/rampart-id/rampart/internal/testenv"
 )
 
 // TestOperatorTokenCLI: the TTL is capped at 24 h with a clear error, revocation needs a
