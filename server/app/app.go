@@ -141,8 +141,9 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	errs := apierr.Interceptor(cfg.Logger, func(err error) (apierr.Code, bool) {
 		return apierr.Unavailable, store.Unavailable(err)
 	})
-	// The read limit applies after decompression: a 16 kB gzip body that inflates to
-	// 16 MiB is refused at 1 MiB on every procedure but the two image uploads.
+	// The read limit applies after decompression (and inflation stops there): a 16 kB
+	// gzip body that inflates to 16 MiB is refused at its procedure's limit, 1 MiB for
+	// the partner and review APIs and 64 KiB for the widget's, except the image uploads.
 	opts := func(limit int, authn ...connect.Interceptor) []connect.HandlerOption {
 		return []connect.HandlerOption{connect.WithInterceptors(append([]connect.Interceptor{errs}, authn...)...),
 			connect.WithReadMaxBytes(limit), withCappedGzip(limit), connect.WithCompressMinBytes(1024)}
