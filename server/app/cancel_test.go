@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
-	"github.com/rampart-id/rampart/server/app"
 	"github.com/rampart-id/rampart/internal/testenv"
+	"github.com/rampart-id/rampart/server/app"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 )
 

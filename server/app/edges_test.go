@@ -37,10 +37,10 @@ import (
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	partnerv1 "github.com/rampart-id/rampart/gen/rampart/partner/v1"
 	"github.com/rampart-id/rampart/gen/rampart/partner/v1/partnerv1connect"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/app"
-	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 )
 

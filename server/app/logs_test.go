@@ -21,10 +21,10 @@ import (
 	"github.com/rampart-id/rampart/gen/rampart/review/v1/reviewv1connect"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/server/apierr"
-	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/wasm/rpc"
 )

@@ -15,9 +15,9 @@ import (
 	partnerv1 "github.com/rampart-id/rampart/gen/rampart/partner/v1"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/apierr"
-	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 )
 

@@ -13,10 +13,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/server/demo"
 	"github.com/rampart-id/rampart/server/embed/wasmbuild"
-	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/partner"
 )

@@ -15,9 +15,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	browsertest "github.com/rampart-id/rampart/internal/browser"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality/qualitytest"
-	browsertest "github.com/rampart-id/rampart/internal/browser"
 )
 
 func faceVideo() []image.Image {

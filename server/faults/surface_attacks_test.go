@@ -14,8 +14,8 @@ import (
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
-	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/internal/testenv"
+	"github.com/rampart-id/rampart/server/auth"
 )
 
 // The attacks of the attack-surface tests, each usable alone or all at once.

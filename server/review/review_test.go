@@ -12,8 +12,8 @@ import (
 
 	reviewv1 "github.com/rampart-id/rampart/gen/rampart/review/v1"
 	"github.com/rampart-id/rampart/gen/rampart/review/v1/reviewv1connect"
-	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/internal/testenv"
+	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/store"
 )

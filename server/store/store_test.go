@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/internal/testenv"
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/store"
 )
 

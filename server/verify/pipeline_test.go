@@ -13,10 +13,10 @@ import (
 
 	reviewv1 "github.com/rampart-id/rampart/gen/rampart/review/v1"
 	"github.com/rampart-id/rampart/gen/rampart/review/v1/reviewv1connect"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/server/auth"
-	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/verify"

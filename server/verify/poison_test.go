@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality/qualitytest"
-	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/verify"

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/internal/testenv"
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 )
 

@@ -8,8 +8,8 @@ import (
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
-	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/internal/testenv"
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/webhook"
 )

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/internal/testenv"
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/webhook"
 )

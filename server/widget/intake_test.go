@@ -12,9 +12,9 @@ import (
 	"time"
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/server/imageintake"
-	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/wasm/rpc"

@@ -13,9 +13,9 @@ import (
 	"testing"
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality/qualitytest"
-	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/wasm/rpc"
