@@ -62,15 +62,25 @@ func TestReference(t *testing.T) {
 	inputs := Inputs(t)
 	res := RunImages(t, inputs, Options{InputSize: 416, ScoreThreshold: 0.5, Browsers: 2})
 	logResults(t, res)
+	// The pure-Go pipeline on the same pixels finds every face face-api finds and no
+	// other, with the same box, landmarks and descriptor.
+	iou, lm, desc, unmatched := compareGo(t, inputs, res)
+	t.Logf("Go vs face-api: worst IoU %.3f, worst landmark error %.2f%% of the box, worst descriptor distance %.4f, %d unmatched",
+		iou, 100*lm, desc, unmatched)
+	if unmatched > 0 || iou < 0.9 || lm > 0.02 || desc > 0.02 {
+		t.Errorf("Go vs face-api: %d faces unmatched, worst IoU %.3f (want ≥ 0.9), landmarks %.2f%% of the box (want ≤ 2%%), descriptor distance %.4f (want ≤ 0.02)",
+			unmatched, iou, 100*lm, desc)
+	}
 
-	// The numbers face-api's own demo gives for sample1 with these options.
+	// What face-api gives for sample1 with these options from a tensor of these pixels
+	// (from a canvas it resizes with the browser's drawImage and gets 0.81, 0.80, 0.69).
 	s1 := res[variantSource].Faces
 	if len(s1) != 3 {
 		t.Fatalf("sample1.jpg: %d faces, want 3", len(s1))
 	}
 	scores := []float64{s1[0].Score, s1[1].Score, s1[2].Score}
 	sort.Sort(sort.Reverse(sort.Float64Slice(scores)))
-	for i, want := range []float64{0.81, 0.79, 0.68} {
+	for i, want := range []float64{0.78, 0.78, 0.72} {
 		if math.Abs(scores[i]-want) > 0.03 {
 			t.Errorf("sample1.jpg: score %d is %.4f, want %.2f±0.03", i, scores[i], want)
 		}
