@@ -57,7 +57,8 @@ func serveCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger()
+	log, closeLog := newServeLogger()
+	defer closeLog()
 	if os.Getenv("GOGC") == "" {
 		// The live heap is small (tens of MB), so the default GC target means frequent
 		// collections under load; profiling showed a quarter more throughput at 400.
