@@ -12,7 +12,9 @@ import (
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
 	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/server/app"
+	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/internal/testserver"
+	"github.com/rampart-id/rampart/server/store"
 )
 
 // TestClientCancelIsNotAServerError: an upload waiting for the process's only upload
@@ -93,4 +95,29 @@ func heldUpload(t *testing.T, base, token string) (held <-chan struct{}, release
 		close(ch)
 	}()
 	return ch, func() { _ = pw.CloseWithError(io.ErrUnexpectedEOF); <-done }
+}
+
+// TestUntaggedClientTokenIsNotThrottledWhileValid: a client token issued before tokens
+// carried a tag (or under a master key since dropped) still works, and a busy backend
+// using it from one address is not throttled as if it were guessing: once found valid,
+// it skips the failed-authentication budget.
+func TestUntaggedClientTokenIsNotThrottledWhileValid(t *testing.T) {
+	srv := testserver.Start(t, testenv.SQLiteURL(t))
+	p := srv.NewPartner(t, "Acme", "https://acme.example")
+	legacy, hash := auth.New(auth.PrefixTest)
+	ctx := context.Background()
+	if err := srv.Store.InTx(ctx, func(tx *store.Tx) error {
+		return tx.AddClientToken(ctx, p.PartnerID, store.ClientToken{Hash: hash, DisplayPrefix: auth.DisplayPrefix(legacy)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if srv.App.Auth.Tokens.Issued(legacy, auth.PrefixTest) {
+		t.Fatal("the legacy token carries a valid tag")
+	}
+	rc := &restClient{base: srv.URL}
+	for i := 0; i < 60; i++ { // the address budget is 20 at once, then 1/s
+		if r := rc.status(t, call{token: legacy}, "user-1"); r.code != "" {
+			t.Fatalf("request %d with a valid untagged token: %s", i, r.code)
+		}
+	}
 }

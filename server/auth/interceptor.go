@@ -86,15 +86,20 @@ func (a *Authenticator) Partner(ctx context.Context, header map[string][]string)
 	if strings.HasPrefix(tok, PrefixTest) {
 		prefix = PrefixTest
 	}
-	if err := a.Admit(ctx, tok, prefix); err != nil {
-		return ctx, err
-	}
 	hash := Hash(tok)
+	now := a.Store.Now()
+	// A token found valid in the last few seconds needs no admission: client tokens
+	// issued before tokens were tagged (or under a dropped master key) would otherwise
+	// spend their backend's address budget on every request.
+	p, ok := a.partners.get(string(hash), now)
+	if !ok {
+		if err := a.Admit(ctx, tok, prefix); err != nil {
+			return ctx, err
+		}
+	}
 	if err := a.throttle(hash); err != nil {
 		return ctx, err
 	}
-	now := a.Store.Now()
-	p, ok := a.partners.get(string(hash), now)
 	if !ok {
 		var expires time.Time
 		var err error
