@@ -16,7 +16,7 @@ import (
 // Code is the stable slug of an error; REST bodies carry it as "error".
 type Code string
 
-// Error slugs of the partner docs and SPEC §3, plus session_expired and case_not_open.
+// Error slugs of the partner docs, plus session_expired and case_not_open.
 const (
 	InvalidRequest      Code = "invalid_request"
 	Unauthorized        Code = "unauthorized"

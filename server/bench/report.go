@@ -77,7 +77,7 @@ func (r *report) markdown() string {
 //go:embed history.md
 var history string
 
-// targets compares this run with the targets of issue 5 (PostgreSQL, the production
+// targets compares this run with the performance targets (PostgreSQL, the production
 // store's stand-in, and the widget).
 func (r *report) targets() string {
 	var b strings.Builder

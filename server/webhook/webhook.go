@@ -17,8 +17,8 @@ import (
 
 // Defaults of a Deliverer.
 const (
-	DefaultTimeout      = 5 * time.Second      // per attempt (SPEC §4)
-	DefaultRetryWindow  = 72 * time.Hour       // retry this long, then give up (SPEC §4)
+	DefaultTimeout      = 5 * time.Second      // per attempt
+	DefaultRetryWindow  = 72 * time.Hour       // retry this long, then give up
 	DefaultPollInterval = time.Second          // how often an idle Deliverer looks for due events
 	DefaultLease        = time.Minute          // how long a claim keeps other workers off an event
 	DefaultBatchSize    = 16                   // events claimed, and sent concurrently, at once

@@ -110,7 +110,7 @@ var (
 	ErrUnreadable   = errors.New("image could not be read")
 )
 
-// Image preparation limits (SPEC §5: ≤ 2000 px long side, JPEG before upload).
+// Image preparation limits: ≤ 2000 px long side, JPEG before upload.
 const (
 	DocMaxSide      = 2000
 	DocJPEGQuality  = 0.9

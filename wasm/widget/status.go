@@ -184,7 +184,7 @@ func (w *Widget) showFailed() {
 	})
 }
 
-// showPayment is the end of the KYC flow. Payment processing is not built yet (SPEC §10),
+// showPayment is the end of the KYC flow. Payment processing is not built yet,
 // so it shows the order and says so plainly; it never pretends to take a payment.
 func (w *Widget) showPayment() {
 	o := w.sess.GetOrder()
