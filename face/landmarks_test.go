@@ -1,28 +1,15 @@
 package face
 
 import (
+	"image"
 	"math"
 	"testing"
 )
 
 func TestLandmarksSample1(t *testing.T) {
-	img := loadImage(t, "sample1.jpg")
-	dets, err := Detect(img, DetectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(dets) != 3 {
-		t.Fatalf("got %d faces, want 3", len(dets))
-	}
-	net, err := DefaultLandmarkNet()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, dets, lms := sample1Faces(t)
 	for i, d := range dets {
-		lm, err := net.Landmarks(img, d.Box)
-		if err != nil {
-			t.Fatal(err)
-		}
+		lm := lms[i]
 		t.Logf("face %d: left eye %.1f right eye %.1f mouth %.1f first %.1f", i, lm.LeftEye(), lm.RightEye(), lm.Mouth(), lm[0])
 		b := d.Box
 		// Landmarks may stray a little past a loose detection box (the jaw,
@@ -82,4 +69,31 @@ func TestLandmarksMatchFaceAPI(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sample1Faces detects the three faces of sample1.jpg and returns them with
+// their landmarks.
+func sample1Faces(t *testing.T) (image.Image, []Detection, []*Landmarks) {
+	t.Helper()
+	img := loadImage(t, "sample1.jpg")
+	dets, err := Detect(img, DetectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dets) != 3 {
+		t.Fatalf("got %d faces, want 3", len(dets))
+	}
+	ln, err := DefaultLandmarkNet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lms []*Landmarks
+	for _, d := range dets {
+		lm, err := ln.Landmarks(img, d.Box)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lms = append(lms, lm)
+	}
+	return img, dets, lms
 }

@@ -9,33 +9,6 @@ import (
 	"testing"
 )
 
-// sample1Faces detects the three faces of sample1.jpg and returns their
-// landmarks.
-func sample1Faces(t *testing.T) (image.Image, []*Landmarks) {
-	t.Helper()
-	img := loadImage(t, "sample1.jpg")
-	dets, err := Detect(img, DetectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(dets) != 3 {
-		t.Fatalf("got %d faces, want 3", len(dets))
-	}
-	ln, err := DefaultLandmarkNet()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lms []*Landmarks
-	for _, d := range dets {
-		lm, err := ln.Landmarks(img, d.Box)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lms = append(lms, lm)
-	}
-	return img, lms
-}
-
 func norm(d *Descriptor) float64 {
 	var s float64
 	for _, v := range d {
@@ -45,7 +18,7 @@ func norm(d *Descriptor) float64 {
 }
 
 func TestDescriptorsSample1(t *testing.T) {
-	img, lms := sample1Faces(t)
+	img, _, lms := sample1Faces(t)
 	rn, err := DefaultRecognitionNet()
 	if err != nil {
 		t.Fatal(err)
