@@ -1,0 +1,117 @@
+// Package liveness is the selfie challenge shared by the server and the browser widget:
+// the moves a person is asked to make, the head pose measured from face landmarks, and
+// the rule that decides whether a sequence of frames shows the moves in order. The
+// widget uses it to advance each step when the move is seen; the server uses the same
+// code to verify the frames it was sent. It must stay free of server dependencies.
+package liveness
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// Move is one thing the person is asked to do.
+type Move string
+
+// The moves. Turns are what a flat picture cannot do: moving, tilting or scaling a
+// photo keeps the nose where it is between the eyes, so every challenge holds a turn.
+const (
+	TurnLeft  Move = "turn_left"  // the person turns their head to their own left
+	TurnRight Move = "turn_right" // … to their own right
+	Closer    Move = "closer"     // the face grows in the frame
+)
+
+// Moves lists every move.
+var Moves = []Move{TurnLeft, TurnRight, Closer}
+
+func (m Move) valid() bool { return m == TurnLeft || m == TurnRight || m == Closer }
+
+func (m Move) turn() bool { return m == TurnLeft || m == TurnRight }
+
+// Challenge is the sequence of moves asked of one attempt, in order.
+type Challenge []Move
+
+// Challenge lengths.
+const (
+	MinMoves = 2
+	MaxMoves = 3
+)
+
+// challenges are every allowed sequence: 2 or 3 distinct moves, at least one a turn.
+var challenges = func() []Challenge {
+	var out []Challenge
+	var grow func(c Challenge)
+	grow = func(c Challenge) {
+		if len(c) >= MinMoves && c.hasTurn() {
+			out = append(out, append(Challenge(nil), c...))
+		}
+		if len(c) == MaxMoves {
+			return
+		}
+		for _, m := range Moves {
+			if !c.has(m) {
+				grow(append(c, m))
+			}
+		}
+	}
+	grow(nil)
+	return out
+}()
+
+// New picks a challenge uniformly from every allowed sequence with a CSPRNG, so a
+// recording made for one attempt rarely fits the next.
+func New() (Challenge, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(int64(len(challenges))))
+	if err != nil {
+		return nil, err
+	}
+	return append(Challenge(nil), challenges[n.Int64()]...), nil
+}
+
+func (c Challenge) has(m Move) bool {
+	for _, x := range c {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+func (c Challenge) hasTurn() bool {
+	for _, x := range c {
+		if x.turn() {
+			return true
+		}
+	}
+	return false
+}
+
+// String is the stored form: moves joined by commas.
+func (c Challenge) String() string {
+	s := make([]string, len(c))
+	for i, m := range c {
+		s[i] = string(m)
+	}
+	return strings.Join(s, ",")
+}
+
+// Parse reads a stored or transmitted challenge and checks it is an allowed one.
+func Parse(s string) (Challenge, error) {
+	if s == "" {
+		return nil, fmt.Errorf("no challenge")
+	}
+	var c Challenge
+	for _, p := range strings.Split(s, ",") {
+		m := Move(p)
+		if !m.valid() || c.has(m) {
+			return nil, fmt.Errorf("invalid challenge %q", s)
+		}
+		c = append(c, m)
+	}
+	if len(c) < MinMoves || len(c) > MaxMoves || !c.hasTurn() {
+		return nil, fmt.Errorf("invalid challenge %q", s)
+	}
+	return c, nil
+}
