@@ -20,6 +20,7 @@ type API interface {
 	// or the stream breaks (then it returns the error; callers fall back to GetStatus polling).
 	WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) error
 	UploadDocument(ctx context.Context, req *widgetv1.UploadDocumentRequest) (*widgetv1.UploadDocumentResponse, error)
+	StartLiveness(ctx context.Context, req *widgetv1.StartLivenessRequest) (*widgetv1.StartLivenessResponse, error)
 	SubmitLiveness(ctx context.Context, req *widgetv1.SubmitLivenessRequest) (*widgetv1.SubmitLivenessResponse, error)
 	SubmitCase(ctx context.Context, req *widgetv1.SubmitCaseRequest) (*widgetv1.SubmitCaseResponse, error)
 	// SetToken sets the widget token sent with every call after StartSession.
