@@ -28,7 +28,7 @@ const (
 	headRadius = 1.05 // × half the distance between landmarks 0 and 16
 	headDepth  = 0.8  // × radius
 	headSpread = 0.6  // × radius, the ridge's Gaussian width
-	noseHeight = 0.32 // × iod
+	noseHeight = 0.45 // × iod
 	noseWidth  = 0.16 // × iod, the nose tip's Gaussian half width
 )
 
@@ -237,13 +237,17 @@ func turnLayer(src *layer, m *headModel, deg float64) *layer {
 	return out
 }
 
-// person is the portrait turned by deg degrees and cut out by its mask, which
-// moves sideways with the face (by the axis' shift) but keeps its shape.
+// person is the portrait cut out by its mask and turned by deg degrees, then cut
+// again by the mask moved sideways with the face (by the axis' shift): the turn
+// shows only the person, in an outline that keeps its shape.
 func person(p *Portrait, opaque *layer, m *headModel, deg float64) *layer {
-	t := turnLayer(opaque, m, deg)
-	if t == opaque {
-		t = opaque.clone()
+	src := opaque.clone()
+	for i, a := range p.mask {
+		for c := range 4 {
+			src.pix[4*i+c] *= a
+		}
 	}
+	t := turnLayer(src, m, deg)
 	th := deg * math.Pi / 180
 	for y := range t.h {
 		fy := float64(y) + 0.5

@@ -24,7 +24,7 @@ const (
 	// TurnDeg is the synthetic head turn of a completed turn move: the landmark net
 	// follows a synthetic turn less than the model predicts, so it is larger than
 	// the 20–25° a person would make.
-	TurnDeg = 32.0
+	TurnDeg = 40.0
 	// CloserScale is the growth of the face when the person comes closer.
 	CloserScale = 1.45
 	// StepMS is the time between the starts of two steps; the second frame of each
@@ -84,13 +84,19 @@ func LiveVideo(p Portrait, c liveness.Challenge) []Frame {
 
 // liveFrame renders the person in pose ps over the background bg, in a w×h frame.
 func liveFrame(p *Portrait, src *layer, m *headModel, bg *layer, ps pose, rng *rand.Rand, w, h int) *image.RGBA {
-	turned := person(p, src, m, ps.deg)
-	s := FaceShare * float64(w) / p.Box.Width * ps.scale
+	return placeFrame(p, person(p, src, m, ps.deg), bg, ps.scale, rng, w, h)
+}
+
+// placeFrame puts the cut-out person lay over bg, the face box FaceShare × scale of
+// the frame's width, centred, jittered by a few pixels and a little brightness,
+// with sensor noise.
+func placeFrame(p *Portrait, lay, bg *layer, scale float64, rng *rand.Rand, w, h int) *image.RGBA {
+	s := FaceShare * float64(w) / p.Box.Width * scale
 	fx, fy := p.Box.X+p.Box.Width/2, p.Box.Y+p.Box.Height/2
 	jx, jy := (rng.Float64()*2-1)*0.006*float64(w), (rng.Float64()*2-1)*0.006*float64(w)
 	a := similarity(fx, fy, float64(w)/2+jx, float64(h)/2+jy, s, 0)
 	dst := bg.clone()
-	dst.drawAffine(turned, a, 1+(rng.Float64()*2-1)*0.03)
+	dst.drawAffine(lay, a, 1+(rng.Float64()*2-1)*0.03)
 	return dst.flatten(rng, 2)
 }
 
