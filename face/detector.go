@@ -6,9 +6,6 @@ import (
 	"image"
 	"math"
 	"sort"
-	"sync"
-
-	"github.com/rampart-id/rampart/models"
 )
 
 // Rect is an axis-aligned box in pixels of the original image.
@@ -79,27 +76,6 @@ func NewDetector(w *Weights) (*Detector, error) {
 		return nil, err
 	}
 	return d, nil
-}
-
-var defaultDetector = sync.OnceValues(func() (*Detector, error) {
-	w, err := ParseWeights(models.TinyFaceDetectorManifest, models.TinyFaceDetectorBin)
-	if err != nil {
-		return nil, err
-	}
-	return NewDetector(w)
-})
-
-// DefaultDetector returns the detector built from the embedded weights,
-// loading it on first use.
-func DefaultDetector() (*Detector, error) { return defaultDetector() }
-
-// Detect runs the default detector; see Detector.Detect.
-func Detect(img image.Image, opts DetectOptions) ([]Detection, error) {
-	d, err := DefaultDetector()
-	if err != nil {
-		return nil, err
-	}
-	return d.Detect(img, opts)
 }
 
 // forward runs the network on a normalized input, returning the raw

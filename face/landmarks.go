@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"sync"
-
-	"github.com/rampart-id/rampart/models"
 )
 
 // Point is a position in pixels of the original image.
@@ -84,18 +81,6 @@ func NewLandmarkNet(w *Weights) (*LandmarkNet, error) {
 	}
 	return n, nil
 }
-
-var defaultLandmarkNet = sync.OnceValues(func() (*LandmarkNet, error) {
-	w, err := ParseWeights(models.FaceLandmark68Manifest, models.FaceLandmark68Bin)
-	if err != nil {
-		return nil, err
-	}
-	return NewLandmarkNet(w)
-})
-
-// DefaultLandmarkNet returns the landmark net built from the embedded
-// weights, loading it on first use.
-func DefaultLandmarkNet() (*LandmarkNet, error) { return defaultLandmarkNet() }
 
 // run is denseBlock4: each separable conv sees the relu of the sum of all
 // earlier outputs of the block.

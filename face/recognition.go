@@ -4,9 +4,6 @@ import (
 	"errors"
 	"image"
 	"math"
-	"sync"
-
-	"github.com/rampart-id/rampart/models"
 )
 
 // Descriptor is a face's 128-d embedding; faces of one person lie closer
@@ -121,18 +118,6 @@ func NewRecognitionNet(w *Weights) (*RecognitionNet, error) {
 	}
 	return n, nil
 }
-
-var defaultRecognitionNet = sync.OnceValues(func() (*RecognitionNet, error) {
-	w, err := ParseWeights(models.FaceRecognitionManifest, models.FaceRecognitionBin)
-	if err != nil {
-		return nil, err
-	}
-	return NewRecognitionNet(w)
-})
-
-// DefaultRecognitionNet returns the recognition net built from the embedded
-// weights, loading it on first use.
-func DefaultRecognitionNet() (*RecognitionNet, error) { return defaultRecognitionNet() }
 
 // forward maps a normalized 150×150 input to the descriptor.
 func (n *RecognitionNet) forward(x *Tensor) *Descriptor {
