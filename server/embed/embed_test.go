@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/rampart-id/rampart/internal/testenv"
+	"github.com/rampart-id/rampart/models"
+	"github.com/rampart-id/rampart/server/embed"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 )
 
@@ -92,5 +94,46 @@ func TestWidgetPageHeaders(t *testing.T) {
 	}
 	if res, _ := get(t, srv.URL+"/embed/secret.txt"); res.StatusCode != 404 {
 		t.Errorf("unknown asset: %d", res.StatusCode)
+	}
+}
+
+// TestModelWeights: the widget's weight files are served at content-addressed URLs,
+// cached for good, gzip-compressed when asked, and nothing else is under /embed/models/.
+func TestModelWeights(t *testing.T) {
+	srv := testserver.Start(t, testenv.SQLiteURL(t), testserver.Options{StaticDir: t.TempDir()})
+	for _, name := range []string{"tiny_face_detector_model-weights_manifest.json", "tiny_face_detector_model.bin",
+		"face_landmark_68_model-weights_manifest.json", "face_landmark_68_model.bin"} {
+		res, body := get(t, srv.URL+"/embed/"+embed.ModelPath(name), "Accept-Encoding", "gzip, br")
+		if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("%s: %d %q", name, res.StatusCode, res.Header.Get("Content-Encoding"))
+		}
+		if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {
+			t.Errorf("%s: Cache-Control %q", name, cc)
+		}
+		if !strings.Contains(res.Header.Get("Content-Security-Policy"), "default-src 'self'") || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: security headers %v", name, res.Header)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(zr)
+		if !bytes.Equal(raw, models.Files[name]) {
+			t.Errorf("%s: served %d bytes that differ from the embedded file", name, len(raw))
+		}
+		t.Logf("%s: %d bytes, %d gzip", name, len(raw), len(body))
+		if res, _ := get(t, srv.URL+"/embed/"+embed.ModelPath(name), "If-None-Match", res.Header.Get("ETag")); res.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: revalidation %d", name, res.StatusCode)
+		}
+	}
+	res, body := get(t, srv.URL+"/embed/"+embed.ModelPath("face_landmark_68_model.bin"))
+	if res.StatusCode != 200 || !bytes.Equal(body, models.FaceLandmark68Bin) {
+		t.Errorf("uncompressed: %d, %d bytes", res.StatusCode, len(body))
+	}
+	for _, bad := range []string{"models/0000000000000000/face_landmark_68_model.bin", "models/" + models.SHA256["LICENSE-face-api"][:16] + "/LICENSE-face-api",
+		"models/face_landmark_68_model.bin", "models/"} {
+		if res, _ := get(t, srv.URL+"/embed/"+bad); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d", bad, res.StatusCode)
+		}
 	}
 }
