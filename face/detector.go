@@ -34,9 +34,13 @@ type DetectOptions struct {
 	// InputSize is the square network input side, a multiple of 32;
 	// 0 means 416. Smaller is faster and finds fewer small faces.
 	InputSize int
-	// ScoreThreshold keeps boxes scoring above it; 0 means 0.5.
+	// ScoreThreshold keeps boxes scoring above it; 0 means
+	// DefaultScoreThreshold.
 	ScoreThreshold float64
 }
+
+// DefaultScoreThreshold is face-api's default minimum detection score.
+const DefaultScoreThreshold = 0.5
 
 // Detector is face-api's TinyFaceDetector: TinyYolov2 with depthwise
 // separable convolutions, one class, five anchors, 13×13 cells at 416.
@@ -106,7 +110,7 @@ func (d *Detector) Detect(img image.Image, opts DetectOptions) ([]Detection, err
 	}
 	thresh := opts.ScoreThreshold
 	if thresh == 0 {
-		thresh = 0.5
+		thresh = DefaultScoreThreshold
 	}
 	if thresh < 0 || thresh >= 1 {
 		return nil, fmt.Errorf("face: score threshold %v not in (0, 1)", thresh)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 )
 
 // Move is one thing the person is asked to do.
@@ -94,8 +95,10 @@ func (c Challenge) String() string {
 	for i, m := range c {
 		s[i] = string(m)
 	}
-	return strings.Join(s, ",")
+	return joinMoves(s)
 }
+
+func joinMoves(s []string) string { return strings.Join(s, ",") }
 
 // Parse reads a stored or transmitted challenge and checks it is an allowed one.
 func Parse(s string) (Challenge, error) {
@@ -115,3 +118,16 @@ func Parse(s string) (Challenge, error) {
 	}
 	return c, nil
 }
+
+// Limits of a selfie attempt, shared by the server (which enforces them) and the
+// widget (which stays within them).
+const (
+	// TTL is how long a challenge can be answered after it was issued.
+	TTL = 10 * time.Minute
+	// MaxPerCase bounds the challenges one case may draw: a recording cannot be
+	// replayed until the order happens to fit.
+	MaxPerCase = 10
+	// MinFrames and MaxFrames bound the frames that answer a challenge.
+	MinFrames = 3
+	MaxFrames = 12
+)

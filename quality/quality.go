@@ -80,6 +80,9 @@ type Check struct {
 	// Laplacian variance, for exposure the mean luminance, for glare the
 	// fraction of saturated pixels.
 	Score float64
+	// Threshold is the bound Score was held to (for exposure, the one it was
+	// nearest to).
+	Threshold float64
 }
 
 // Report holds the checks of one image, in a fixed order.
@@ -123,23 +126,27 @@ func Assess(img image.Image) Report {
 func resolution(b image.Rectangle) Check {
 	long, short := max(b.Dx(), b.Dy()), min(b.Dx(), b.Dy())
 	score := math.Min(float64(long)/MinLongSide, float64(short)/MinShortSide)
-	return result(CheckResolution, score >= 1, ReasonTooSmall, score)
+	return result(CheckResolution, score >= 1, ReasonTooSmall, score, 1)
 }
 
 func blur(g *image.Gray) Check {
 	v := LaplacianVariance(g)
-	return result(CheckBlur, v >= MinBlurVariance, ReasonBlurry, v)
+	return result(CheckBlur, v >= MinBlurVariance, ReasonBlurry, v, MinBlurVariance)
 }
 
 func exposure(g *image.Gray) Check {
 	m := meanLuminance(g)
+	bound := float64(MinMeanLuminance)
+	if m > (MinMeanLuminance+MaxMeanLuminance)/2 {
+		bound = MaxMeanLuminance
+	}
 	switch {
 	case m < MinMeanLuminance:
-		return result(CheckExposure, false, ReasonTooDark, m)
+		return result(CheckExposure, false, ReasonTooDark, m, bound)
 	case m > MaxMeanLuminance:
-		return result(CheckExposure, false, ReasonTooBright, m)
+		return result(CheckExposure, false, ReasonTooBright, m, bound)
 	}
-	return result(CheckExposure, true, "", m)
+	return result(CheckExposure, true, "", m, bound)
 }
 
 func glare(g *image.Gray) Check {
@@ -156,14 +163,14 @@ func glare(g *image.Gray) Check {
 	if w*h > 0 {
 		f = float64(n) / float64(w*h)
 	}
-	return result(CheckGlare, f <= MaxGlareFraction, ReasonGlare, f)
+	return result(CheckGlare, f <= MaxGlareFraction, ReasonGlare, f, MaxGlareFraction)
 }
 
-func result(name string, passed bool, reason string, score float64) Check {
+func result(name string, passed bool, reason string, score, threshold float64) Check {
 	if passed {
 		reason = ""
 	}
-	return Check{Name: name, Passed: passed, Reason: reason, Score: score}
+	return Check{Name: name, Passed: passed, Reason: reason, Score: score, Threshold: threshold}
 }
 
 // LaplacianVariance returns the variance of the 4-neighbour Laplacian over the

@@ -16,7 +16,8 @@ import (
 // Code is the stable slug of an error; REST bodies carry it as "error".
 type Code string
 
-// Error slugs of the partner docs, plus session_expired and case_not_open.
+// Error slugs of the partner docs, plus session_expired, case_not_open and
+// challenge_expired.
 const (
 	InvalidRequest      Code = "invalid_request"
 	Unauthorized        Code = "unauthorized"
@@ -25,6 +26,7 @@ const (
 	SessionAlreadyUsed  Code = "session_already_used"
 	SessionExpired      Code = "session_expired"
 	CaseNotOpen         Code = "case_not_open"
+	ChallengeExpired    Code = "challenge_expired"
 	IdempotencyConflict Code = "idempotency_conflict"
 	PayloadTooLarge     Code = "payload_too_large"
 	KycRequired         Code = "kyc_required"
@@ -49,6 +51,7 @@ var codes = map[Code]mapping{
 	SessionAlreadyUsed:  {http.StatusConflict, connect.CodeAlreadyExists},
 	SessionExpired:      {http.StatusGone, connect.CodeFailedPrecondition},
 	CaseNotOpen:         {http.StatusConflict, connect.CodeFailedPrecondition},
+	ChallengeExpired:    {http.StatusGone, connect.CodeFailedPrecondition},
 	IdempotencyConflict: {http.StatusConflict, connect.CodeAborted},
 	PayloadTooLarge:     {http.StatusRequestEntityTooLarge, connect.CodeResourceExhausted},
 	KycRequired:         {http.StatusUnprocessableEntity, connect.CodeFailedPrecondition},

@@ -310,27 +310,19 @@ func jpegOf(img image.Image, q int) []byte {
 	return b.Bytes()
 }
 
-var (
-	docJPEG   = jpegOf(qualitytest.Document(77, 1600, 1000), 90)
-	framesJPG = func() [][]byte {
-		var out [][]byte
-		for _, f := range qualitytest.FaceFrames(78, 8, 480, 360) {
-			out = append(out, jpegOf(f, 80))
-		}
-		return out
-	}()
-)
-
 func (s *server) submitCase(ctx context.Context, user string) error {
 	api, err := s.widget(ctx, user)
 	if err != nil {
 		return err
 	}
-	if _, err := api.UploadDocument(ctx, &widgetv1.UploadDocumentRequest{DocumentType: widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT,
-		Side: widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT, Image: docJPEG}); err != nil {
+	pp, err := personFor(0)
+	if err != nil {
 		return err
 	}
-	if _, err := api.SubmitLiveness(ctx, &widgetv1.SubmitLivenessRequest{Frames: framesJPG, DurationMs: 3000}); err != nil {
+	if err := pp.uploadPassport(ctx, api); err != nil {
+		return err
+	}
+	if err := pp.answer(ctx, api); err != nil {
 		return err
 	}
 	_, err = api.SubmitCase(ctx, &widgetv1.SubmitCaseRequest{})
@@ -357,20 +349,30 @@ func waitDecided(ctx context.Context, s *server, user string) (string, error) {
 	return "", fmt.Errorf("%s was not decided within 60 s", user)
 }
 
-// decisions measures submission → decision for n users, one at a time.
+// decisions measures submission → decision for up to n users (one per person of the
+// demo photos), one at a time.
 func (s *server) decisions(ctx context.Context, n int) (stats, error) {
 	var lat []time.Duration
+	if _, err := personFor(0); err != nil {
+		return stats{}, err
+	}
+	n = min(n, len(people)-1) // person 0 is the seed user
 	for i := 0; i < n; i++ {
 		user := fmt.Sprintf("decide-%d", i)
 		api, err := s.widget(ctx, user)
 		if err != nil {
 			return stats{}, err
 		}
-		if _, err := api.UploadDocument(ctx, &widgetv1.UploadDocumentRequest{DocumentType: widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT,
-			Side: widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT, Image: jpegOf(qualitytest.Document(int64(200+i), 1600, 1000), 90)}); err != nil {
+		// One person per user: a person verified twice would go to review as a
+		// duplicate, which the partner sees as still pending.
+		pp, err := personFor(i + 1)
+		if err != nil {
 			return stats{}, err
 		}
-		if _, err := api.SubmitLiveness(ctx, &widgetv1.SubmitLivenessRequest{Frames: framesJPG, DurationMs: 3000}); err != nil {
+		if err := pp.uploadPassport(ctx, api); err != nil {
+			return stats{}, err
+		}
+		if err := pp.answer(ctx, api); err != nil {
 			return stats{}, err
 		}
 		t0 := time.Now()

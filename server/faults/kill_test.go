@@ -77,13 +77,11 @@ func jpegQ(t *testing.T, q int, seed int64, w, h int) []byte {
 	return b.Bytes()
 }
 
-func liveness(t *testing.T, seed int64) *widgetv1.SubmitLivenessRequest {
+// selfie answers api's selfie challenge with a recording of a real person (the
+// seed picks who).
+func selfie(t *testing.T, api rpc.API, seed int64) *widgetv1.SubmitLivenessRequest {
 	t.Helper()
-	req := &widgetv1.SubmitLivenessRequest{DurationMs: 3000}
-	for _, f := range qualitytest.FaceFrames(seed, 8, 480, 360) {
-		req.Frames = append(req.Frames, testserver.JPEG(t, f))
-	}
-	return req
+	return testserver.Selfie(t, api, testserver.Capture{Seed: seed})
 }
 
 func openDB(t *testing.T, dbURL string) *sql.DB {
@@ -125,8 +123,12 @@ func stored(t *testing.T, sent []byte) []byte {
 	return b
 }
 
-func checkCaseImages(t *testing.T, db *sql.DB, keys *vault.Keyring, user string, frames [][]byte, front []byte, mustHaveFront bool) {
+func checkCaseImages(t *testing.T, db *sql.DB, keys *vault.Keyring, user string, live []*widgetv1.LivenessFrame, front []byte, mustHaveFront bool) {
 	t.Helper()
+	frames := make([][]byte, len(live))
+	for i, f := range live {
+		frames[i] = f.GetImage()
+	}
 	var caseID, state sql.NullString
 	var cases int
 	if err := db.QueryRow(`SELECT COUNT(*), MIN(id::text), MIN(state) FROM kyc_cases WHERE partner_user_id = $1`, user).Scan(&cases, &caseID, &state); err != nil {
@@ -206,7 +208,7 @@ func TestUploadKilledMidBodyStoresNothingPartial(t *testing.T) {
 	ctx := context.Background()
 
 	// The selfie sequence is stored first, so the case exists with committed images.
-	live := liveness(t, 42)
+	live := selfie(t, u.api, 42)
 	if _, err := u.api.SubmitLiveness(ctx, live); err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +321,7 @@ func TestSubmitKilledAroundTheCommit(t *testing.T) {
 			Side: widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT, Image: jpegQ(t, 90, int64(100+i), 1600, 1000)}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := users[i].api.SubmitLiveness(ctx, liveness(t, int64(200+i))); err != nil {
+		if _, err := users[i].api.SubmitLiveness(ctx, selfie(t, users[i].api, int64(200+i))); err != nil {
 			t.Fatal(err)
 		}
 	}

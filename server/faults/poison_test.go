@@ -14,6 +14,7 @@ import (
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/internal/testenv"
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/verify"
 	"github.com/rampart-id/rampart/wasm/rpc"
 )
@@ -57,10 +58,10 @@ func TestPoisonCaseCannotStallVerification(t *testing.T) {
 	var got []string
 	_ = json.Unmarshal([]byte(reasons), &got)
 	j := poisonJob()
-	if !slices.Equal(got, []string{verify.ReasonVerificationError}) || j.state != "abandoned" || j.attempts != verify.MaxJobAttempts ||
+	if !slices.Equal(got, []string{kyc.ReasonVerificationError}) || j.state != "abandoned" || j.attempts != verify.MaxJobAttempts ||
 		!strings.Contains(j.lastError, "time budget exceeded") {
 		t.Fatalf("poison case: review reasons %v, job %+v; want [%s], abandoned after %d attempts over budget\n%s",
-			got, j, verify.ReasonVerificationError, verify.MaxJobAttempts, srv.logs.String())
+			got, j, kyc.ReasonVerificationError, verify.MaxJobAttempts, srv.logs.String())
 	}
 	if s := profileStatus(t, db, "poison"); s != "pending" {
 		t.Fatalf("poison profile %q, want pending (awaiting a reviewer)", s)
@@ -80,9 +81,13 @@ func submitHeavy(t *testing.T, api rpc.API) {
 			t.Fatal(err)
 		}
 	}
-	req := &widgetv1.SubmitLivenessRequest{DurationMs: 3000}
+	ch, err := api.StartLiveness(ctx, &widgetv1.StartLivenessRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &widgetv1.SubmitLivenessRequest{ChallengeId: ch.GetChallengeId()}
 	for i := range 12 {
-		req.Frames = append(req.Frames, gradientPNG(t, 2000, 2000, i))
+		req.Frames = append(req.Frames, &widgetv1.LivenessFrame{Image: gradientPNG(t, 2000, 2000, i), AtMs: int32(10 * i)})
 	}
 	if _, err := api.SubmitLiveness(ctx, req); err != nil {
 		t.Fatal(err)

@@ -143,7 +143,7 @@ func heldUpload(addr, procedure, token string, size int, wait time.Duration) hel
 		"Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", procedure, addr, token, size)
 	field := protowire.Number(3) // UploadDocumentRequest.image
 	if procedure == widgetv1connect.WidgetServiceSubmitLivenessProcedure {
-		field = 1 // SubmitLivenessRequest.frames
+		field = 3 // SubmitLivenessRequest.frames
 	}
 	msg := protowire.AppendTag(nil, field, protowire.BytesType)
 	msg = protowire.AppendVarint(msg, uint64(size-len(msg)-4))

@@ -25,11 +25,7 @@ func submit(t *testing.T, api rpc.API) {
 		Side: widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT, Image: testserver.JPEG(t, qualitytest.Document(41, 1600, 1000))}); err != nil {
 		t.Fatal(err)
 	}
-	req := &widgetv1.SubmitLivenessRequest{DurationMs: 3000}
-	for _, f := range qualitytest.FaceFrames(42, 8, 480, 360) {
-		req.Frames = append(req.Frames, testserver.JPEG(t, f))
-	}
-	if _, err := api.SubmitLiveness(ctx, req); err != nil {
+	if _, err := api.SubmitLiveness(ctx, testserver.Selfie(t, api, testserver.Capture{Seed: 42})); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := api.SubmitCase(ctx, &widgetv1.SubmitCaseRequest{}); err != nil {

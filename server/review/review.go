@@ -82,7 +82,7 @@ func (h *handler) GetCase(ctx context.Context, req *connect.Request[reviewv1.Get
 		return nil, err
 	}
 	for _, ch := range checks {
-		out.Checks = append(out.Checks, &reviewv1.CheckResult{Name: ch.Name, Result: ch.Result, Reason: ch.Reason, Score: ch.Score, Version: ch.Version})
+		out.Checks = append(out.Checks, &reviewv1.CheckResult{Name: ch.Name, Result: ch.Result, Reason: ch.Reason, Score: ch.Score, Threshold: ch.Threshold, Version: ch.Version})
 	}
 	imgs, err := rd.CaseImages(ctx, c.ID, true)
 	if err != nil {

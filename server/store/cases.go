@@ -31,6 +31,8 @@ type Case struct {
 	State         string
 	DocumentType  string
 	LivenessMS    int
+	Challenge     string // the selfie challenge's moves (liveness.Challenge.String)
+	ChallengeAt   time.Time
 	CreatedAt     time.Time
 	SubmittedAt   time.Time
 	DecidedAt     time.Time
@@ -43,6 +45,7 @@ type Image struct {
 	PartnerID   string
 	Kind        string
 	Frame       int
+	AtMS, Step  int // selfie frames: capture time since the challenge was shown, and step
 	ContentType string
 	Width       int
 	Height      int
@@ -52,16 +55,17 @@ type Image struct {
 	CreatedAt   time.Time
 }
 
-const caseCols = `id, partner_id, partner_user_id, state, document_type, liveness_ms, created_at, submitted_at, decided_at`
+const caseCols = `id, partner_id, partner_user_id, state, document_type, liveness_ms, challenge, challenge_at, created_at, submitted_at, decided_at`
 
 func scanCase(row interface{ Scan(...any) error }) (Case, error) {
 	var c Case
-	var created int64
+	var created, challengeAt int64
 	var submitted, decided sql.NullInt64
-	err := row.Scan(&c.ID, &c.PartnerID, &c.PartnerUserID, &c.State, &c.DocumentType, &c.LivenessMS, &created, &submitted, &decided)
+	err := row.Scan(&c.ID, &c.PartnerID, &c.PartnerUserID, &c.State, &c.DocumentType, &c.LivenessMS, &c.Challenge, &challengeAt, &created, &submitted, &decided)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
+	c.ChallengeAt = time.UnixMicro(challengeAt).UTC()
 	c.CreatedAt, c.SubmittedAt, c.DecidedAt = time.UnixMicro(created).UTC(), fromMicros(submitted), fromMicros(decided)
 	return c, err
 }
@@ -119,9 +123,9 @@ func (t *Tx) PutImages(ctx context.Context, caseID, kind string, imgs []Image) e
 		return err
 	}
 	for _, im := range imgs {
-		if _, err := t.q.ExecContext(ctx, `INSERT INTO case_images (id, case_id, partner_id, kind, frame, content_type, width, height, phash, quality, sealed, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			im.ID, caseID, im.PartnerID, kind, im.Frame, im.ContentType, im.Width, im.Height, int64(im.PHash), nonEmptyJSON(im.QualityJSON), im.Sealed, micros(t.now)); err != nil {
+		if _, err := t.q.ExecContext(ctx, `INSERT INTO case_images (id, case_id, partner_id, kind, frame, at_ms, step, content_type, width, height, phash, quality, sealed, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			im.ID, caseID, im.PartnerID, kind, im.Frame, im.AtMS, im.Step, im.ContentType, im.Width, im.Height, int64(im.PHash), nonEmptyJSON(im.QualityJSON), im.Sealed, micros(t.now)); err != nil {
 			return err
 		}
 	}
@@ -139,7 +143,7 @@ func (t *Tx) CaseImages(ctx context.Context, caseID string, withData bool) ([]Im
 	if !isID(caseID) {
 		return nil, nil
 	}
-	cols := `id, case_id, partner_id, kind, frame, content_type, width, height, phash, quality, created_at`
+	cols := `id, case_id, partner_id, kind, frame, at_ms, step, content_type, width, height, phash, quality, created_at`
 	if withData {
 		cols += `, sealed`
 	}
@@ -152,7 +156,7 @@ func (t *Tx) CaseImages(ctx context.Context, caseID string, withData bool) ([]Im
 	for rows.Next() {
 		var im Image
 		var ph, created int64
-		dest := []any{&im.ID, &im.CaseID, &im.PartnerID, &im.Kind, &im.Frame, &im.ContentType, &im.Width, &im.Height, &ph, &im.QualityJSON, &created}
+		dest := []any{&im.ID, &im.CaseID, &im.PartnerID, &im.Kind, &im.Frame, &im.AtMS, &im.Step, &im.ContentType, &im.Width, &im.Height, &ph, &im.QualityJSON, &created}
 		if withData {
 			dest = append(dest, &im.Sealed)
 		}

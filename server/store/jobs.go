@@ -124,11 +124,12 @@ func clip(reason string) string {
 
 // Check is one stored automated check.
 type Check struct {
-	Name    string
-	Result  string // pass, fail, review
-	Reason  string
-	Score   float64
-	Version string
+	Name      string
+	Result    string // pass, fail, review
+	Reason    string
+	Score     float64
+	Threshold float64 // the bound Score was held to
+	Version   string
 }
 
 // PutChecks stores a case's check results (replacing earlier ones of a retried job).
@@ -137,8 +138,8 @@ func (t *Tx) PutChecks(ctx context.Context, caseID string, checks []Check) error
 		return err
 	}
 	for _, c := range checks {
-		if _, err := t.q.ExecContext(ctx, `INSERT INTO case_checks (id, case_id, name, result, reason, score, version, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, uuid.NewString(), caseID, c.Name, c.Result, c.Reason, c.Score, c.Version, micros(t.now)); err != nil {
+		if _, err := t.q.ExecContext(ctx, `INSERT INTO case_checks (id, case_id, name, result, reason, score, threshold, version, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, uuid.NewString(), caseID, c.Name, c.Result, c.Reason, c.Score, c.Threshold, c.Version, micros(t.now)); err != nil {
 			return err
 		}
 	}
@@ -150,7 +151,7 @@ func (t *Tx) Checks(ctx context.Context, caseID string) ([]Check, error) {
 	if !isID(caseID) {
 		return nil, nil
 	}
-	rows, err := t.q.QueryContext(ctx, `SELECT name, result, reason, score, version FROM case_checks WHERE case_id = $1 ORDER BY name`, caseID)
+	rows, err := t.q.QueryContext(ctx, `SELECT name, result, reason, score, threshold, version FROM case_checks WHERE case_id = $1 ORDER BY name`, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +159,7 @@ func (t *Tx) Checks(ctx context.Context, caseID string) ([]Check, error) {
 	var out []Check
 	for rows.Next() {
 		var c Check
-		if err := rows.Scan(&c.Name, &c.Result, &c.Reason, &c.Score, &c.Version); err != nil {
+		if err := rows.Scan(&c.Name, &c.Result, &c.Reason, &c.Score, &c.Threshold, &c.Version); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

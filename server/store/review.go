@@ -73,29 +73,6 @@ func (t *Tx) ReviewReasons(ctx context.Context, caseID string) ([]string, error)
 	return out, json.Unmarshal([]byte(raw), &out)
 }
 
-// DocumentHashes lists the perceptual hashes of other users' document images at the
-// partner (candidates for the document-reuse check).
-func (t *Tx) DocumentHashes(ctx context.Context, partnerID, exceptUser string) ([]Image, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT i.id, i.case_id, i.phash, c.partner_user_id FROM case_images i JOIN kyc_cases c ON c.id = i.case_id
-		WHERE i.partner_id = $1 AND i.kind <> 'liveness' AND c.partner_user_id <> $2`, partnerID, exceptUser)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Image
-	for rows.Next() {
-		var im Image
-		var ph int64
-		var user string
-		if err := rows.Scan(&im.ID, &im.CaseID, &ph, &user); err != nil {
-			return nil, err
-		}
-		im.PHash = uint64(ph)
-		out = append(out, im)
-	}
-	return out, rows.Err()
-}
-
 // ImageData loads one image's sealed bytes (nil when purged).
 func (t *Tx) ImageData(ctx context.Context, id string) ([]byte, error) {
 	if !isID(id) {

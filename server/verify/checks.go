@@ -1,19 +1,21 @@
 // Package verify is the automated verification engine: durable jobs claimed by workers
-// with a lease, explainable checks (each stored with result, reason, score and version),
-// and the decision policy shared with human reviewers.
+// with a lease, explainable checks (each stored with result, reason, score, threshold
+// and version), and the decision policy shared with human reviewers.
 package verify
 
 import (
 	"image"
 	"math"
 
+	"github.com/rampart-id/rampart/face"
 	"github.com/rampart-id/rampart/kyc"
+	"github.com/rampart-id/rampart/liveness"
 	"github.com/rampart-id/rampart/quality"
 	"github.com/rampart-id/rampart/server/store"
 )
 
 // Version of the checks and thresholds below (with quality.Version for image quality).
-const Version = "v1+" + quality.Version
+const Version = "v2+" + quality.Version
 
 // Check results.
 const (
@@ -32,43 +34,41 @@ const (
 	InReview Outcome = "review"
 )
 
-// User-safe reason codes beyond quality's image_* codes.
+// Face thresholds: distances between 128-d face descriptors. The README's
+// "Faces" section gives the data they were calibrated on and the measured error rates.
 const (
-	ReasonMissingSide      = "document_missing_side"
-	ReasonLivenessFailed   = "liveness_failed"
-	ReasonLivenessSequence = "liveness_not_a_sequence"
-	ReasonLivenessDocument = "liveness_matches_document"
-	ReasonDocumentReused   = "document_reused"
-	ReasonTestForced       = "test_forced_failure"
-	// ReasonVerificationError: automation could not reach a result (the job kept
-	// failing or timing out), so a human reviews the case.
-	ReasonVerificationError = "verification_error"
+	// MatchMax: the selfie and the document portrait are the same person at or below.
+	MatchMax = 0.40
+	// MismatchMin: above, they are different people; between the two a human decides.
+	MismatchMin = 0.60
+	// DuplicateMax: a face this close to one verified for another user of the partner
+	// is that person again.
+	DuplicateMax = 0.35
+	// ChangeMin: selfie frames of one attempt this far apart show different people.
+	ChangeMin = 0.50
+	// MinSelfieFaceShare of the selfie frames must show a face.
+	MinSelfieFaceShare = 0.5
 )
 
-// Liveness thresholds, calibrated on the synthetic sequences of quality/qualitytest
-// (consecutive frames of a moving, blinking face differ by 4.7-8.7 at 320 px; a still
-// photo re-captured differs by < 1; unrelated pictures by > 40).
-const (
-	MinFrames          = 3
-	MinSequenceMS      = 1000 // a live sequence takes at least a second
-	MinFrameMotion     = 1.5  // mean |Δ| of consecutive 160 px gray frames, below: a still image
-	MaxFrameMotion     = 45.0 // above: the frames are not one continuous sequence
-	MinDocumentDiff    = 12.0 // a frame closer than this to the document photo is the document
-	ReuseMaxHamming    = quality.SameImageMaxDistance
-	ReuseMaxPixelDiff  = 6.0 // confirmed duplicate: 64 px thumbnails this close
-	livenessThumbSide  = 160
-	comparisonThumbLen = 64
-)
+// Frame is one selfie frame with its capture time and challenge step.
+type Frame struct {
+	Image      image.Image
+	AtMS, Step int
+}
+
+// Known is the face of a user the partner already verified.
+type Known struct {
+	UserID     string
+	Descriptor face.Descriptor
+}
 
 // Input is a case ready to be checked.
 type Input struct {
 	DocumentType string
 	Front, Back  image.Image // nil when missing
-	Frames       []image.Image
-	DurationMS   int
-	// Reused reports whether a document image of this case is, on closer comparison, the
-	// same picture as another user's (candidates found by perceptual hash).
-	Reused bool
+	Challenge    string      // the moves asked (liveness.Challenge.String)
+	Frames       []Frame
+	Known        []Known // verified faces of the partner's other users
 }
 
 // Result is every check and the outcome of the policy.
@@ -76,16 +76,68 @@ type Result struct {
 	Checks  []store.Check
 	Outcome Outcome
 	Reasons []string // failure reasons (Failed) or review reasons (InReview)
+	// Face is the person's face template (from the selfie), kept for the duplicate
+	// check of later cases; nil when no face was found.
+	Face *face.Descriptor
+}
+
+type checks []store.Check
+
+func (cs *checks) add(name, result, reason string, score, threshold float64) {
+	*cs = append(*cs, store.Check{Name: name, Result: result, Reason: reason, Score: round(score), Threshold: threshold, Version: Version})
 }
 
 // Evaluate runs every check and applies the policy: all pass → verified; any fraud
-// signal or uncertainty → review; otherwise capture problems → failed (retryable).
-func Evaluate(in Input) Result {
-	var checks []store.Check
-	add := func(name, result, reason string, score float64) {
-		checks = append(checks, store.Check{Name: name, Result: result, Reason: reason, Score: round(score), Version: Version})
+// signal, or an uncertain face match with nothing else failed → review; otherwise the
+// failures (retryable).
+func Evaluate(in Input) (Result, error) {
+	var cs checks
+	documentChecks(&cs, in)
+	doc, err := documentFace(in.Front)
+	if err != nil {
+		return Result{}, err
 	}
-	needBack := kyc.NeedsBack(in.DocumentType)
+	if in.Front != nil {
+		if doc.found {
+			cs.add("document_face", Pass, "", doc.score, face.DefaultScoreThreshold)
+		} else {
+			cs.add("document_face", Fail, kyc.ReasonDocumentFace, doc.score, face.DefaultScoreThreshold)
+		}
+	}
+	selfie, err := analyzeSelfie(in.Frames)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{}
+	if !selfieChecks(&cs, in, selfie) {
+		return decide(cs, res), nil
+	}
+	res.Face = selfie.template
+	if doc.found {
+		d := doc.descriptor.Distance(selfie.template)
+		switch {
+		case d <= MatchMax:
+			cs.add("face_match", Pass, "", d, MatchMax)
+		case d <= MismatchMin:
+			cs.add("face_match", Review, kyc.ReasonFaceUncertain, d, MatchMax)
+		default:
+			cs.add("face_match", Fail, kyc.ReasonFaceMismatch, d, MismatchMin)
+		}
+	}
+	closest := math.Inf(1)
+	for _, k := range in.Known {
+		closest = math.Min(closest, k.Descriptor.Distance(selfie.template))
+	}
+	if closest <= DuplicateMax {
+		cs.add("duplicate_face", Review, kyc.ReasonDuplicateIdentity, closest, DuplicateMax)
+	} else {
+		cs.add("duplicate_face", Pass, "", math.Min(closest, 9), DuplicateMax)
+	}
+	return decide(cs, res), nil
+}
+
+// documentChecks: the sides the document type needs, and each side's image quality.
+func documentChecks(cs *checks, in Input) {
 	sides := 0.0
 	if in.Front != nil {
 		sides++
@@ -93,10 +145,10 @@ func Evaluate(in Input) Result {
 	if in.Back != nil {
 		sides++
 	}
-	if in.Front == nil || (needBack && in.Back == nil) {
-		add("document_sides", Fail, ReasonMissingSide, sides)
+	if in.Front == nil || (kyc.NeedsBack(in.DocumentType) && in.Back == nil) {
+		cs.add("document_sides", Fail, kyc.ReasonMissingSide, sides, 0)
 	} else {
-		add("document_sides", Pass, "", sides)
+		cs.add("document_sides", Pass, "", sides, 0)
 	}
 	for _, side := range []struct {
 		name string
@@ -107,70 +159,58 @@ func Evaluate(in Input) Result {
 		}
 		for _, q := range quality.Assess(side.img).Checks {
 			if q.Passed {
-				add("document_"+side.name+"_"+q.Name, Pass, "", q.Score)
+				cs.add("document_"+side.name+"_"+q.Name, Pass, "", q.Score, q.Threshold)
 			} else {
-				add("document_"+side.name+"_"+q.Name, Fail, q.Reason, q.Score)
+				cs.add("document_"+side.name+"_"+q.Name, Fail, q.Reason, q.Score, q.Threshold)
 			}
 		}
 	}
-	livenessChecks(in, add)
-	if in.Reused {
-		add("document_reuse", Review, ReasonDocumentReused, 1)
-	} else {
-		add("document_reuse", Pass, "", 0)
-	}
-	return decide(checks)
 }
 
-func livenessChecks(in Input, add func(name, result, reason string, score float64)) {
-	if len(in.Frames) < MinFrames || in.DurationMS < MinSequenceMS {
-		add("liveness_frames", Fail, ReasonLivenessFailed, float64(len(in.Frames)))
-		return
+// selfieChecks adds the face-presence, challenge and same-person checks; it reports
+// whether the selfie gave a face template to compare.
+func selfieChecks(cs *checks, in Input, s selfie) bool {
+	share := 0.0
+	if len(in.Frames) > 0 {
+		share = float64(s.withFace) / float64(len(in.Frames))
 	}
-	add("liveness_frames", Pass, "", float64(len(in.Frames)))
-	grays := make([]*image.Gray, len(in.Frames))
-	for i, f := range in.Frames {
-		grays[i] = thumb(f, livenessThumbSide)
+	if share < MinSelfieFaceShare || s.template == nil {
+		cs.add("selfie_face", Fail, kyc.ReasonSelfieFace, share, MinSelfieFaceShare)
+		return false
 	}
-	var sum, maxD float64
-	for i := 1; i < len(grays); i++ {
-		d := quality.FrameDifference(grays[i-1], grays[i])
-		sum += d
-		maxD = math.Max(maxD, d)
+	cs.add("selfie_face", Pass, "", share, MinSelfieFaceShare)
+	ch, err := liveness.Parse(in.Challenge)
+	verdict := liveness.Result{Why: "no challenge was issued"}
+	if err == nil {
+		verdict = liveness.Verify(ch, s.observed)
 	}
-	mean := sum / float64(len(grays)-1)
-	switch {
-	case mean < MinFrameMotion:
-		add("liveness_motion", Fail, ReasonLivenessFailed, mean)
-	case maxD > MaxFrameMotion:
-		add("liveness_motion", Review, ReasonLivenessSequence, maxD)
-	default:
-		add("liveness_motion", Pass, "", mean)
-	}
-	if in.Front == nil {
-		return
-	}
-	doc := fixedThumb(in.Front)
-	closest := math.MaxFloat64
-	for _, f := range in.Frames {
-		closest = math.Min(closest, quality.FrameDifference(doc, fixedThumb(f)))
-	}
-	if closest < MinDocumentDiff {
-		add("liveness_not_document", Review, ReasonLivenessDocument, closest)
+	if verdict.Passed {
+		cs.add("liveness_challenge", Pass, "", float64(verdict.Seen), float64(len(ch)))
 	} else {
-		add("liveness_not_document", Pass, "", closest)
+		cs.add("liveness_challenge", Fail, kyc.ReasonLivenessChallenge, float64(verdict.Seen), float64(len(ch)))
 	}
+	if s.spread > ChangeMin {
+		cs.add("selfie_same_person", Review, kyc.ReasonSelfiePersonChange, s.spread, ChangeMin)
+	} else {
+		cs.add("selfie_same_person", Pass, "", s.spread, ChangeMin)
+	}
+	return true
 }
 
-func decide(checks []store.Check) Result {
-	r := Result{Checks: checks, Outcome: Verified}
+func decide(cs checks, r Result) Result {
+	r.Checks, r.Outcome = cs, Verified
 	var fails, reviews []string
-	for _, c := range checks {
-		switch c.Result {
-		case Review:
-			reviews = appendOnce(reviews, c.Reason)
-		case Fail:
+	for _, c := range cs {
+		if c.Result == Fail {
 			fails = appendOnce(fails, c.Reason)
+		}
+	}
+	for _, c := range cs {
+		// An uncertain face match beside a failed capture is the capture's doing
+		// (a blurred portrait, a half-seen face): the user retries it. Fraud signals
+		// go to a human whatever else failed.
+		if c.Result == Review && (c.Reason != kyc.ReasonFaceUncertain || len(fails) == 0) {
+			reviews = appendOnce(reviews, c.Reason)
 		}
 	}
 	switch {
@@ -180,30 +220,6 @@ func decide(checks []store.Check) Result {
 		r.Outcome, r.Reasons = Failed, fails
 	}
 	return r
-}
-
-// SamePicture confirms a perceptual-hash candidate by comparing small thumbnails pixel
-// by pixel: the hash alone cannot tell two cards of one design apart.
-func SamePicture(a, b image.Image) (bool, float64) {
-	d := quality.FrameDifference(fixedThumb(a), fixedThumb(b))
-	return d <= ReuseMaxPixelDiff, d
-}
-
-// thumb is a gray image with its long side at most side pixels.
-func thumb(img image.Image, side int) *image.Gray { return quality.Gray(img, side) }
-
-// fixedThumb is a 64x40 gray image, whatever the aspect ratio, so two captures of one
-// card compare pixel by pixel.
-func fixedThumb(img image.Image) *image.Gray {
-	g := quality.Gray(img, 256)
-	out := image.NewGray(image.Rect(0, 0, comparisonThumbLen, 40))
-	b := g.Bounds()
-	for y := 0; y < 40; y++ {
-		for x := 0; x < comparisonThumbLen; x++ {
-			out.Pix[y*out.Stride+x] = g.GrayAt(b.Min.X+x*b.Dx()/comparisonThumbLen, b.Min.Y+y*b.Dy()/40).Y
-		}
-	}
-	return out
 }
 
 func appendOnce(s []string, v string) []string {

@@ -141,8 +141,8 @@ func assertGaveUp(t *testing.T, srv *testserver.Server, partnerID, user, why str
 		t.Errorf("job: %+v, want abandoned after %d attempts (%s)", j, verify.MaxJobAttempts, why)
 	}
 	needs, reasons := reviewOf(t, srv, partnerID, user)
-	if !needs || !slices.Equal(reasons, []string{verify.ReasonVerificationError}) {
-		t.Errorf("review: %v %v, want queued for %s", needs, reasons, verify.ReasonVerificationError)
+	if !needs || !slices.Equal(reasons, []string{kyc.ReasonVerificationError}) {
+		t.Errorf("review: %v %v, want queued for %s", needs, reasons, kyc.ReasonVerificationError)
 	}
 	prof, err := srv.Store.Read().Profile(context.Background(), partnerID, user)
 	if err != nil || prof.Status != kyc.Pending {

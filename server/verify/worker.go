@@ -9,13 +9,14 @@ import (
 	"os"
 	"time"
 
-	"github.com/rampart-id/rampart/quality"
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/imageintake"
 	"github.com/rampart-id/rampart/server/store"
 )
 
-// Opener decrypts sealed images (the vault keyring).
-type Opener interface {
+// Keys seals and opens images and face templates (the vault keyring).
+type Keys interface {
+	Seal(plaintext, associatedData []byte) ([]byte, error)
 	Open(envelope, associatedData []byte) ([]byte, error)
 }
 
@@ -43,7 +44,7 @@ var errBudget = errors.New("verification time budget exceeded")
 // the budget, and the takeover counts as another attempt.
 type Worker struct {
 	Store  *store.Store
-	Keys   Opener
+	Keys   Keys
 	Log    *slog.Logger
 	ID     string        // names this worker in leases; default host:pid
 	Lease  time.Duration // how long a claim lasts unless renewed (DefaultJobLease)
@@ -191,7 +192,7 @@ func (w *Worker) retry(ctx context.Context, job store.Job, cause error) error {
 // toReview gives up on automating the case: a human looks at it. The profile stays
 // pending (no status change, so no webhook), as for any case routed to review.
 func toReview(ctx context.Context, tx *store.Tx, job store.Job, why string) error {
-	if err := tx.MarkForReview(ctx, job.CaseID, []string{ReasonVerificationError}); err != nil {
+	if err := tx.MarkForReview(ctx, job.CaseID, []string{kyc.ReasonVerificationError}); err != nil {
 		return err
 	}
 	return tx.AbandonJob(ctx, job, why)
@@ -216,13 +217,22 @@ func (w *Worker) process(ctx context.Context, job store.Job) (Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err // no budget left for the checks
 	}
-	res := Evaluate(in)
+	res, err := Evaluate(in)
+	if err != nil {
+		return "", err
+	}
 	if forced, ok := TestOverride(partner.TestMode, c.PartnerUserID); ok {
 		res.Outcome = forced
 		if forced == Failed {
-			res.Reasons = []string{ReasonTestForced}
+			res.Reasons = []string{kyc.ReasonTestForced}
 		} else if forced == InReview {
-			res.Reasons = []string{"test_forced_review"}
+			res.Reasons = []string{kyc.ReasonTestForcedReview}
+		}
+	}
+	var template []byte
+	if res.Face != nil {
+		if template, err = w.Keys.Seal(encodeDescriptor(res.Face), store.FaceTemplateAAD(c.ID)); err != nil {
+			return "", err
 		}
 	}
 	err = w.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -239,6 +249,11 @@ func (w *Worker) process(ctx context.Context, job store.Job) (Outcome, error) {
 		if err := tx.PutChecks(ctx, c.ID, res.Checks); err != nil {
 			return err
 		}
+		if template != nil {
+			if err := tx.PutFaceTemplate(ctx, c.ID, c.PartnerID, c.PartnerUserID, template); err != nil {
+				return err
+			}
+		}
 		if res.Outcome == InReview {
 			return tx.MarkForReview(ctx, c.ID, res.Reasons)
 		}
@@ -248,15 +263,14 @@ func (w *Worker) process(ctx context.Context, job store.Job) (Outcome, error) {
 	return res.Outcome, err
 }
 
-// load decrypts and decodes the case's images and looks for reuse of its documents.
+// load decrypts and decodes the case's images and the faces the partner verified.
 func (w *Worker) load(ctx context.Context, c store.Case) (Input, error) {
 	rd := w.Store.Read()
 	imgs, err := rd.CaseImages(ctx, c.ID, true)
 	if err != nil {
 		return Input{}, err
 	}
-	in := Input{DocumentType: c.DocumentType, DurationMS: c.LivenessMS}
-	var docs []store.Image
+	in := Input{DocumentType: c.DocumentType, Challenge: c.Challenge}
 	for _, im := range imgs {
 		if err := ctx.Err(); err != nil {
 			return in, err
@@ -268,60 +282,35 @@ func (w *Worker) load(ctx context.Context, c store.Case) (Input, error) {
 		switch im.Kind {
 		case store.ImageFront:
 			in.Front = img
-			docs = append(docs, im)
 		case store.ImageBack:
 			in.Back = img
-			docs = append(docs, im)
 		case store.ImageLiveness:
-			in.Frames = append(in.Frames, img)
+			in.Frames = append(in.Frames, Frame{Image: img, AtMS: im.AtMS, Step: im.Step})
 		}
 	}
-	in.Reused, err = w.reused(ctx, c, docs, in)
+	in.Known, err = w.knownFaces(ctx, c)
 	return in, err
 }
 
-// reused finds another user's document image with a close perceptual hash and confirms
-// it pixel by pixel; a candidate whose bytes were purged counts as reuse (uncertain →
-// review).
-func (w *Worker) reused(ctx context.Context, c store.Case, docs []store.Image, in Input) (bool, error) {
-	if len(docs) == 0 {
-		return false, nil
-	}
-	others, err := w.Store.Read().DocumentHashes(ctx, c.PartnerID, c.PartnerUserID)
+// knownFaces opens the face templates of the partner's other verified users.
+func (w *Worker) knownFaces(ctx context.Context, c store.Case) ([]Known, error) {
+	ts, err := w.Store.Read().VerifiedFaceTemplates(ctx, c.PartnerID, c.PartnerUserID)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	for _, d := range docs {
-		mine := in.Front
-		if d.Kind == store.ImageBack {
-			mine = in.Back
+	out := make([]Known, 0, len(ts))
+	for _, t := range ts {
+		raw, err := w.Keys.Open(t.Sealed, store.FaceTemplateAAD(t.CaseID))
+		if err != nil {
+			return nil, err
 		}
-		for _, o := range others {
-			if quality.HammingDistance(d.PHash, o.PHash) > ReuseMaxHamming {
-				continue
-			}
-			// Each candidate costs a decode: many look-alikes must not outlast the budget.
-			if err := ctx.Err(); err != nil {
-				return false, err
-			}
-			sealed, err := w.Store.Read().ImageData(ctx, o.ID)
-			if err != nil {
-				return false, err
-			}
-			if sealed == nil {
-				return true, nil
-			}
-			o.Sealed = sealed
-			theirs, err := w.decode(ctx, o)
-			if err != nil {
-				return false, err
-			}
-			if same, _ := SamePicture(mine, theirs); same {
-				return true, nil
-			}
+		d, err := decodeDescriptor(raw)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, Known{UserID: t.PartnerUserID, Descriptor: d})
 	}
-	return false, nil
+	return out, nil
 }
 
 func (w *Worker) decode(ctx context.Context, im store.Image) (image.Image, error) {

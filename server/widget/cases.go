@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"image"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/kyc"
+	"github.com/rampart-id/rampart/liveness"
 	"github.com/rampart-id/rampart/quality"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/auth"
@@ -26,14 +29,6 @@ import (
 var (
 	documentLimits = imageintake.Limits{MaxBytes: 10 << 20, MaxPixels: 25_000_000, MaxSide: 12000, MinSide: 300}
 	frameLimits    = imageintake.Limits{MaxBytes: 2 << 20, MaxPixels: 4_000_000, MaxSide: 4000, MinSide: 64, MaxDecodeBytes: 32 << 20}
-)
-
-// Liveness sequence bounds.
-const (
-	MinFrames     = 3
-	MaxFrames     = 12
-	minDurationMS = 500
-	maxDurationMS = 30_000
 )
 
 // UploadDocument checks, seals and stores one side of the user's document.
@@ -82,32 +77,84 @@ func (m *Manager) UploadDocument(ctx context.Context, w auth.WidgetPrincipal, re
 	return out, nil
 }
 
-// SubmitLiveness stores the selfie sequence (replacing an earlier one of the case).
+// StartLiveness draws a challenge for the user's open case and binds it to the case.
+func (m *Manager) StartLiveness(ctx context.Context, w auth.WidgetPrincipal) (*widgetv1.StartLivenessResponse, error) {
+	ch, err := liveness.New()
+	if err != nil {
+		return nil, err
+	}
+	id := uuid.NewString()
+	var issuedAt time.Time
+	err = m.store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := m.openCase(ctx, tx, w)
+		if err != nil {
+			return err
+		}
+		ok, err := tx.IssueChallenge(ctx, c.ID, id, ch.String(), liveness.MaxPerCase)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apierr.New(apierr.RateLimitExceeded, "Too many selfie attempts for this verification; please contact support")
+		}
+		issuedAt = tx.Now()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &widgetv1.StartLivenessResponse{ChallengeId: id, Moves: ch.Proto(), ExpiresAt: timestamppb.New(issuedAt.Add(liveness.TTL))}, nil
+}
+
+// frameClockSlack is how far a frame's capture time may run ahead of the server's
+// clock since the challenge was issued (the request's own transit).
+const frameClockSlack = 2 * time.Second
+
+// SubmitLiveness stores the frames answering the case's current challenge (replacing an
+// earlier sequence of the case). The challenge is answered once: another attempt starts
+// with StartLiveness.
 func (m *Manager) SubmitLiveness(ctx context.Context, w auth.WidgetPrincipal, req *widgetv1.SubmitLivenessRequest) (*widgetv1.SubmitLivenessResponse, error) {
 	frames := req.GetFrames()
-	if len(frames) < MinFrames || len(frames) > MaxFrames {
-		return nil, apierr.Invalid("frames", fmt.Sprintf("must hold %d to %d images", MinFrames, MaxFrames))
+	if len(frames) < liveness.MinFrames || len(frames) > liveness.MaxFrames {
+		return nil, apierr.Invalid("frames", fmt.Sprintf("must hold %d to %d images", liveness.MinFrames, liveness.MaxFrames))
 	}
-	if d := req.GetDurationMs(); d < minDurationMS || d > maxDurationMS {
-		return nil, apierr.Invalid("duration_ms", fmt.Sprintf("must be between %d and %d", minDurationMS, maxDurationMS))
+	if req.GetChallengeId() == "" {
+		return nil, apierr.Invalid("challenge_id", "is required: start the selfie step first")
+	}
+	for i, f := range frames {
+		if f.GetAtMs() < 0 || f.GetStep() < 0 || f.GetStep() > liveness.MaxMoves || (i > 0 && f.GetAtMs() <= frames[i-1].GetAtMs()) {
+			return nil, apierr.Invalid(fmt.Sprintf("frames[%d]", i), "capture times must increase from 0 and steps be 0 to 3")
+		}
 	}
 	imgs := make([]store.Image, 0, len(frames))
 	for i, f := range frames {
-		im, err := m.intake(ctx, w, store.ImageLiveness, i, f, frameLimits, nil)
+		im, err := m.intake(ctx, w, store.ImageLiveness, i, f.GetImage(), frameLimits, nil)
 		if err != nil {
 			return nil, intakeError(fmt.Sprintf("frames[%d]", i), err)
 		}
+		im.AtMS, im.Step = int(f.GetAtMs()), int(f.GetStep())
 		imgs = append(imgs, im)
 	}
+	last := time.Duration(frames[len(frames)-1].GetAtMs()) * time.Millisecond
 	err := m.store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := m.openCase(ctx, tx, w)
 		if err != nil {
 			return err
 		}
+		if c.Challenge == "" || c.ChallengeAt.Add(last).After(tx.Now().Add(frameClockSlack)) {
+			return apierr.Invalid("frames", "capture times run past the time since the challenge was issued")
+		}
+		ok, err := tx.AnswerChallenge(ctx, c.ID, req.GetChallengeId(), tx.Now().Add(-liveness.TTL))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apierr.New(apierr.ChallengeExpired, "This selfie challenge expired or was already used; start the selfie step again")
+		}
 		for i := range imgs {
 			imgs[i].CaseID = c.ID
 		}
-		if err := tx.SetLivenessDuration(ctx, c.ID, int(req.GetDurationMs())); err != nil {
+		if err := tx.SetLivenessDuration(ctx, c.ID, int(last.Milliseconds())); err != nil {
 			return err
 		}
 		return tx.PutImages(ctx, c.ID, store.ImageLiveness, imgs)
@@ -177,7 +224,7 @@ func complete(c store.Case, imgs []store.Image) error {
 		return apierr.Invalid("document", "the front of the document is missing")
 	case kyc.NeedsBack(c.DocumentType) && has[store.ImageBack] == 0:
 		return apierr.Invalid("document", "the back of the document is missing")
-	case has[store.ImageLiveness] < MinFrames:
+	case has[store.ImageLiveness] < liveness.MinFrames:
 		return apierr.Invalid("liveness", "the selfie sequence is missing")
 	}
 	return nil

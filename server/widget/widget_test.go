@@ -78,7 +78,7 @@ func TestWidgetCaseToPending(t *testing.T) {
 			t.Fatalf("upload front: %v %v", res, err)
 		}
 		// Submitting without the back side is refused with a clear reason.
-		if _, err := api.SubmitLiveness(ctx, livenessReq(t, 6)); err != nil {
+		if _, err := api.SubmitLiveness(ctx, livenessReq(t, api, 6)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := api.SubmitCase(ctx, &widgetv1.SubmitCaseRequest{}); slug(err) != "invalid_request" || !strings.Contains(err.Error(), "back") {
@@ -168,11 +168,11 @@ func TestWidgetUploadBadInput(t *testing.T) {
 		}
 		// Liveness bounds.
 		ctx := context.Background()
-		if _, err := api.SubmitLiveness(ctx, livenessReq(t, 1)); slug(err) != "invalid_request" {
+		if _, err := api.SubmitLiveness(ctx, livenessReq(t, api, 1)); slug(err) != "invalid_request" {
 			t.Errorf("one frame: %v", err)
 		}
-		bad := livenessReq(t, 4)
-		bad.Frames[2] = []byte("nope")
+		bad := livenessReq(t, api, 4)
+		bad.Frames[2].Image = []byte("nope")
 		if _, err := api.SubmitLiveness(ctx, bad); slug(err) != "invalid_request" || !strings.Contains(err.Error(), "frames[2]") {
 			t.Errorf("bad frame: %v", err)
 		}
@@ -203,10 +203,17 @@ func TestWidgetUploadBadInput(t *testing.T) {
 	})
 }
 
-func livenessReq(t testing.TB, n int) *widgetv1.SubmitLivenessRequest {
-	req := &widgetv1.SubmitLivenessRequest{DurationMs: 3000}
-	for _, f := range qualitytest.FaceFrames(9, n, 480, 360) {
-		req.Frames = append(req.Frames, jpegBytes(t, f, 80))
+// livenessReq starts the selfie step and returns n frames (100 ms apart, step 0) for
+// its challenge: enough for intake, not a live person.
+func livenessReq(t testing.TB, api rpc.API, n int) *widgetv1.SubmitLivenessRequest {
+	t.Helper()
+	ch, err := api.StartLiveness(context.Background(), &widgetv1.StartLivenessRequest{})
+	if err != nil {
+		t.Fatalf("start liveness: %v", err)
+	}
+	req := &widgetv1.SubmitLivenessRequest{ChallengeId: ch.GetChallengeId()}
+	for i, f := range qualitytest.FaceFrames(9, n, 480, 360) {
+		req.Frames = append(req.Frames, &widgetv1.LivenessFrame{Image: jpegBytes(t, f, 80), AtMs: int32(100 * i)})
 	}
 	return req
 }

@@ -7,21 +7,45 @@ import (
 	"image/jpeg"
 	"net/http"
 	"testing"
+	"time"
 
+	"github.com/rampart-id/rampart/face/facetest"
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	partnerv1 "github.com/rampart-id/rampart/gen/rampart/partner/v1"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
+	"github.com/rampart-id/rampart/liveness"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/wasm/rpc"
 )
 
-// Capture describes the pictures a simulated user sends.
+// Capture describes the pictures a simulated user sends. By default a real person:
+// a passport-style page with the portrait of one face of the demo photos, and a
+// recording of that person doing the challenge the server asks for.
 type Capture struct {
-	Seed   int64       // varies the document
-	Front  image.Image // default: a sharp synthetic ID card
-	Frames int         // liveness frames (default 8)
+	Seed   int64       // picks the person (Seed modulo the portraits) and varies the page
+	Person string      // a facetest portrait ID, instead of the one Seed picks
+	Front  image.Image // replaces the document's front
+	// Selfie records the challenge instead of facetest.LiveVideo of the person.
+	Selfie func(c liveness.Challenge) []facetest.Frame
+}
+
+// Portrait is the person a capture shows.
+func (c Capture) Portrait(t testing.TB) facetest.Portrait {
+	t.Helper()
+	if c.Person != "" {
+		p, err := facetest.PortraitByID(c.Person)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ps, err := facetest.Portraits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps[int(uint64(c.Seed)%uint64(len(ps)))]
 }
 
 // Widget opens the widget for user the way a browser does (CreateSession, then
@@ -55,36 +79,87 @@ func (s *Server) WidgetToken(t testing.TB, p partner.Created, user string) strin
 	return res.GetWidgetToken()
 }
 
-// SubmitCase uploads an ID card (front and back) and a selfie sequence, then submits.
+// SubmitCase uploads an ID card (front and back) and answers a selfie challenge, then
+// submits.
 func (s *Server) SubmitCase(t testing.TB, api rpc.API, c Capture) error {
 	t.Helper()
-	ctx := context.Background()
+	if err := s.UploadDocuments(t, api, c); err != nil {
+		return err
+	}
+	if err := s.AnswerChallenge(t, api, c); err != nil {
+		return err
+	}
+	_, err := api.SubmitCase(context.Background(), &widgetv1.SubmitCaseRequest{})
+	return err
+}
+
+// UploadDocuments uploads the front and back of a national ID card.
+func (s *Server) UploadDocuments(t testing.TB, api rpc.API, c Capture) error {
+	t.Helper()
 	front := c.Front
 	if front == nil {
-		front = qualitytest.Document(c.Seed*2+1, 1600, 1000)
+		front = facetest.Passport(c.Portrait(t), c.Seed)
 	}
 	const id = widgetv1.DocumentType_DOCUMENT_TYPE_NATIONAL_ID
 	for side, img := range map[widgetv1.DocumentSide]image.Image{
 		widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT: front,
 		widgetv1.DocumentSide_DOCUMENT_SIDE_BACK:  qualitytest.Document(c.Seed*2+2, 1600, 1000),
 	} {
-		if _, err := api.UploadDocument(ctx, &widgetv1.UploadDocumentRequest{DocumentType: id, Side: side, Image: JPEG(t, img)}); err != nil {
+		if _, err := api.UploadDocument(context.Background(), &widgetv1.UploadDocumentRequest{DocumentType: id, Side: side, Image: JPEG(t, img)}); err != nil {
 			return err
 		}
 	}
-	n := c.Frames
-	if n == 0 {
-		n = 8
-	}
-	req := &widgetv1.SubmitLivenessRequest{DurationMs: 3000}
-	for _, f := range qualitytest.FaceFrames(c.Seed+100, n, 480, 360) {
-		req.Frames = append(req.Frames, JPEG(t, f))
-	}
-	if _, err := api.SubmitLiveness(ctx, req); err != nil {
-		return err
-	}
-	_, err := api.SubmitCase(ctx, &widgetv1.SubmitCaseRequest{})
+	return nil
+}
+
+// AnswerChallenge starts the selfie step and sends the capture's recording of the
+// challenge.
+func (s *Server) AnswerChallenge(t testing.TB, api rpc.API, c Capture) error {
+	t.Helper()
+	_, err := api.SubmitLiveness(context.Background(), Selfie(t, api, c))
 	return err
+}
+
+// Selfie starts the selfie step and returns the request answering its challenge with
+// the capture's recording, after waiting as long as the recording claims to have
+// taken (the server refuses capture times ahead of its clock).
+func Selfie(t testing.TB, api rpc.API, c Capture) *widgetv1.SubmitLivenessRequest {
+	t.Helper()
+	ch, err := api.StartLiveness(context.Background(), &widgetv1.StartLivenessRequest{})
+	if err != nil {
+		t.Fatalf("start liveness: %v", err)
+	}
+	start := time.Now()
+	moves, err := liveness.FromProto(ch.GetMoves())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var frames []facetest.Frame
+	if c.Selfie != nil {
+		frames = c.Selfie(moves)
+	} else {
+		frames = facetest.LiveVideo(c.Portrait(t), moves)
+	}
+	req := &widgetv1.SubmitLivenessRequest{ChallengeId: ch.GetChallengeId()}
+	for _, f := range frames {
+		req.Frames = append(req.Frames, &widgetv1.LivenessFrame{Image: JPEG(t, f.Image), AtMs: int32(f.AtMS), Step: int32(f.Step)})
+	}
+	if len(frames) > 0 {
+		time.Sleep(time.Duration(frames[len(frames)-1].AtMS)*time.Millisecond - time.Since(start))
+	}
+	return req
+}
+
+// Pictures is a selfie recording of arbitrary images, 100 ms apart, all at step 0
+// (for tests of intake and workers, not of the checks).
+func Pictures(imgs ...image.Image) func(liveness.Challenge) []facetest.Frame {
+	return func(liveness.Challenge) []facetest.Frame {
+		out := make([]facetest.Frame, len(imgs))
+		for i, img := range imgs {
+			out[i] = facetest.Frame{Image: img, AtMS: 100 * i}
+		}
+		return out
+	}
 }
 
 // JPEG encodes img at quality 90.

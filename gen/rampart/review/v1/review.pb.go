@@ -169,7 +169,9 @@ type CheckResult struct {
 	// Measured value.
 	Score float64 `protobuf:"fixed64,4,opt,name=score,proto3" json:"score,omitempty"`
 	// Version of the check's code and thresholds.
-	Version       string `protobuf:"bytes,5,opt,name=version,proto3" json:"version,omitempty"`
+	Version string `protobuf:"bytes,5,opt,name=version,proto3" json:"version,omitempty"`
+	// The bound the score was held to.
+	Threshold     float64 `protobuf:"fixed64,6,opt,name=threshold,proto3" json:"threshold,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -237,6 +239,13 @@ func (x *CheckResult) GetVersion() string {
 		return x.Version
 	}
 	return ""
+}
+
+func (x *CheckResult) GetThreshold() float64 {
+	if x != nil {
+		return x.Threshold
+	}
+	return 0
 }
 
 // Image is one decrypted image of a case.
@@ -881,13 +890,14 @@ const file_rampart_review_v1_review_proto_rawDesc = "" +
 	"partner_id\x18\x02 \x01(\tR\tpartnerId\x12&\n" +
 	"\x0fpartner_user_id\x18\x03 \x01(\tR\rpartnerUserId\x12=\n" +
 	"\fsubmitted_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vsubmittedAt\x12%\n" +
-	"\x0ereview_reasons\x18\x05 \x03(\tR\rreviewReasons\"\x81\x01\n" +
+	"\x0ereview_reasons\x18\x05 \x03(\tR\rreviewReasons\"\x9f\x01\n" +
 	"\vCheckResult\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06result\x18\x02 \x01(\tR\x06result\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x14\n" +
 	"\x05score\x18\x04 \x01(\x01R\x05score\x12\x18\n" +
-	"\aversion\x18\x05 \x01(\tR\aversion\"b\n" +
+	"\aversion\x18\x05 \x01(\tR\aversion\x12\x1c\n" +
+	"\tthreshold\x18\x06 \x01(\x01R\tthreshold\"b\n" +
 	"\x05Image\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12!\n" +

@@ -131,6 +131,62 @@ func (DocumentSide) EnumDescriptor() ([]byte, []int) {
 	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{1}
 }
 
+// LivenessMove is one move of a selfie challenge.
+type LivenessMove int32
+
+const (
+	LivenessMove_LIVENESS_MOVE_UNSPECIFIED LivenessMove = 0
+	// The person turns their head to their own left.
+	LivenessMove_LIVENESS_MOVE_TURN_LEFT LivenessMove = 1
+	// The person turns their head to their own right.
+	LivenessMove_LIVENESS_MOVE_TURN_RIGHT LivenessMove = 2
+	// The person brings their face closer to the camera.
+	LivenessMove_LIVENESS_MOVE_CLOSER LivenessMove = 3
+)
+
+// Enum value maps for LivenessMove.
+var (
+	LivenessMove_name = map[int32]string{
+		0: "LIVENESS_MOVE_UNSPECIFIED",
+		1: "LIVENESS_MOVE_TURN_LEFT",
+		2: "LIVENESS_MOVE_TURN_RIGHT",
+		3: "LIVENESS_MOVE_CLOSER",
+	}
+	LivenessMove_value = map[string]int32{
+		"LIVENESS_MOVE_UNSPECIFIED": 0,
+		"LIVENESS_MOVE_TURN_LEFT":   1,
+		"LIVENESS_MOVE_TURN_RIGHT":  2,
+		"LIVENESS_MOVE_CLOSER":      3,
+	}
+)
+
+func (x LivenessMove) Enum() *LivenessMove {
+	p := new(LivenessMove)
+	*p = x
+	return p
+}
+
+func (x LivenessMove) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (LivenessMove) Descriptor() protoreflect.EnumDescriptor {
+	return file_rampart_widget_v1_widget_proto_enumTypes[2].Descriptor()
+}
+
+func (LivenessMove) Type() protoreflect.EnumType {
+	return &file_rampart_widget_v1_widget_proto_enumTypes[2]
+}
+
+func (x LivenessMove) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use LivenessMove.Descriptor instead.
+func (LivenessMove) EnumDescriptor() ([]byte, []int) {
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{2}
+}
+
 // KycState is what the widget shows the user.
 type KycState struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -746,20 +802,185 @@ func (x *UploadDocumentResponse) GetAccepted() bool {
 	return false
 }
 
-// SubmitLivenessRequest is a short selfie sequence.
+// StartLivenessRequest is empty: the widget token names the user and the open case.
+type StartLivenessRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartLivenessRequest) Reset() {
+	*x = StartLivenessRequest{}
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartLivenessRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartLivenessRequest) ProtoMessage() {}
+
+func (x *StartLivenessRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartLivenessRequest.ProtoReflect.Descriptor instead.
+func (*StartLivenessRequest) Descriptor() ([]byte, []int) {
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{10}
+}
+
+// StartLivenessResponse is the challenge of this selfie attempt.
+type StartLivenessResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Names the challenge; SubmitLiveness must quote it.
+	ChallengeId string `protobuf:"bytes,1,opt,name=challenge_id,json=challengeId,proto3" json:"challenge_id,omitempty"`
+	// The moves to ask for, in order, after a straight-ahead look.
+	Moves []LivenessMove `protobuf:"varint,2,rep,packed,name=moves,proto3,enum=rampart.widget.v1.LivenessMove" json:"moves,omitempty"`
+	// When the challenge can no longer be answered.
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StartLivenessResponse) Reset() {
+	*x = StartLivenessResponse{}
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StartLivenessResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StartLivenessResponse) ProtoMessage() {}
+
+func (x *StartLivenessResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StartLivenessResponse.ProtoReflect.Descriptor instead.
+func (*StartLivenessResponse) Descriptor() ([]byte, []int) {
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *StartLivenessResponse) GetChallengeId() string {
+	if x != nil {
+		return x.ChallengeId
+	}
+	return ""
+}
+
+func (x *StartLivenessResponse) GetMoves() []LivenessMove {
+	if x != nil {
+		return x.Moves
+	}
+	return nil
+}
+
+func (x *StartLivenessResponse) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// LivenessFrame is one captured camera frame.
+type LivenessFrame struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// JPEG or PNG bytes of the unmirrored camera frame.
+	Image []byte `protobuf:"bytes,1,opt,name=image,proto3" json:"image,omitempty"`
+	// Milliseconds since the challenge was shown.
+	AtMs int32 `protobuf:"varint,2,opt,name=at_ms,json=atMs,proto3" json:"at_ms,omitempty"`
+	// 0 while looking straight ahead, k during the k-th move.
+	Step          int32 `protobuf:"varint,3,opt,name=step,proto3" json:"step,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LivenessFrame) Reset() {
+	*x = LivenessFrame{}
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LivenessFrame) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LivenessFrame) ProtoMessage() {}
+
+func (x *LivenessFrame) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LivenessFrame.ProtoReflect.Descriptor instead.
+func (*LivenessFrame) Descriptor() ([]byte, []int) {
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *LivenessFrame) GetImage() []byte {
+	if x != nil {
+		return x.Image
+	}
+	return nil
+}
+
+func (x *LivenessFrame) GetAtMs() int32 {
+	if x != nil {
+		return x.AtMs
+	}
+	return 0
+}
+
+func (x *LivenessFrame) GetStep() int32 {
+	if x != nil {
+		return x.Step
+	}
+	return 0
+}
+
+// SubmitLivenessRequest answers a challenge with the frames captured for it.
 type SubmitLivenessRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// JPEG frames in capture order, 3 to 12.
-	Frames [][]byte `protobuf:"bytes,1,rep,name=frames,proto3" json:"frames,omitempty"`
-	// Milliseconds between the first and the last frame.
-	DurationMs    int32 `protobuf:"varint,2,opt,name=duration_ms,json=durationMs,proto3" json:"duration_ms,omitempty"`
+	// Frames in capture order, 3 to 12.
+	Frames []*LivenessFrame `protobuf:"bytes,3,rep,name=frames,proto3" json:"frames,omitempty"`
+	// The challenge_id from StartLiveness.
+	ChallengeId   string `protobuf:"bytes,4,opt,name=challenge_id,json=challengeId,proto3" json:"challenge_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SubmitLivenessRequest) Reset() {
 	*x = SubmitLivenessRequest{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[10]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -771,7 +992,7 @@ func (x *SubmitLivenessRequest) String() string {
 func (*SubmitLivenessRequest) ProtoMessage() {}
 
 func (x *SubmitLivenessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[10]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -784,21 +1005,21 @@ func (x *SubmitLivenessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitLivenessRequest.ProtoReflect.Descriptor instead.
 func (*SubmitLivenessRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{10}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{13}
 }
 
-func (x *SubmitLivenessRequest) GetFrames() [][]byte {
+func (x *SubmitLivenessRequest) GetFrames() []*LivenessFrame {
 	if x != nil {
 		return x.Frames
 	}
 	return nil
 }
 
-func (x *SubmitLivenessRequest) GetDurationMs() int32 {
+func (x *SubmitLivenessRequest) GetChallengeId() string {
 	if x != nil {
-		return x.DurationMs
+		return x.ChallengeId
 	}
-	return 0
+	return ""
 }
 
 // SubmitLivenessResponse acknowledges the sequence.
@@ -812,7 +1033,7 @@ type SubmitLivenessResponse struct {
 
 func (x *SubmitLivenessResponse) Reset() {
 	*x = SubmitLivenessResponse{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[11]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -824,7 +1045,7 @@ func (x *SubmitLivenessResponse) String() string {
 func (*SubmitLivenessResponse) ProtoMessage() {}
 
 func (x *SubmitLivenessResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[11]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -837,7 +1058,7 @@ func (x *SubmitLivenessResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitLivenessResponse.ProtoReflect.Descriptor instead.
 func (*SubmitLivenessResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{11}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SubmitLivenessResponse) GetFrames() int32 {
@@ -856,7 +1077,7 @@ type SubmitCaseRequest struct {
 
 func (x *SubmitCaseRequest) Reset() {
 	*x = SubmitCaseRequest{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[12]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -868,7 +1089,7 @@ func (x *SubmitCaseRequest) String() string {
 func (*SubmitCaseRequest) ProtoMessage() {}
 
 func (x *SubmitCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[12]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -881,7 +1102,7 @@ func (x *SubmitCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitCaseRequest.ProtoReflect.Descriptor instead.
 func (*SubmitCaseRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{12}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{15}
 }
 
 // SubmitCaseResponse returns the new state (pending).
@@ -895,7 +1116,7 @@ type SubmitCaseResponse struct {
 
 func (x *SubmitCaseResponse) Reset() {
 	*x = SubmitCaseResponse{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[13]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -907,7 +1128,7 @@ func (x *SubmitCaseResponse) String() string {
 func (*SubmitCaseResponse) ProtoMessage() {}
 
 func (x *SubmitCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[13]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -920,7 +1141,7 @@ func (x *SubmitCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitCaseResponse.ProtoReflect.Descriptor instead.
 func (*SubmitCaseResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{13}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *SubmitCaseResponse) GetState() *KycState {
@@ -975,11 +1196,20 @@ const file_rampart_widget_v1_widget_proto_rawDesc = "" +
 	"\vdocument_id\x18\x01 \x01(\tR\n" +
 	"documentId\x129\n" +
 	"\aquality\x18\x02 \x03(\v2\x1f.rampart.widget.v1.QualityCheckR\aquality\x12\x1a\n" +
-	"\baccepted\x18\x03 \x01(\bR\baccepted\"P\n" +
-	"\x15SubmitLivenessRequest\x12\x16\n" +
-	"\x06frames\x18\x01 \x03(\fR\x06frames\x12\x1f\n" +
-	"\vduration_ms\x18\x02 \x01(\x05R\n" +
-	"durationMs\"0\n" +
+	"\baccepted\x18\x03 \x01(\bR\baccepted\"\x16\n" +
+	"\x14StartLivenessRequest\"\xac\x01\n" +
+	"\x15StartLivenessResponse\x12!\n" +
+	"\fchallenge_id\x18\x01 \x01(\tR\vchallengeId\x125\n" +
+	"\x05moves\x18\x02 \x03(\x0e2\x1f.rampart.widget.v1.LivenessMoveR\x05moves\x129\n" +
+	"\n" +
+	"expires_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"N\n" +
+	"\rLivenessFrame\x12\x14\n" +
+	"\x05image\x18\x01 \x01(\fR\x05image\x12\x13\n" +
+	"\x05at_ms\x18\x02 \x01(\x05R\x04atMs\x12\x12\n" +
+	"\x04step\x18\x03 \x01(\x05R\x04step\"\x8d\x01\n" +
+	"\x15SubmitLivenessRequest\x128\n" +
+	"\x06frames\x18\x03 \x03(\v2 .rampart.widget.v1.LivenessFrameR\x06frames\x12!\n" +
+	"\fchallenge_id\x18\x04 \x01(\tR\vchallengeIdJ\x04\b\x01\x10\x02J\x04\b\x02\x10\x03R\vduration_ms\"0\n" +
 	"\x16SubmitLivenessResponse\x12\x16\n" +
 	"\x06frames\x18\x01 \x01(\x05R\x06frames\"\x13\n" +
 	"\x11SubmitCaseRequest\"G\n" +
@@ -993,12 +1223,18 @@ const file_rampart_widget_v1_widget_proto_rawDesc = "" +
 	"\fDocumentSide\x12\x1d\n" +
 	"\x19DOCUMENT_SIDE_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13DOCUMENT_SIDE_FRONT\x10\x01\x12\x16\n" +
-	"\x12DOCUMENT_SIDE_BACK\x10\x022\xdb\x04\n" +
+	"\x12DOCUMENT_SIDE_BACK\x10\x02*\x82\x01\n" +
+	"\fLivenessMove\x12\x1d\n" +
+	"\x19LIVENESS_MOVE_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17LIVENESS_MOVE_TURN_LEFT\x10\x01\x12\x1c\n" +
+	"\x18LIVENESS_MOVE_TURN_RIGHT\x10\x02\x12\x18\n" +
+	"\x14LIVENESS_MOVE_CLOSER\x10\x032\xbf\x05\n" +
 	"\rWidgetService\x12_\n" +
 	"\fStartSession\x12&.rampart.widget.v1.StartSessionRequest\x1a'.rampart.widget.v1.StartSessionResponse\x12[\n" +
 	"\tGetStatus\x12#.rampart.widget.v1.GetStatusRequest\x1a$.rampart.widget.v1.GetStatusResponse\"\x03\x90\x02\x01\x12c\n" +
 	"\vWatchStatus\x12%.rampart.widget.v1.WatchStatusRequest\x1a&.rampart.widget.v1.WatchStatusResponse\"\x03\x90\x02\x010\x01\x12e\n" +
-	"\x0eUploadDocument\x12(.rampart.widget.v1.UploadDocumentRequest\x1a).rampart.widget.v1.UploadDocumentResponse\x12e\n" +
+	"\x0eUploadDocument\x12(.rampart.widget.v1.UploadDocumentRequest\x1a).rampart.widget.v1.UploadDocumentResponse\x12b\n" +
+	"\rStartLiveness\x12'.rampart.widget.v1.StartLivenessRequest\x1a(.rampart.widget.v1.StartLivenessResponse\x12e\n" +
 	"\x0eSubmitLiveness\x12(.rampart.widget.v1.SubmitLivenessRequest\x1a).rampart.widget.v1.SubmitLivenessResponse\x12Y\n" +
 	"\n" +
 	"SubmitCase\x12$.rampart.widget.v1.SubmitCaseRequest\x1a%.rampart.widget.v1.SubmitCaseResponseB\xc8\x01\n" +
@@ -1016,58 +1252,67 @@ func file_rampart_widget_v1_widget_proto_rawDescGZIP() []byte {
 	return file_rampart_widget_v1_widget_proto_rawDescData
 }
 
-var file_rampart_widget_v1_widget_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rampart_widget_v1_widget_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_rampart_widget_v1_widget_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_rampart_widget_v1_widget_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_rampart_widget_v1_widget_proto_goTypes = []any{
 	(DocumentType)(0),              // 0: rampart.widget.v1.DocumentType
 	(DocumentSide)(0),              // 1: rampart.widget.v1.DocumentSide
-	(*KycState)(nil),               // 2: rampart.widget.v1.KycState
-	(*StartSessionRequest)(nil),    // 3: rampart.widget.v1.StartSessionRequest
-	(*StartSessionResponse)(nil),   // 4: rampart.widget.v1.StartSessionResponse
-	(*GetStatusRequest)(nil),       // 5: rampart.widget.v1.GetStatusRequest
-	(*GetStatusResponse)(nil),      // 6: rampart.widget.v1.GetStatusResponse
-	(*WatchStatusRequest)(nil),     // 7: rampart.widget.v1.WatchStatusRequest
-	(*WatchStatusResponse)(nil),    // 8: rampart.widget.v1.WatchStatusResponse
-	(*QualityCheck)(nil),           // 9: rampart.widget.v1.QualityCheck
-	(*UploadDocumentRequest)(nil),  // 10: rampart.widget.v1.UploadDocumentRequest
-	(*UploadDocumentResponse)(nil), // 11: rampart.widget.v1.UploadDocumentResponse
-	(*SubmitLivenessRequest)(nil),  // 12: rampart.widget.v1.SubmitLivenessRequest
-	(*SubmitLivenessResponse)(nil), // 13: rampart.widget.v1.SubmitLivenessResponse
-	(*SubmitCaseRequest)(nil),      // 14: rampart.widget.v1.SubmitCaseRequest
-	(*SubmitCaseResponse)(nil),     // 15: rampart.widget.v1.SubmitCaseResponse
-	(v1.KycStatus)(0),              // 16: rampart.kyc.v1.KycStatus
-	(*timestamppb.Timestamp)(nil),  // 17: google.protobuf.Timestamp
-	(*v1.Order)(nil),               // 18: rampart.kyc.v1.Order
+	(LivenessMove)(0),              // 2: rampart.widget.v1.LivenessMove
+	(*KycState)(nil),               // 3: rampart.widget.v1.KycState
+	(*StartSessionRequest)(nil),    // 4: rampart.widget.v1.StartSessionRequest
+	(*StartSessionResponse)(nil),   // 5: rampart.widget.v1.StartSessionResponse
+	(*GetStatusRequest)(nil),       // 6: rampart.widget.v1.GetStatusRequest
+	(*GetStatusResponse)(nil),      // 7: rampart.widget.v1.GetStatusResponse
+	(*WatchStatusRequest)(nil),     // 8: rampart.widget.v1.WatchStatusRequest
+	(*WatchStatusResponse)(nil),    // 9: rampart.widget.v1.WatchStatusResponse
+	(*QualityCheck)(nil),           // 10: rampart.widget.v1.QualityCheck
+	(*UploadDocumentRequest)(nil),  // 11: rampart.widget.v1.UploadDocumentRequest
+	(*UploadDocumentResponse)(nil), // 12: rampart.widget.v1.UploadDocumentResponse
+	(*StartLivenessRequest)(nil),   // 13: rampart.widget.v1.StartLivenessRequest
+	(*StartLivenessResponse)(nil),  // 14: rampart.widget.v1.StartLivenessResponse
+	(*LivenessFrame)(nil),          // 15: rampart.widget.v1.LivenessFrame
+	(*SubmitLivenessRequest)(nil),  // 16: rampart.widget.v1.SubmitLivenessRequest
+	(*SubmitLivenessResponse)(nil), // 17: rampart.widget.v1.SubmitLivenessResponse
+	(*SubmitCaseRequest)(nil),      // 18: rampart.widget.v1.SubmitCaseRequest
+	(*SubmitCaseResponse)(nil),     // 19: rampart.widget.v1.SubmitCaseResponse
+	(v1.KycStatus)(0),              // 20: rampart.kyc.v1.KycStatus
+	(*timestamppb.Timestamp)(nil),  // 21: google.protobuf.Timestamp
+	(*v1.Order)(nil),               // 22: rampart.kyc.v1.Order
 }
 var file_rampart_widget_v1_widget_proto_depIdxs = []int32{
-	16, // 0: rampart.widget.v1.KycState.status:type_name -> rampart.kyc.v1.KycStatus
-	17, // 1: rampart.widget.v1.KycState.verified_at:type_name -> google.protobuf.Timestamp
-	17, // 2: rampart.widget.v1.StartSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
-	2,  // 3: rampart.widget.v1.StartSessionResponse.state:type_name -> rampart.widget.v1.KycState
-	18, // 4: rampart.widget.v1.StartSessionResponse.order:type_name -> rampart.kyc.v1.Order
-	2,  // 5: rampart.widget.v1.GetStatusResponse.state:type_name -> rampart.widget.v1.KycState
-	2,  // 6: rampart.widget.v1.WatchStatusResponse.state:type_name -> rampart.widget.v1.KycState
+	20, // 0: rampart.widget.v1.KycState.status:type_name -> rampart.kyc.v1.KycStatus
+	21, // 1: rampart.widget.v1.KycState.verified_at:type_name -> google.protobuf.Timestamp
+	21, // 2: rampart.widget.v1.StartSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
+	3,  // 3: rampart.widget.v1.StartSessionResponse.state:type_name -> rampart.widget.v1.KycState
+	22, // 4: rampart.widget.v1.StartSessionResponse.order:type_name -> rampart.kyc.v1.Order
+	3,  // 5: rampart.widget.v1.GetStatusResponse.state:type_name -> rampart.widget.v1.KycState
+	3,  // 6: rampart.widget.v1.WatchStatusResponse.state:type_name -> rampart.widget.v1.KycState
 	0,  // 7: rampart.widget.v1.UploadDocumentRequest.document_type:type_name -> rampart.widget.v1.DocumentType
 	1,  // 8: rampart.widget.v1.UploadDocumentRequest.side:type_name -> rampart.widget.v1.DocumentSide
-	9,  // 9: rampart.widget.v1.UploadDocumentResponse.quality:type_name -> rampart.widget.v1.QualityCheck
-	2,  // 10: rampart.widget.v1.SubmitCaseResponse.state:type_name -> rampart.widget.v1.KycState
-	3,  // 11: rampart.widget.v1.WidgetService.StartSession:input_type -> rampart.widget.v1.StartSessionRequest
-	5,  // 12: rampart.widget.v1.WidgetService.GetStatus:input_type -> rampart.widget.v1.GetStatusRequest
-	7,  // 13: rampart.widget.v1.WidgetService.WatchStatus:input_type -> rampart.widget.v1.WatchStatusRequest
-	10, // 14: rampart.widget.v1.WidgetService.UploadDocument:input_type -> rampart.widget.v1.UploadDocumentRequest
-	12, // 15: rampart.widget.v1.WidgetService.SubmitLiveness:input_type -> rampart.widget.v1.SubmitLivenessRequest
-	14, // 16: rampart.widget.v1.WidgetService.SubmitCase:input_type -> rampart.widget.v1.SubmitCaseRequest
-	4,  // 17: rampart.widget.v1.WidgetService.StartSession:output_type -> rampart.widget.v1.StartSessionResponse
-	6,  // 18: rampart.widget.v1.WidgetService.GetStatus:output_type -> rampart.widget.v1.GetStatusResponse
-	8,  // 19: rampart.widget.v1.WidgetService.WatchStatus:output_type -> rampart.widget.v1.WatchStatusResponse
-	11, // 20: rampart.widget.v1.WidgetService.UploadDocument:output_type -> rampart.widget.v1.UploadDocumentResponse
-	13, // 21: rampart.widget.v1.WidgetService.SubmitLiveness:output_type -> rampart.widget.v1.SubmitLivenessResponse
-	15, // 22: rampart.widget.v1.WidgetService.SubmitCase:output_type -> rampart.widget.v1.SubmitCaseResponse
-	17, // [17:23] is the sub-list for method output_type
-	11, // [11:17] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	10, // 9: rampart.widget.v1.UploadDocumentResponse.quality:type_name -> rampart.widget.v1.QualityCheck
+	2,  // 10: rampart.widget.v1.StartLivenessResponse.moves:type_name -> rampart.widget.v1.LivenessMove
+	21, // 11: rampart.widget.v1.StartLivenessResponse.expires_at:type_name -> google.protobuf.Timestamp
+	15, // 12: rampart.widget.v1.SubmitLivenessRequest.frames:type_name -> rampart.widget.v1.LivenessFrame
+	3,  // 13: rampart.widget.v1.SubmitCaseResponse.state:type_name -> rampart.widget.v1.KycState
+	4,  // 14: rampart.widget.v1.WidgetService.StartSession:input_type -> rampart.widget.v1.StartSessionRequest
+	6,  // 15: rampart.widget.v1.WidgetService.GetStatus:input_type -> rampart.widget.v1.GetStatusRequest
+	8,  // 16: rampart.widget.v1.WidgetService.WatchStatus:input_type -> rampart.widget.v1.WatchStatusRequest
+	11, // 17: rampart.widget.v1.WidgetService.UploadDocument:input_type -> rampart.widget.v1.UploadDocumentRequest
+	13, // 18: rampart.widget.v1.WidgetService.StartLiveness:input_type -> rampart.widget.v1.StartLivenessRequest
+	16, // 19: rampart.widget.v1.WidgetService.SubmitLiveness:input_type -> rampart.widget.v1.SubmitLivenessRequest
+	18, // 20: rampart.widget.v1.WidgetService.SubmitCase:input_type -> rampart.widget.v1.SubmitCaseRequest
+	5,  // 21: rampart.widget.v1.WidgetService.StartSession:output_type -> rampart.widget.v1.StartSessionResponse
+	7,  // 22: rampart.widget.v1.WidgetService.GetStatus:output_type -> rampart.widget.v1.GetStatusResponse
+	9,  // 23: rampart.widget.v1.WidgetService.WatchStatus:output_type -> rampart.widget.v1.WatchStatusResponse
+	12, // 24: rampart.widget.v1.WidgetService.UploadDocument:output_type -> rampart.widget.v1.UploadDocumentResponse
+	14, // 25: rampart.widget.v1.WidgetService.StartLiveness:output_type -> rampart.widget.v1.StartLivenessResponse
+	17, // 26: rampart.widget.v1.WidgetService.SubmitLiveness:output_type -> rampart.widget.v1.SubmitLivenessResponse
+	19, // 27: rampart.widget.v1.WidgetService.SubmitCase:output_type -> rampart.widget.v1.SubmitCaseResponse
+	21, // [21:28] is the sub-list for method output_type
+	14, // [14:21] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_rampart_widget_v1_widget_proto_init() }
@@ -1080,8 +1325,8 @@ func file_rampart_widget_v1_widget_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rampart_widget_v1_widget_proto_rawDesc), len(file_rampart_widget_v1_widget_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   14,
+			NumEnums:      3,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

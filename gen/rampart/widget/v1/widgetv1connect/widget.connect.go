@@ -44,6 +44,9 @@ const (
 	// WidgetServiceUploadDocumentProcedure is the fully-qualified name of the WidgetService's
 	// UploadDocument RPC.
 	WidgetServiceUploadDocumentProcedure = "/rampart.widget.v1.WidgetService/UploadDocument"
+	// WidgetServiceStartLivenessProcedure is the fully-qualified name of the WidgetService's
+	// StartLiveness RPC.
+	WidgetServiceStartLivenessProcedure = "/rampart.widget.v1.WidgetService/StartLiveness"
 	// WidgetServiceSubmitLivenessProcedure is the fully-qualified name of the WidgetService's
 	// SubmitLiveness RPC.
 	WidgetServiceSubmitLivenessProcedure = "/rampart.widget.v1.WidgetService/SubmitLiveness"
@@ -62,7 +65,11 @@ type WidgetServiceClient interface {
 	WatchStatus(context.Context, *connect.Request[v1.WatchStatusRequest]) (*connect.ServerStreamForClient[v1.WatchStatusResponse], error)
 	// UploadDocument stores one side of an identity document in the user's open case.
 	UploadDocument(context.Context, *connect.Request[v1.UploadDocumentRequest]) (*connect.Response[v1.UploadDocumentResponse], error)
-	// SubmitLiveness stores the selfie sequence of the user's open case.
+	// StartLiveness begins a selfie attempt: the server picks the moves (the challenge) the
+	// person must make, binds them to the open case and returns them. Each call replaces
+	// the case's earlier challenge; a challenge is answered once, by SubmitLiveness.
+	StartLiveness(context.Context, *connect.Request[v1.StartLivenessRequest]) (*connect.Response[v1.StartLivenessResponse], error)
+	// SubmitLiveness stores the selfie sequence answering the case's current challenge.
 	SubmitLiveness(context.Context, *connect.Request[v1.SubmitLivenessRequest]) (*connect.Response[v1.SubmitLivenessResponse], error)
 	// SubmitCase submits the open case for verification: status becomes pending.
 	SubmitCase(context.Context, *connect.Request[v1.SubmitCaseRequest]) (*connect.Response[v1.SubmitCaseResponse], error)
@@ -105,6 +112,12 @@ func NewWidgetServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			connect.WithSchema(widgetServiceMethods.ByName("UploadDocument")),
 			connect.WithClientOptions(opts...),
 		),
+		startLiveness: connect.NewClient[v1.StartLivenessRequest, v1.StartLivenessResponse](
+			httpClient,
+			baseURL+WidgetServiceStartLivenessProcedure,
+			connect.WithSchema(widgetServiceMethods.ByName("StartLiveness")),
+			connect.WithClientOptions(opts...),
+		),
 		submitLiveness: connect.NewClient[v1.SubmitLivenessRequest, v1.SubmitLivenessResponse](
 			httpClient,
 			baseURL+WidgetServiceSubmitLivenessProcedure,
@@ -126,6 +139,7 @@ type widgetServiceClient struct {
 	getStatus      *connect.Client[v1.GetStatusRequest, v1.GetStatusResponse]
 	watchStatus    *connect.Client[v1.WatchStatusRequest, v1.WatchStatusResponse]
 	uploadDocument *connect.Client[v1.UploadDocumentRequest, v1.UploadDocumentResponse]
+	startLiveness  *connect.Client[v1.StartLivenessRequest, v1.StartLivenessResponse]
 	submitLiveness *connect.Client[v1.SubmitLivenessRequest, v1.SubmitLivenessResponse]
 	submitCase     *connect.Client[v1.SubmitCaseRequest, v1.SubmitCaseResponse]
 }
@@ -150,6 +164,11 @@ func (c *widgetServiceClient) UploadDocument(ctx context.Context, req *connect.R
 	return c.uploadDocument.CallUnary(ctx, req)
 }
 
+// StartLiveness calls rampart.widget.v1.WidgetService.StartLiveness.
+func (c *widgetServiceClient) StartLiveness(ctx context.Context, req *connect.Request[v1.StartLivenessRequest]) (*connect.Response[v1.StartLivenessResponse], error) {
+	return c.startLiveness.CallUnary(ctx, req)
+}
+
 // SubmitLiveness calls rampart.widget.v1.WidgetService.SubmitLiveness.
 func (c *widgetServiceClient) SubmitLiveness(ctx context.Context, req *connect.Request[v1.SubmitLivenessRequest]) (*connect.Response[v1.SubmitLivenessResponse], error) {
 	return c.submitLiveness.CallUnary(ctx, req)
@@ -170,7 +189,11 @@ type WidgetServiceHandler interface {
 	WatchStatus(context.Context, *connect.Request[v1.WatchStatusRequest], *connect.ServerStream[v1.WatchStatusResponse]) error
 	// UploadDocument stores one side of an identity document in the user's open case.
 	UploadDocument(context.Context, *connect.Request[v1.UploadDocumentRequest]) (*connect.Response[v1.UploadDocumentResponse], error)
-	// SubmitLiveness stores the selfie sequence of the user's open case.
+	// StartLiveness begins a selfie attempt: the server picks the moves (the challenge) the
+	// person must make, binds them to the open case and returns them. Each call replaces
+	// the case's earlier challenge; a challenge is answered once, by SubmitLiveness.
+	StartLiveness(context.Context, *connect.Request[v1.StartLivenessRequest]) (*connect.Response[v1.StartLivenessResponse], error)
+	// SubmitLiveness stores the selfie sequence answering the case's current challenge.
 	SubmitLiveness(context.Context, *connect.Request[v1.SubmitLivenessRequest]) (*connect.Response[v1.SubmitLivenessResponse], error)
 	// SubmitCase submits the open case for verification: status becomes pending.
 	SubmitCase(context.Context, *connect.Request[v1.SubmitCaseRequest]) (*connect.Response[v1.SubmitCaseResponse], error)
@@ -209,6 +232,12 @@ func NewWidgetServiceHandler(svc WidgetServiceHandler, opts ...connect.HandlerOp
 		connect.WithSchema(widgetServiceMethods.ByName("UploadDocument")),
 		connect.WithHandlerOptions(opts...),
 	)
+	widgetServiceStartLivenessHandler := connect.NewUnaryHandler(
+		WidgetServiceStartLivenessProcedure,
+		svc.StartLiveness,
+		connect.WithSchema(widgetServiceMethods.ByName("StartLiveness")),
+		connect.WithHandlerOptions(opts...),
+	)
 	widgetServiceSubmitLivenessHandler := connect.NewUnaryHandler(
 		WidgetServiceSubmitLivenessProcedure,
 		svc.SubmitLiveness,
@@ -231,6 +260,8 @@ func NewWidgetServiceHandler(svc WidgetServiceHandler, opts ...connect.HandlerOp
 			widgetServiceWatchStatusHandler.ServeHTTP(w, r)
 		case WidgetServiceUploadDocumentProcedure:
 			widgetServiceUploadDocumentHandler.ServeHTTP(w, r)
+		case WidgetServiceStartLivenessProcedure:
+			widgetServiceStartLivenessHandler.ServeHTTP(w, r)
 		case WidgetServiceSubmitLivenessProcedure:
 			widgetServiceSubmitLivenessHandler.ServeHTTP(w, r)
 		case WidgetServiceSubmitCaseProcedure:
@@ -258,6 +289,10 @@ func (UnimplementedWidgetServiceHandler) WatchStatus(context.Context, *connect.R
 
 func (UnimplementedWidgetServiceHandler) UploadDocument(context.Context, *connect.Request[v1.UploadDocumentRequest]) (*connect.Response[v1.UploadDocumentResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.widget.v1.WidgetService.UploadDocument is not implemented"))
+}
+
+func (UnimplementedWidgetServiceHandler) StartLiveness(context.Context, *connect.Request[v1.StartLivenessRequest]) (*connect.Response[v1.StartLivenessResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.widget.v1.WidgetService.StartLiveness is not implemented"))
 }
 
 func (UnimplementedWidgetServiceHandler) SubmitLiveness(context.Context, *connect.Request[v1.SubmitLivenessRequest]) (*connect.Response[v1.SubmitLivenessResponse], error) {

@@ -1,0 +1,27 @@
+package kyc
+
+// Reason codes of automated checks: user-safe slugs stored with each check, sent to
+// partners in failure_reasons and turned into plain language by the widget. The
+// image_* codes of capture quality live with the quality checks.
+const (
+	ReasonMissingSide        = "document_missing_side"
+	ReasonDocumentFace       = "document_face_not_found"
+	ReasonSelfieFace         = "selfie_face_not_found"
+	ReasonLivenessChallenge  = "liveness_challenge_failed"
+	ReasonSelfiePersonChange = "selfie_person_changed"
+	ReasonFaceMismatch       = "face_mismatch"
+	ReasonFaceUncertain      = "face_match_uncertain"
+	ReasonDuplicateIdentity  = "duplicate_identity"
+	// ReasonVerificationError: automation could not reach a result (the job kept
+	// failing or timing out), so a human reviews the case.
+	ReasonVerificationError = "verification_error"
+	ReasonTestForced        = "test_forced_failure"
+	ReasonTestForcedReview  = "test_forced_review"
+)
+
+// UserReasons are the failure reasons a user can be shown (the widget has words for
+// each); review reasons stay with operators.
+var UserReasons = []string{
+	ReasonMissingSide, ReasonDocumentFace, ReasonSelfieFace, ReasonLivenessChallenge,
+	ReasonFaceMismatch, ReasonTestForced,
+}

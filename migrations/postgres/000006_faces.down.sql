@@ -1,0 +1,10 @@
+DROP TABLE IF EXISTS face_templates;
+CREATE INDEX IF NOT EXISTS case_images_partner_hash_idx ON case_images (partner_id, phash);
+ALTER TABLE case_images DROP COLUMN step;
+ALTER TABLE case_checks DROP COLUMN threshold;
+ALTER TABLE case_images DROP COLUMN at_ms;
+ALTER TABLE kyc_cases DROP COLUMN challenge_answered;
+ALTER TABLE kyc_cases DROP COLUMN challenges_issued;
+ALTER TABLE kyc_cases DROP COLUMN challenge_at;
+ALTER TABLE kyc_cases DROP COLUMN challenge_id;
+ALTER TABLE kyc_cases DROP COLUMN challenge;

@@ -1,0 +1,188 @@
+package verify
+
+import (
+	"encoding/binary"
+	"fmt"
+	"image"
+	"math"
+
+	"github.com/rampart-id/rampart/face"
+	"github.com/rampart-id/rampart/liveness"
+)
+
+// Detector input sizes: a document photo is large with a small portrait; a selfie
+// frame is small with a large face.
+const (
+	documentInputSize = 416
+	selfieInputSize   = 320
+	// singleFaceShare: a document shows a single face when any other face found is
+	// smaller than this share of the largest's area (a passport's small ghost portrait
+	// is allowed; two portraits of one size are not).
+	singleFaceShare = 0.5
+)
+
+// found is the largest face in an image, with its landmarks.
+type found struct {
+	det face.Detection
+	lm  *face.Landmarks
+	all []face.Detection // every face found
+	ok  bool
+}
+
+func largestFace(img image.Image, inputSize int) (found, error) {
+	dets, err := face.Detect(img, face.DetectOptions{InputSize: inputSize})
+	if err != nil || len(dets) == 0 {
+		return found{}, err
+	}
+	best := dets[0]
+	for _, d := range dets[1:] {
+		if d.Box.Width*d.Box.Height > best.Box.Width*best.Box.Height {
+			best = d
+		}
+	}
+	ln, err := face.DefaultLandmarkNet()
+	if err != nil {
+		return found{}, err
+	}
+	lm, err := ln.Landmarks(img, best.Box)
+	if err != nil {
+		return found{}, err
+	}
+	return found{det: best, lm: lm, all: dets, ok: true}, nil
+}
+
+func descriptor(img image.Image, lm *face.Landmarks) (*face.Descriptor, error) {
+	rn, err := face.DefaultRecognitionNet()
+	if err != nil {
+		return nil, err
+	}
+	return rn.Descriptor(img, lm)
+}
+
+// docFace is the portrait on a document's photo side.
+type docFace struct {
+	found      bool
+	score      float64
+	descriptor *face.Descriptor
+}
+
+func documentFace(img image.Image) (docFace, error) {
+	if img == nil {
+		return docFace{}, nil
+	}
+	f, err := largestFace(img, documentInputSize)
+	if err != nil || !f.ok {
+		return docFace{}, err
+	}
+	area := f.det.Box.Width * f.det.Box.Height
+	for _, d := range f.all {
+		if d != f.det && d.Box.Width*d.Box.Height >= singleFaceShare*area {
+			return docFace{score: f.det.Score}, nil // two portraits: which one is the holder?
+		}
+	}
+	desc, err := descriptor(img, f.lm)
+	if err != nil {
+		return docFace{}, err
+	}
+	return docFace{found: true, score: f.det.Score, descriptor: desc}, nil
+}
+
+// selfie is what the frames of a selfie attempt show.
+type selfie struct {
+	withFace int                 // frames with a face
+	observed []liveness.Observed // per frame: time, step, pose
+	template *face.Descriptor    // the face looking straight ahead
+	spread   float64             // largest distance of a move's face from the template
+}
+
+func analyzeSelfie(frames []Frame) (selfie, error) {
+	var s selfie
+	faces := make([]found, len(frames))
+	for i, fr := range frames {
+		f, err := largestFace(fr.Image, selfieInputSize)
+		if err != nil {
+			return s, err
+		}
+		faces[i] = f
+		p := liveness.Pose{}
+		if f.ok {
+			s.withFace++
+			b := fr.Image.Bounds()
+			p = liveness.PoseOf(f.lm, f.det.Box, b.Dx(), b.Dy())
+		}
+		s.observed = append(s.observed, liveness.Observed{AtMS: fr.AtMS, Step: fr.Step, Pose: p})
+	}
+	// The template: the mean descriptor of up to two well-framed straight-ahead
+	// frames, else of the frame closest to straight ahead.
+	var straight []int
+	for i, o := range s.observed {
+		if o.Step == 0 && liveness.Frame(o.Pose) == liveness.FrameOK && len(straight) < 2 {
+			straight = append(straight, i)
+		}
+	}
+	if len(straight) == 0 {
+		best := -1
+		for i, o := range s.observed {
+			if o.Pose.Found && (best < 0 || math.Abs(o.Pose.Yaw) < math.Abs(s.observed[best].Pose.Yaw)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return s, nil
+		}
+		straight = []int{best}
+	}
+	var sum face.Descriptor
+	for _, i := range straight {
+		d, err := descriptor(frames[i].Image, faces[i].lm)
+		if err != nil {
+			return s, err
+		}
+		for k := range sum {
+			sum[k] += d[k] / float32(len(straight))
+		}
+	}
+	s.template = &sum
+	// Same person throughout: in each step, the face nearest the camera among those
+	// looking about straight ahead, against the template. Turned faces are not
+	// compared: at a full turn this descriptor drifts as far as another person's
+	// (see the README), so a turn alone proves nothing about who turned.
+	base := s.observed[straight[0]].Pose
+	nearest := map[int]int{}
+	for i, o := range s.observed {
+		if o.Step == 0 || !o.Pose.Found || math.Abs(o.Pose.Yaw-base.Yaw) >= liveness.TurnYaw {
+			continue
+		}
+		if j, ok := nearest[o.Step]; !ok || o.Pose.Size > s.observed[j].Pose.Size {
+			nearest[o.Step] = i
+		}
+	}
+	for _, i := range nearest {
+		d, err := descriptor(frames[i].Image, faces[i].lm)
+		if err != nil {
+			return s, err
+		}
+		s.spread = math.Max(s.spread, d.Distance(s.template))
+	}
+	return s, nil
+}
+
+// encodeDescriptor is the stored form of a face template: 128 little-endian float32.
+func encodeDescriptor(d *face.Descriptor) []byte {
+	out := make([]byte, 0, 4*len(d))
+	for _, v := range d {
+		out = binary.LittleEndian.AppendUint32(out, math.Float32bits(v))
+	}
+	return out
+}
+
+func decodeDescriptor(b []byte) (face.Descriptor, error) {
+	var d face.Descriptor
+	if len(b) != 4*len(d) {
+		return d, fmt.Errorf("face template of %d bytes", len(b))
+	}
+	for i := range d {
+		d[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return d, nil
+}
