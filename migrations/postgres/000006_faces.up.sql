@@ -15,7 +15,7 @@ ALTER TABLE case_checks ADD COLUMN threshold DOUBLE PRECISION NOT NULL DEFAULT 0
 ALTER TABLE case_images ADD COLUMN at_ms INT NOT NULL DEFAULT 0;
 ALTER TABLE case_images ADD COLUMN step INT NOT NULL DEFAULT 0;
 
--- Document reuse is no longer guessed from perceptual hashes.
+-- Document reuse is no longer guessed from perceptual hashes (the column stays 0).
 DROP INDEX case_images_partner_hash_idx;
 
 -- The face of each checked case (a 128-d descriptor, sealed like images), to find one

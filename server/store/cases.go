@@ -49,7 +49,6 @@ type Image struct {
 	ContentType string
 	Width       int
 	Height      int
-	PHash       uint64
 	QualityJSON string
 	Sealed      []byte
 	CreatedAt   time.Time
@@ -123,9 +122,9 @@ func (t *Tx) PutImages(ctx context.Context, caseID, kind string, imgs []Image) e
 		return err
 	}
 	for _, im := range imgs {
-		if _, err := t.q.ExecContext(ctx, `INSERT INTO case_images (id, case_id, partner_id, kind, frame, at_ms, step, content_type, width, height, phash, quality, sealed, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			im.ID, caseID, im.PartnerID, kind, im.Frame, im.AtMS, im.Step, im.ContentType, im.Width, im.Height, int64(im.PHash), nonEmptyJSON(im.QualityJSON), im.Sealed, micros(t.now)); err != nil {
+		if _, err := t.q.ExecContext(ctx, `INSERT INTO case_images (id, case_id, partner_id, kind, frame, at_ms, step, content_type, width, height, quality, sealed, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			im.ID, caseID, im.PartnerID, kind, im.Frame, im.AtMS, im.Step, im.ContentType, im.Width, im.Height, nonEmptyJSON(im.QualityJSON), im.Sealed, micros(t.now)); err != nil {
 			return err
 		}
 	}
@@ -143,7 +142,7 @@ func (t *Tx) CaseImages(ctx context.Context, caseID string, withData bool) ([]Im
 	if !isID(caseID) {
 		return nil, nil
 	}
-	cols := `id, case_id, partner_id, kind, frame, at_ms, step, content_type, width, height, phash, quality, created_at`
+	cols := `id, case_id, partner_id, kind, frame, at_ms, step, content_type, width, height, quality, created_at`
 	if withData {
 		cols += `, sealed`
 	}
@@ -155,15 +154,15 @@ func (t *Tx) CaseImages(ctx context.Context, caseID string, withData bool) ([]Im
 	var out []Image
 	for rows.Next() {
 		var im Image
-		var ph, created int64
-		dest := []any{&im.ID, &im.CaseID, &im.PartnerID, &im.Kind, &im.Frame, &im.AtMS, &im.Step, &im.ContentType, &im.Width, &im.Height, &ph, &im.QualityJSON, &created}
+		var created int64
+		dest := []any{&im.ID, &im.CaseID, &im.PartnerID, &im.Kind, &im.Frame, &im.AtMS, &im.Step, &im.ContentType, &im.Width, &im.Height, &im.QualityJSON, &created}
 		if withData {
 			dest = append(dest, &im.Sealed)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		im.PHash, im.CreatedAt = uint64(ph), time.UnixMicro(created).UTC()
+		im.CreatedAt = time.UnixMicro(created).UTC()
 		out = append(out, im)
 	}
 	return out, rows.Err()

@@ -274,13 +274,13 @@ func (m *Manager) intake(ctx context.Context, w auth.WidgetPrincipal, kind strin
 			return err
 		}
 		info.ContentType = imageintake.TypeJPEG
-		im, err = m.sealImage(w, kind, frame, stored, info, quality.AverageHash(img), checks)
+		im, err = m.sealImage(w, kind, frame, stored, info, checks)
 		return err
 	})
 	return im, err
 }
 
-func (m *Manager) sealImage(w auth.WidgetPrincipal, kind string, frame int, data []byte, info imageintake.Info, hash uint64, checks []quality.Check) (store.Image, error) {
+func (m *Manager) sealImage(w auth.WidgetPrincipal, kind string, frame int, data []byte, info imageintake.Info, checks []quality.Check) (store.Image, error) {
 	id := uuid.NewString()
 	sealed, err := m.seal.Seal(data, store.ImageAAD(id))
 	if err != nil {
@@ -288,7 +288,7 @@ func (m *Manager) sealImage(w auth.WidgetPrincipal, kind string, frame int, data
 	}
 	q, _ := json.Marshal(checks)
 	return store.Image{ID: id, PartnerID: w.Token.PartnerID, Kind: kind, Frame: frame, ContentType: info.ContentType,
-		Width: info.Width, Height: info.Height, PHash: hash, QualityJSON: string(q), Sealed: sealed}, nil
+		Width: info.Width, Height: info.Height, QualityJSON: string(q), Sealed: sealed}, nil
 }
 
 func intakeError(field string, err error) error {
