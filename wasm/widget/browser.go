@@ -3,6 +3,7 @@ package widget
 import (
 	"context"
 	"errors"
+	"image"
 	"time"
 )
 
@@ -34,6 +35,18 @@ type Browser interface {
 	// CaptureFrame grabs the preview's current frame, downscaled so that its longer side is
 	// at most maxSide pixels, as a JPEG of the given quality (0-1).
 	CaptureFrame(ctx context.Context, maxSide int, quality float64) (Photo, error)
+	// GrabFrame takes the preview's current frame, unmirrored. It keeps the frame at most
+	// FaceMaxSide pixels long for EncodeGrabbed and returns its pixels downscaled so that
+	// the longer side is at most maxSide.
+	GrabFrame(ctx context.Context, maxSide int) (*image.RGBA, error)
+	// EncodeGrabbed returns the frame the last GrabFrame kept as a JPEG of the given
+	// quality (0-1).
+	EncodeGrabbed(ctx context.Context, quality float64) (Photo, error)
+
+	// Fetch GETs a path of the widget's own origin and returns the body.
+	Fetch(ctx context.Context, path string) ([]byte, error)
+	// Log writes a line to the browser console (diagnostics, never personal data).
+	Log(line string)
 
 	// PostMessage sends msg to the window that embeds the widget, for targetOrigin only.
 	PostMessage(msg map[string]string, targetOrigin string)
@@ -108,6 +121,7 @@ var (
 	ErrNoCamera     = errors.New("no camera found")
 	ErrCameraFailed = errors.New("camera could not start")
 	ErrUnreadable   = errors.New("image could not be read")
+	ErrFetch        = errors.New("download failed")
 )
 
 // Image preparation limits: ≤ 2000 px long side, JPEG before upload.

@@ -5,6 +5,7 @@ package widget
 import (
 	"context"
 	"errors"
+	"image"
 	"syscall/js"
 	"time"
 )
@@ -20,6 +21,8 @@ type JSBrowser struct {
 	stream     js.Value // running MediaStream, or undefined
 	video      js.Value // <video> showing it
 	canvas     js.Value
+	grab       js.Value // canvas holding the frame GrabFrame kept
+	small      js.Value // canvas GrabFrame downscales on
 }
 
 // NewJSBrowser binds to <main id="rampart"> and <div id="status-live"> of app.html.
@@ -189,6 +192,85 @@ func (b *JSBrowser) CaptureFrame(ctx context.Context, maxSide int, quality float
 	return Photo{}, ErrCameraFailed
 }
 
+// GrabFrame implements Browser: the frame is drawn on a canvas at most FaceMaxSide long
+// (kept for EncodeGrabbed), then on a small canvas whose pixels are copied to Go.
+func (b *JSBrowser) GrabFrame(ctx context.Context, maxSide int) (*image.RGBA, error) {
+	w, h := 0, 0
+	for range 30 { // a just-started camera may not have delivered its first frame
+		if !b.video.Truthy() {
+			return nil, ErrCameraFailed
+		}
+		if w, h = b.video.Get("videoWidth").Int(), b.video.Get("videoHeight").Int(); w > 0 && h > 0 {
+			break
+		}
+		if err := b.Sleep(ctx, 100*time.Millisecond); err != nil {
+			return nil, err
+		}
+	}
+	if w == 0 || h == 0 {
+		return nil, ErrCameraFailed
+	}
+	if !b.grab.Truthy() {
+		b.grab = b.doc.Call("createElement", "canvas")
+		b.small = b.doc.Call("createElement", "canvas")
+	}
+	gw, gh := fit(w, h, FaceMaxSide)
+	b.grab.Set("width", gw)
+	b.grab.Set("height", gh)
+	g := b.grab.Call("getContext", "2d")
+	g.Set("imageSmoothingQuality", "high")
+	g.Call("drawImage", b.video, 0, 0, gw, gh)
+
+	sw, sh := fit(gw, gh, maxSide)
+	b.small.Set("width", sw)
+	b.small.Set("height", sh)
+	s := b.small.Call("getContext", "2d", map[string]any{"willReadFrequently": true})
+	s.Call("drawImage", b.grab, 0, 0, sw, sh)
+	data := s.Call("getImageData", 0, 0, sw, sh).Get("data")
+	img := image.NewRGBA(image.Rect(0, 0, sw, sh))
+	js.CopyBytesToGo(img.Pix, b.win.Get("Uint8Array").New(data.Get("buffer"), data.Get("byteOffset"), data.Get("byteLength")))
+	return img, nil
+}
+
+// EncodeGrabbed implements Browser.
+func (b *JSBrowser) EncodeGrabbed(_ context.Context, quality float64) (Photo, error) {
+	if !b.grab.Truthy() {
+		return Photo{}, ErrCameraFailed
+	}
+	w, h := b.grab.Get("width").Int(), b.grab.Get("height").Int()
+	return b.toJPEG(b.grab, w, h, quality)
+}
+
+// fit scales w×h down so that the longer side is at most maxSide.
+func fit(w, h, maxSide int) (int, int) {
+	if m := max(w, h); m > maxSide {
+		return max(1, w*maxSide/m), max(1, h*maxSide/m)
+	}
+	return w, h
+}
+
+// Fetch implements Browser.
+func (b *JSBrowser) Fetch(ctx context.Context, path string) ([]byte, error) {
+	ctrl := b.win.Get("AbortController").New()
+	stop := context.AfterFunc(ctx, func() { ctrl.Call("abort") })
+	defer stop()
+	res, err := await(call(b.win, "fetch", path, map[string]any{"signal": ctrl.Get("signal"), "credentials": "same-origin"}))
+	if err != nil || !res.Get("ok").Bool() {
+		return nil, ErrFetch
+	}
+	buf, err := await(call(res, "arrayBuffer"))
+	if err != nil {
+		return nil, ErrFetch
+	}
+	arr := b.win.Get("Uint8Array").New(buf)
+	data := make([]byte, arr.Length())
+	js.CopyBytesToGo(data, arr)
+	return data, nil
+}
+
+// Log implements Browser.
+func (b *JSBrowser) Log(line string) { b.win.Get("console").Call("log", line) }
+
 // loadFile decodes a chosen file with an <img> (which applies EXIF orientation) and
 // re-encodes it: downscaled, as JPEG, without the original's metadata.
 func (b *JSBrowser) loadFile(file js.Value) (Photo, error) {
@@ -222,7 +304,11 @@ func (b *JSBrowser) encode(src js.Value, w, h, maxSide int, quality float64) (Ph
 	g := c.Call("getContext", "2d")
 	g.Set("imageSmoothingQuality", "high")
 	g.Call("drawImage", src, 0, 0, dw, dh)
+	return b.toJPEG(c, dw, dh, quality)
+}
 
+// toJPEG encodes a canvas of w×h pixels.
+func (b *JSBrowser) toJPEG(c js.Value, dw, dh int, quality float64) (Photo, error) {
 	ch := make(chan js.Value, 1)
 	cb := js.FuncOf(func(_ js.Value, a []js.Value) any { ch <- a[0]; return nil })
 	c.Call("toBlob", cb, "image/jpeg", quality)

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rampart-id/rampart/models"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 )
 
@@ -41,6 +42,10 @@ type FakeBrowser struct {
 	listen    func(Event)
 	facing    Facing // running camera, "" when off
 	frame     int
+	grabbed   image.Image // the frame the last GrabFrame kept
+	small     map[image.Image]*image.RGBA
+	fetched   []string
+	logged    []string
 	now       time.Time
 }
 
@@ -62,7 +67,7 @@ var (
 	defaultDoc   = sync.OnceValue(func() image.Image { return qualitytest.Document(1, 1600, 1000) })
 	defaultFaces = sync.OnceValue(func() []image.Image {
 		var out []image.Image
-		for _, f := range qualitytest.FaceFrames(1, LivenessFrames, 640, 480) {
+		for _, f := range qualitytest.FaceFrames(1, 8, 640, 480) {
 			out = append(out, f)
 		}
 		return out
@@ -168,6 +173,92 @@ func (f *FakeBrowser) CaptureFrame(_ context.Context, maxSide int, _ float64) (P
 		return Photo{}, ErrCameraFailed
 	}
 	return EncodePhoto(img, maxSide), nil
+}
+
+// GrabFrame implements Browser: the front camera shows Faces in turn, one per call.
+func (f *FakeBrowser) GrabFrame(_ context.Context, maxSide int) (*image.RGBA, error) {
+	f.mu.Lock()
+	if f.facing != FacingUser {
+		f.mu.Unlock()
+		return nil, ErrCameraFailed
+	}
+	faces := f.Faces
+	if len(faces) == 0 {
+		faces = defaultFaces()
+	}
+	img := faces[f.frame%len(faces)]
+	f.frame++
+	f.grabbed = img
+	if s := f.small[img]; s != nil && s.Bounds().Dx() <= maxSide && s.Bounds().Dy() <= maxSide {
+		f.mu.Unlock()
+		return s, nil
+	}
+	f.mu.Unlock()
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if m := max(w, h); m > maxSide {
+		w, h = max(1, w*maxSide/m), max(1, h*maxSide/m)
+	}
+	small := qualitytest.Resize(img, w, h)
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			out.Set(x, y, small.At(small.Bounds().Min.X+x, small.Bounds().Min.Y+y))
+		}
+	}
+	f.mu.Lock()
+	if f.small == nil {
+		f.small = map[image.Image]*image.RGBA{}
+	}
+	f.small[img] = out
+	f.mu.Unlock()
+	return out, nil
+}
+
+// EncodeGrabbed implements Browser.
+func (f *FakeBrowser) EncodeGrabbed(context.Context, float64) (Photo, error) {
+	f.mu.Lock()
+	img := f.grabbed
+	f.mu.Unlock()
+	if img == nil {
+		return Photo{}, ErrCameraFailed
+	}
+	return EncodePhoto(img, FaceMaxSide), nil
+}
+
+// Fetch implements Browser: it serves the face networks' weights at the paths the
+// server serves them.
+func (f *FakeBrowser) Fetch(_ context.Context, path string) ([]byte, error) {
+	f.mu.Lock()
+	f.fetched = append(f.fetched, path)
+	f.mu.Unlock()
+	rest, ok := strings.CutPrefix(path, "/embed/models/")
+	hash, name, _ := strings.Cut(rest, "/")
+	if !ok || len(hash) < 16 || !strings.HasPrefix(models.SHA256[name], hash) {
+		return nil, ErrFetch
+	}
+	return models.Files[name], nil
+}
+
+// Fetched returns every path fetched.
+func (f *FakeBrowser) Fetched() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.fetched...)
+}
+
+// Log implements Browser.
+func (f *FakeBrowser) Log(line string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.logged = append(f.logged, line)
+}
+
+// Logged returns the console lines.
+func (f *FakeBrowser) Logged() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.logged...)
 }
 
 // EncodePhoto prepares img as the browser would: downscaled to maxSide, JPEG.

@@ -39,6 +39,8 @@ type Widget struct {
 
 	doc  widgetv1.DocumentType
 	side widgetv1.DocumentSide
+
+	faces *faceCache // the face networks of the selfie step, loaded once
 }
 
 // New builds a widget; Run starts it.
@@ -46,7 +48,9 @@ func New(b Browser, api rpc.API, opts Options) *Widget {
 	if opts.Lang == "" {
 		opts.Lang = "en"
 	}
-	return &Widget{b: b, api: api, opts: opts, t: newTexts(opts.Lang), queue: make(chan func(), 64)}
+	w := &Widget{b: b, api: api, opts: opts, t: newTexts(opts.Lang), queue: make(chan func(), 64)}
+	w.faces = &faceCache{load: func(ctx context.Context) (poseFinder, error) { return loadNets(ctx, b) }}
+	return w
 }
 
 // Run shows the widget and handles events until ctx ends.

@@ -14,6 +14,7 @@ import (
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/kyc"
+	"github.com/rampart-id/rampart/liveness"
 	"github.com/rampart-id/rampart/quality"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/wasm/rpc"
@@ -31,6 +32,8 @@ type fakeAPI struct {
 	status    *widgetv1.KycState      // what GetStatus returns
 	rejectAs  string                  // UploadDocument reports this reason, not accepted
 	liveness  *widgetv1.SubmitLivenessRequest
+	moves     []widgetv1.LivenessMove // the challenge StartLiveness draws (default: left, closer)
+	issued    int                     // challenges drawn
 	submitted *widgetv1.KycState
 	startReq  *widgetv1.StartSessionRequest
 }
@@ -92,6 +95,18 @@ func (a *fakeAPI) UploadDocument(_ context.Context, req *widgetv1.UploadDocument
 	return &widgetv1.UploadDocumentResponse{DocumentId: "d", Accepted: true}, nil
 }
 
+func (a *fakeAPI) StartLiveness(context.Context, *widgetv1.StartLivenessRequest) (*widgetv1.StartLivenessResponse, error) {
+	a.record("challenge")
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.issued++
+	moves := a.moves
+	if moves == nil {
+		moves = liveness.Challenge{liveness.TurnLeft, liveness.Closer}.Proto()
+	}
+	return &widgetv1.StartLivenessResponse{ChallengeId: fmt.Sprintf("lch_%d", a.issued), Moves: moves}, nil
+}
+
 func (a *fakeAPI) SubmitLiveness(_ context.Context, req *widgetv1.SubmitLivenessRequest) (*widgetv1.SubmitLivenessResponse, error) {
 	a.record("liveness")
 	a.mu.Lock()
@@ -133,7 +148,15 @@ type harness struct {
 	api *fakeAPI
 }
 
+// run starts a widget whose selfie step sees a cooperative person (fakeUser).
 func run(t *testing.T, api *fakeAPI, opts Options, setup ...func(*FakeBrowser)) *harness {
+	t.Helper()
+	return runWith(t, api, opts, func(b *FakeBrowser) poseFinder { return &fakeUser{b: b} }, setup...)
+}
+
+// runWith starts a widget whose selfie step measures poses with the finder made by
+// person (nil: the real networks, with weights fetched from the fake browser).
+func runWith(t *testing.T, api *fakeAPI, opts Options, person func(*FakeBrowser) poseFinder, setup ...func(*FakeBrowser)) *harness {
 	t.Helper()
 	if api.watch == nil {
 		api.watch = make(chan *widgetv1.KycState, 4)
@@ -149,7 +172,11 @@ func run(t *testing.T, api *fakeAPI, opts Options, setup ...func(*FakeBrowser)) 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = New(b, api, opts).Run(ctx)
+		wd := New(b, api, opts)
+		if person != nil {
+			wd.faces.f = person(b)
+		}
+		_ = wd.Run(ctx)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -249,13 +276,18 @@ func TestFirstTimeHappyPathIDCard(t *testing.T) {
 	h.click("start-liveness")
 	h.screen("verifying")
 	h.contains("Step 3 of 3", "Typical verification time is a few minutes")
-	h.waitCalls("start:rpi_test", "upload:front:national_id", "upload:back:national_id", "liveness", "submit", "watch")
+	h.waitCalls("start:rpi_test", "upload:front:national_id", "upload:back:national_id", "challenge", "liveness", "submit", "watch")
 
 	h.api.mu.Lock()
 	lv := h.api.liveness
 	h.api.mu.Unlock()
-	if len(lv.GetFrames()) != LivenessFrames || lv.GetDurationMs() != int32(7*FrameInterval/time.Millisecond) {
-		t.Errorf("liveness: %d frames over %d ms", len(lv.GetFrames()), lv.GetDurationMs())
+	// Two straight-ahead frames, then two for each of the two moves.
+	var steps []int32
+	for _, f := range lv.GetFrames() {
+		steps = append(steps, f.GetStep())
+	}
+	if !slices.Equal(steps, []int32{0, 0, 1, 1, 2, 2}) || lv.GetChallengeId() != "lch_1" {
+		t.Errorf("liveness: steps %v, challenge %q", steps, lv.GetChallengeId())
 	}
 
 	// The decision arrives on the status stream.
@@ -287,7 +319,7 @@ func TestPassportSkipsBackSide(t *testing.T) {
 	h.screen("liveness-intro")
 	h.click("start-liveness")
 	h.screen("verifying")
-	h.waitCalls("start:rpi_test", "upload:front:passport", "liveness", "submit", "watch")
+	h.waitCalls("start:rpi_test", "upload:front:passport", "challenge", "liveness", "submit", "watch")
 }
 
 func TestReturningVerifiedGoesToPayment(t *testing.T) {
@@ -339,12 +371,12 @@ func TestFailedWithAttemptsCanTryAgain(t *testing.T) {
 
 func TestFailedWithoutAttemptsIsFinal(t *testing.T) {
 	s := session(kycv1.KycStatus_KYC_STATUS_FAILED)
-	s.State.FailureReasons = []string{"document_reused"}
+	s.State.FailureReasons = []string{kyc.ReasonFaceMismatch}
 	s.State.AttemptsRemaining = 0
 	h := run(t, &fakeAPI{start: s}, Options{})
 	h.screen("failed")
 	h.lacks("try-again")
-	h.contains("contact Acme Wallet support")
+	h.contains("contact Acme Wallet support", "doesn't match the photo on your document")
 	if !h.b.Has("close") {
 		t.Error("no close button")
 	}
@@ -547,9 +579,9 @@ func TestStatusChangeOnVerifying(t *testing.T) {
 	h.screen("verifying")
 	h.api.watch <- &widgetv1.KycState{Status: kycv1.KycStatus_KYC_STATUS_PENDING}
 	h.api.watch <- &widgetv1.KycState{Status: kycv1.KycStatus_KYC_STATUS_FAILED, AttemptsRemaining: 1,
-		FailureReasons: []string{"liveness_failed"}}
+		FailureReasons: []string{kyc.ReasonLivenessChallenge}}
 	h.screen("failed")
-	h.contains("We couldn't confirm your selfie", "You have 1 attempt left.")
+	h.contains("We couldn't see the head movements we asked for", "You have 1 attempt left.")
 	if got := h.types(); got[len(got)-1] != "kyc_status_changed:failed" {
 		t.Errorf("events %q", got)
 	}
@@ -613,6 +645,15 @@ func TestCatalogsComplete(t *testing.T) {
 	for _, r := range []string{quality.ReasonTooSmall, quality.ReasonBlurry, quality.ReasonTooDark, quality.ReasonTooBright, quality.ReasonGlare} {
 		if _, ok := en["reason_"+r]; !ok {
 			t.Errorf("no advice for quality reason %s", r)
+		}
+	}
+	// Every reason a user may be shown has its own plain-language text in each language.
+	for _, r := range kyc.UserReasons {
+		for lang, m := range catalogs {
+			txt := m["reason_"+r]
+			if txt == "" || txt == m["reason_unknown"] || strings.Contains(txt, "_") {
+				t.Errorf("%s: no proper text for user reason %s: %q", lang, r, txt)
+			}
 		}
 	}
 	for _, c := range []string{quality.CheckResolution, quality.CheckBlur, quality.CheckExposure, quality.CheckGlare} {
