@@ -39,6 +39,11 @@ const (
 	minMove    = (liveness.MinStepMS + 150) * time.Millisecond // no move counts sooner after its prompt
 	yawMargin  = 0.04
 	sizeMargin = 1.06
+	// rebase: before the first move is seen, a framed face this much smaller than the
+	// straight-ahead reference means the reference was taken too near (the person had
+	// come close, then moved back), where coming closer could not be seen: the
+	// straight-ahead frames are taken again.
+	rebase = 1.15
 )
 
 // selfie is the challenge's progress. observe is fed every measured frame.
@@ -53,10 +58,11 @@ type selfie struct {
 
 // verdict is what to do with one frame.
 type verdict struct {
-	prompt string // i18n key of the guidance
-	keep   bool   // send the frame, at step
-	step   int
-	done   bool
+	prompt  string // i18n key of the guidance
+	keep    bool   // send the frame, at step
+	step    int
+	done    bool
+	restart bool // drop the frames kept so far (before this one)
 }
 
 // framing is liveness.Frame with the widget's margins.
@@ -119,6 +125,12 @@ func (s *selfie) observe(p liveness.Pose, dark bool, at time.Duration) verdict {
 			s.advance(at)
 			v.prompt = movePrompt(s.moves[0])
 		}
+		return v
+	}
+	if s.step == 1 && s.kept == 0 && framing(p) == liveness.FrameOK && p.Size*rebase < s.base.Size {
+		s.step, s.straight = 0, nil
+		v := s.observe(p, dark, at)
+		v.restart = true
 		return v
 	}
 	m := s.moves[s.step-1]
@@ -344,6 +356,9 @@ func (w *Widget) runLiveness(keep <-chan struct{}) {
 			detections++
 			before := s.step
 			v := s.observe(p, tooDark(img), now.Sub(start))
+			if v.restart {
+				frames = frames[:0]
+			}
 			if v.keep {
 				ph, err := w.b.EncodeGrabbed(ctx, FaceJPEGQuality)
 				if err != nil {

@@ -130,6 +130,29 @@ func TestSelfieSteps(t *testing.T) {
 	}
 }
 
+// TestSelfieRebase: straight-ahead frames taken with the face near are taken again when
+// the person moves back before the first move.
+func TestSelfieRebase(t *testing.T) {
+	s := &selfie{moves: liveness.Challenge{liveness.Closer, liveness.TurnLeft}}
+	near, far := straight(0, 0.45), straight(0, 0.3)
+	s.observe(near, false, 100*time.Millisecond)
+	s.observe(near, false, 200*time.Millisecond)
+	if s.step != 1 {
+		t.Fatalf("step %d", s.step)
+	}
+	if v := s.observe(straight(0, 0.42), false, 300*time.Millisecond); v.restart || s.step != 1 {
+		t.Fatalf("a small change started again: %+v", v)
+	}
+	v := s.observe(far, false, 400*time.Millisecond)
+	if !v.restart || !v.keep || v.step != 0 || s.step != 0 {
+		t.Fatalf("not started again: %+v, step %d", v, s.step)
+	}
+	s.observe(far, false, 500*time.Millisecond)
+	if s.step != 1 || s.base.Size != far.Size {
+		t.Fatalf("step %d, base %+v", s.step, s.base)
+	}
+}
+
 // selfieFlow goes through the documents to the selfie screen.
 func selfieFlow(h *harness) {
 	h.t.Helper()
