@@ -48,6 +48,12 @@ const (
 	MinScore    = 0.6 // detector score
 )
 
+// LiveIDs are the portraits whose synthetic turns the Go pipeline follows with a
+// margin (a change of yaw of at least 0.2 each way at TurnDeg, the face found in
+// every frame): LiveVideo of these passes every challenge, as the tests check. The
+// turns of other portraits are weaker, or lose the face at TurnDeg.
+var LiveIDs = []string{"sample3/1", "sample4/2", "sample5/3", "sample6/0", "sample2/0"}
+
 var (
 	portraitsOnce sync.Once
 	portraits     []Portrait
@@ -164,7 +170,8 @@ func crop(id string, src *image.RGBA, d face.Detection, lm *face.Landmarks, desc
 }
 
 // headMask is the opacity of the person: an ellipse around the head joined to a
-// wider one for the shoulders, with soft edges, minus the faces of other people.
+// wider one for the shoulders, with soft edges, minus the heads of other people
+// where they are nearer than this person's.
 func headMask(p *Portrait, others []face.Rect) []float32 {
 	w, h := p.Image.Rect.Dx(), p.Image.Rect.Dy()
 	b := p.Box
@@ -183,10 +190,13 @@ func headMask(p *Portrait, others []face.Rect) []float32 {
 				d = math.Min(d, math.Abs(fx-nx)-nrx)
 			}
 			a := smooth(-d / feather)
+			ds := math.Hypot((fx-(b.X+b.Width/2))/b.Width, (fy-(b.Y+b.Height/2))/b.Height)
 			for _, o := range others {
-				// Fade out a neighbour's face and its surroundings.
-				od := math.Max(math.Abs(fx-(o.X+o.Width/2))-0.6*o.Width, math.Abs(fy-(o.Y+o.Height/2))-0.7*o.Height)
-				a *= 1 - smooth(-od/feather)
+				// Cut out a neighbour's head where it is nearer than this one's.
+				dn := math.Hypot((fx-(o.X+o.Width/2))/o.Width, (fy-(o.Y+o.Height/2))/o.Height)
+				if dn < 1.4 {
+					a *= 1 - smooth((ds-dn)/0.25)*smooth((1.4-dn)/0.3)
+				}
 			}
 			mask[y*w+x] = float32(a)
 		}

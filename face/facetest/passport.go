@@ -100,8 +100,8 @@ func passportPhoto(p *Portrait, w, h int, rng *rand.Rand) *image.RGBA {
 	}
 	m := newHeadModel(p)
 	head := person(p, portraitLayer(p, false), m, p.FrontalDeg)
-	s := 0.55 * float64(w) / p.Box.Width
-	bg.drawAffine(head, similarity(p.Box.X+p.Box.Width/2, p.Box.Y+p.Box.Height/2, float64(w)/2, float64(h)*0.45, s, 0), 1)
+	s := 0.56 * float64(w) / p.Box.Width
+	bg.drawAffine(head, similarity(p.Box.X+p.Box.Width/2, p.Box.Y+p.Box.Height/2, float64(w)/2, float64(h)*0.43, s, 0), 1)
 	for i := range w * h {
 		l := (bg.pix[4*i] + bg.pix[4*i+1] + bg.pix[4*i+2]) / 3
 		for c := range 3 {

@@ -4,6 +4,7 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/rampart-id/rampart/liveness"
 )
@@ -63,11 +64,24 @@ func jitter(id string, m liveness.Move, phase int) *rand.Rand {
 // the face box about 30% of the frame's width, centred. Turns reach TurnDeg, coming
 // closer scales the face by CloserScale; half-done moves get half of it. Each frame
 // jitters by a few pixels and a little brightness.
+//
+// A frame depends only on the portrait, the move and the phase, whatever the
+// challenge, so frames are cached and shared: callers must not modify them.
 func LiveVideo(p Portrait, c liveness.Challenge) []Frame {
-	src := portraitLayer(&p, false)
-	m := newHeadModel(&p)
-	bg := wall(seedOf(p.ID), FrameW, FrameH)
+	var src *layer
+	var m *headModel
+	var bg *layer
 	return timeline(c, func(step int, mv liveness.Move, phase int) image.Image {
+		key := liveKey{p.ID, mv, phase}
+		liveMu.Lock()
+		img, ok := liveCache[key]
+		liveMu.Unlock()
+		if ok {
+			return img
+		}
+		if src == nil {
+			src, m, bg = portraitLayer(&p, false), newHeadModel(&p), wall(seedOf(p.ID), FrameW, FrameH)
+		}
 		ps := pose{deg: p.FrontalDeg, scale: 1}
 		t := float64(phase) / 2
 		switch mv {
@@ -78,9 +92,24 @@ func LiveVideo(p Portrait, c liveness.Challenge) []Frame {
 		case liveness.Closer:
 			ps.scale = 1 + (CloserScale-1)*t
 		}
-		return liveFrame(&p, src, m, bg, ps, jitter(p.ID, mv, phase), FrameW, FrameH)
+		img = liveFrame(&p, src, m, bg, ps, jitter(p.ID, mv, phase), FrameW, FrameH)
+		liveMu.Lock()
+		liveCache[key] = img
+		liveMu.Unlock()
+		return img
 	})
 }
+
+type liveKey struct {
+	id    string
+	move  liveness.Move
+	phase int
+}
+
+var (
+	liveMu    sync.Mutex
+	liveCache = map[liveKey]*image.RGBA{}
+)
 
 // liveFrame renders the person in pose ps over the background bg, in a w×h frame.
 func liveFrame(p *Portrait, src *layer, m *headModel, bg *layer, ps pose, rng *rand.Rand, w, h int) *image.RGBA {
