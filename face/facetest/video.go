@@ -234,8 +234,9 @@ func wall(seed uint64, w, h int) *layer {
 // the camera and moved as an attacker would: straight at first, then translated,
 // scaled up to ×1.5 for "closer", and for the turns rotated in the image plane by
 // up to 10° and turned about the vertical axis until it is foreshortened to 70% of
-// its width. The rotation's direction is the one that shifts the measured yaw
-// towards the asked turn.
+// its width. Rotating then foreshortening shears the picture, which by geometry
+// moves the nose along the eye line a little; the rotation goes the way that moves
+// it towards the asked turn (the landmark net follows the shear only weakly).
 func StillPhotoVideo(p Portrait, c liveness.Challenge) []Frame {
 	print := printedPhoto(&p)
 	bg := wall(seedOf(p.ID)+1, FrameW, FrameH)
