@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"net/http"
 	"net/http/httptest"
@@ -17,16 +18,21 @@ import (
 
 	browsertest "github.com/rampart-id/rampart/internal/browser"
 	"github.com/rampart-id/rampart/kyc"
-	"github.com/rampart-id/rampart/quality/qualitytest"
 )
 
+// faceVideo is the fake camera's picture for the selfie step: a real face that turns
+// and comes closer in a loop (see liveFaceVideo).
 func faceVideo() []image.Image {
-	var out []image.Image
-	for _, f := range qualitytest.FaceFrames(3, 60, 640, 480) {
-		out = append(out, f)
+	v, err := liveFaceVideo()
+	if err != nil {
+		panic(fmt.Sprintf("camera video: %v", err))
 	}
-	return out
+	return v
 }
+
+// ScreenTimeout bounds the wait for a screen; the selfie step, with a face that makes
+// the moves in a 12 s loop and the detector running in WebAssembly, takes longest.
+const ScreenTimeout = 3 * time.Minute
 
 // w runs actions inside the widget: in the iframe when frame is set, else top-level.
 type w struct {
@@ -44,7 +50,12 @@ func (x *w) opts() []chromedp.QueryOption {
 
 func (x *w) do(what string, a ...chromedp.Action[chromedp.Void]) {
 	x.t.Helper()
-	ctx, cancel := context.WithTimeout(x.ctx, 30*time.Second)
+	x.doWithin(30*time.Second, what, a...)
+}
+
+func (x *w) doWithin(d time.Duration, what string, a ...chromedp.Action[chromedp.Void]) {
+	x.t.Helper()
+	ctx, cancel := context.WithTimeout(x.ctx, d)
 	defer cancel()
 	if err := chromedp.Do(ctx, a...); err != nil {
 		x.t.Fatalf("%s: %v\nscreen: %s", what, err, x.screenNow())
@@ -53,7 +64,8 @@ func (x *w) do(what string, a ...chromedp.Action[chromedp.Void]) {
 
 func (x *w) screen(name string) {
 	x.t.Helper()
-	x.do("wait for screen "+name, chromedp.Query(chromedp.CSS(`main#rampart[data-screen="`+name+`"]`), x.opts()...))
+	// The selfie step ends when the person has made the moves: that takes a while.
+	x.doWithin(ScreenTimeout, "wait for screen "+name, chromedp.Query(chromedp.CSS(`main#rampart[data-screen="`+name+`"]`), x.opts()...))
 }
 
 func (x *w) click(id string) {
