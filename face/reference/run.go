@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/draw"
@@ -16,6 +17,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"sort"
 	"strconv"
 	"sync"
@@ -104,18 +106,101 @@ func RunImages(t testing.TB, images map[string]image.Image, o Options) map[strin
 	if testing.Short() {
 		t.Skip("face-api reference runs a browser; skipped in -short mode")
 	}
+	if o.InputSize%32 != 0 {
+		t.Fatalf("reference: InputSize %d is not a multiple of 32", o.InputSize)
+	}
+	exe := testenv.Chromium(t)
+	pkg := PackageDir(t)
+	res, err := run(context.Background(), exe, pkg, images, o, func() (string, error) { return t.TempDir(), nil })
+	if err != nil {
+		if res.console != nil {
+			t.Logf("browser %d console:\n%s", res.failed, joinLines(res.console))
+		}
+		t.Fatalf("reference: %v", err)
+	}
+	t.Logf("reference: face-api in Chromium (%d browsers): %s", res.browsers, res.info)
+	return res.out
+}
+
+// ErrUnavailable marks RunTimed errors that mean the reference cannot run on this
+// machine at all (no Chromium, or npm cannot fetch face-api), as opposed to a failure
+// while running.
+var ErrUnavailable = errors.New("face-api reference unavailable")
+
+// RunTimed is RunImages for programs that are not tests: it returns an error instead
+// of failing or skipping, and one wrapping ErrUnavailable when Chromium or the face-api
+// package cannot be had. Chromium is looked up like the tests do (RAMPART_CHROMIUM,
+// then PATH). The Timing of each Result is the browser's per-stage wall time.
+func RunTimed(ctx context.Context, images map[string]image.Image, o Options) (map[string]Result, error) {
+	if o.InputSize%32 != 0 {
+		return nil, fmt.Errorf("reference: InputSize %d is not a multiple of 32", o.InputSize)
+	}
+	exe, err := chromiumPath()
+	if err != nil {
+		return nil, err
+	}
+	pkg, err := packageDir()
+	if errors.Is(err, errNPM) {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("face-api package: %w", err)
+	}
+	var dirs []string
+	defer func() {
+		for _, d := range dirs {
+			os.RemoveAll(d)
+		}
+	}()
+	res, err := run(ctx, exe, pkg, images, o, func() (string, error) {
+		d, err := os.MkdirTemp("", "rampart-faceapi-")
+		if err == nil {
+			dirs = append(dirs, d)
+		}
+		return d, err
+	})
+	if err != nil {
+		if res.console != nil {
+			return nil, fmt.Errorf("reference: %w; browser %d console:\n%s", err, res.failed, joinLines(res.console))
+		}
+		return nil, fmt.Errorf("reference: %w", err)
+	}
+	return res.out, nil
+}
+
+// chromiumPath finds Chromium the way the tests' helper does, without a testing.TB.
+func chromiumPath() (string, error) {
+	if p := os.Getenv("RAMPART_CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			return "", fmt.Errorf("%w: RAMPART_CHROMIUM=%s is not an executable: %v", ErrUnavailable, p, err)
+		}
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%w: no Chromium found (apt-get install chromium, or set RAMPART_CHROMIUM)", ErrUnavailable)
+}
+
+type runResult struct {
+	out      map[string]Result
+	info     string // the first browser's version line
+	browsers int
+	failed   int      // which browser failed, when one did
+	console  []string // that browser's console
+}
+
+// run serves the page, the package and the images and works through them in
+// o.Browsers Chromium instances, each with a profile directory from tempDir.
+func run(ctx context.Context, exe, pkg string, images map[string]image.Image, o Options, tempDir func() (string, error)) (runResult, error) {
 	if o.InputSize == 0 {
 		o.InputSize = 416
 	}
 	if o.ScoreThreshold == 0 {
 		o.ScoreThreshold = 0.5
 	}
-	if o.InputSize%32 != 0 {
-		t.Fatalf("reference: InputSize %d is not a multiple of 32", o.InputSize)
-	}
-	exe := testenv.Chromium(t)
-	pkg := PackageDir(t)
-
 	names := make([]string, 0, len(images))
 	raw := make(map[string]*image.RGBA, len(images))
 	for name, img := range images {
@@ -123,6 +208,9 @@ func RunImages(t testing.TB, images map[string]image.Image, o Options) map[strin
 		raw[name] = Pixels(img)
 	}
 	sort.Strings(names)
+	if len(names) == 0 {
+		return runResult{out: map[string]Result{}}, nil
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
@@ -159,11 +247,14 @@ func RunImages(t testing.TB, images map[string]image.Image, o Options) map[strin
 		for i := b; i < len(names); i += n {
 			mine = append(mine, i)
 		}
-		dir := t.TempDir()
+		dir, err := tempDir()
+		if err != nil {
+			return runResult{}, err
+		}
 		wg.Go(func() {
 			bt := &batches[b]
 			bt.out = map[string]Result{}
-			bt.info, bt.console, bt.err = session(exe, dir, srv.URL, func(eval evalFunc) error {
+			bt.info, bt.console, bt.err = session(ctx, exe, dir, srv.URL, func(eval evalFunc) error {
 				if o.Warmup {
 					img := raw[names[mine[0]]]
 					js := fmt.Sprintf(`window.detect("/img/%d", %d, %d, %d, %v)`, mine[0], img.Rect.Dx(), img.Rect.Dy(), o.InputSize, o.ScoreThreshold)
@@ -197,13 +288,11 @@ func RunImages(t testing.TB, images map[string]image.Image, o Options) map[strin
 	out := make(map[string]Result, len(names))
 	for b, bt := range batches {
 		if bt.err != nil {
-			t.Logf("browser %d console:\n%s", b, joinLines(bt.console))
-			t.Fatalf("reference: %v", bt.err)
+			return runResult{browsers: n, failed: b, console: bt.console}, bt.err
 		}
 		maps.Copy(out, bt.out)
 	}
-	t.Logf("reference: face-api in Chromium (%d browsers): %s", n, batches[0].info)
-	return out
+	return runResult{out: out, info: batches[0].info, browsers: n}, nil
 }
 
 type evalFunc func(timeout time.Duration, js string) (string, error)
@@ -211,14 +300,14 @@ type evalFunc func(timeout time.Duration, js string) (string, error)
 // session starts a private headless Chromium (the tests' usual flags), opens the page, waits for face-api and
 // the models, and hands work an evaluator. It returns the page's version line and
 // console.
-func session(exe, userDataDir, url string, work func(evalFunc) error) (info string, console []string, err error) {
+func session(ctx context.Context, exe, userDataDir, url string, work func(evalFunc) error) (info string, console []string, err error) {
 	flags := append(browser.Flags(exe, userDataDir),
 		// Inference runs for seconds in a page nobody looks at; keep its timers and
 		// renderer at full priority.
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
 	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), flags...)
+	actx, cancelA := chromedp.NewExecAllocator(ctx, flags...)
 	defer cancelA()
 	ctx, cancelC := chromedp.NewContext(actx, chromedp.WithErrorf(func(string, ...any) {}))
 	defer cancelC()

@@ -21,6 +21,7 @@ type config struct {
 	duration    time.Duration
 	concurrency int
 	out         string
+	facesOnly   bool
 }
 
 func main() {
@@ -31,9 +32,21 @@ func main() {
 	flag.DurationVar(&c.duration, "duration", 5*time.Second, "length of each throughput run")
 	flag.IntVar(&c.concurrency, "concurrency", 16, "concurrent clients in throughput runs")
 	flag.StringVar(&c.out, "out", "BENCHMARKS.md", "report file")
+	flag.BoolVar(&c.facesOnly, "faces-only", false, "time the face stages only (no servers, no widget)")
 	flag.Parse()
 	ctx := context.Background()
 	rep := &report{started: time.Now(), cfg: c}
+	fmt.Fprintln(os.Stderr, "== face stages")
+	fr, err := measureFaces(ctx)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "face stages: %v\n", err)
+		rep.errors = append(rep.errors, "face stages: "+err.Error())
+	}
+	rep.faces = fr
+	if c.facesOnly {
+		fmt.Print(rep.faceStages())
+		return
+	}
 	for _, backend := range []string{"postgres", "sqlite"} {
 		fmt.Fprintf(os.Stderr, "== %s\n", backend)
 		res, err := runBackend(ctx, c, backend)

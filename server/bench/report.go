@@ -3,6 +3,7 @@ package main
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -12,6 +13,7 @@ type report struct {
 	cfg      config
 	backends []backendResult
 	widget   widgetResult
+	faces    faceResult
 	errors   []string
 }
 
@@ -63,6 +65,7 @@ func (r *report) markdown() string {
 			"interactive (first widget screen rendered by the wasm) median %.0f ms (max %.0f).\n\n",
 			n, w.FirstPaint[n/2], w.FirstPaint[n-1], w.Interactive[n/2], w.Interactive[n-1])
 	}
+	b.WriteString(r.faceStages())
 	b.WriteString(r.targets())
 	b.WriteString("\n" + history)
 	if len(r.errors) > 0 {
@@ -112,6 +115,42 @@ func (r *report) targets() string {
 		fmt.Fprintf(&b, "| widget ≤ 2.0 MB brotli | %.2f MB | %s |\n", float64(w.Total)/1e6, verdict(w.Total <= 2_000_000))
 		fmt.Fprintf(&b, "| first paint ≤ 300 ms | %.0f ms (median) | %s |\n", w.FirstPaint[n/2], verdict(w.FirstPaint[n/2] <= 300))
 		fmt.Fprintf(&b, "| interactive ≤ 1.5 s | %.0f ms (median) | %s |\n", w.Interactive[n/2], verdict(w.Interactive[n/2] <= 1500))
+	}
+	return b.String()
+}
+
+// faceStages renders the per-stage face timings, Go next to face-api in the browser.
+func (r *report) faceStages() string {
+	f := r.faces
+	if len(f.Rows) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Face stages\n\n| stage | input | faces | Go p50 ms | Go p95 ms | browser p50 ms | browser p95 ms |\n|---|---|---:|---:|---:|---:|---:|\n")
+	var skipped []string
+	for _, row := range f.Rows {
+		br := "skipped | skipped"
+		if row.BrN > 0 {
+			br = ms(row.BrP50) + " | " + ms(row.BrP95)
+		} else if row.BrSkipped != "" && !slices.Contains(skipped, row.BrSkipped) {
+			skipped = append(skipped, row.BrSkipped)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", row.Stage, row.Input, row.Faces, ms(row.GoP50), ms(row.GoP95), br)
+	}
+	fmt.Fprintf(&b, "\nGo: the pure-Go networks (`face.Detector.Detect`, `(*LandmarkNet).Landmarks`, `(*RecognitionNet).Descriptor`, "+
+		"embedded weights) in the bench process with GOMAXPROCS=%d, before the servers start; each call once untimed, then %d timed calls "+
+		"(per face for landmarks and descriptor, so %d calls on sample1's three faces). The detector time includes resizing the image to the "+
+		"square input; landmarks and descriptor include cropping and resizing the face. @416 and @320 are the detector's input size: "+
+		"the verifier uses 416 for document photos and 320 for selfie frames; the selfie frame is a 640×480 camera frame of a synthetic "+
+		"person (`facetest.LiveVideo`). Landmarks and descriptors do not depend on the detector's input size, so they are timed once per image. With %d samples p95 is the slowest one.\n\n",
+		f.Threads, faceRuns, 3*faceRuns, faceRuns)
+	if !strings.HasPrefix(f.Browser, "skipped") {
+		fmt.Fprintf(&b, "Browser: %s. Same pixels (decoded by Go and handed to the page raw), one warm-up image, then %d runs; "+
+			"each stage is the page's wall time from the first call of its network to the end of the last, and the per-face figures are "+
+			"the stage time divided by the faces found.\n\n", f.Browser, faceRuns)
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(&b, "Browser column skipped: %s\n\n", s)
 	}
 	return b.String()
 }
