@@ -53,6 +53,7 @@ func TestVerify(t *testing.T) {
 		"timestamps go back":     func(f []Observed) []Observed { f[2].AtMS = 100; return f },
 		"a step missing":         func(f []Observed) []Observed { return f[:5] },
 		"face leaves the frame":  func(f []Observed) []Observed { f[4].Pose.Inside = false; return f },
+		"a turn seen far away":   func(f []Observed) []Observed { f[3].Pose.Width = 0.2; return f },
 		"turned from the start":  func(f []Observed) []Observed { f[0].Pose.Yaw, f[1].Pose.Yaw = 0.3, 0.3; return f },
 		"no face at the start":   func(f []Observed) []Observed { f[0].Pose, f[1].Pose = Pose{}, Pose{}; return f },
 		"steps too fast":         func(f []Observed) []Observed { f[2].AtMS, f[3].AtMS = 210, 220; return f },

@@ -24,7 +24,7 @@ import (
 // a passport-style page with the portrait of one face of the demo photos, and a
 // recording of that person doing the challenge the server asks for.
 type Capture struct {
-	Seed   int64       // picks the person (Seed modulo the portraits) and varies the page
+	Seed   int64       // picks the person (Seed modulo facetest.LiveIDs) and varies the page
 	Person string      // a facetest portrait ID, instead of the one Seed picks
 	Front  image.Image // replaces the document's front
 	// Selfie records the challenge instead of facetest.LiveVideo of the person.
@@ -41,11 +41,12 @@ func (c Capture) Portrait(t testing.TB) facetest.Portrait {
 		}
 		return p
 	}
-	ps, err := facetest.Portraits()
+	id := facetest.LiveIDs[int(uint64(c.Seed)%uint64(len(facetest.LiveIDs)))]
+	p, err := facetest.PortraitByID(id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ps[int(uint64(c.Seed)%uint64(len(ps)))]
+	return p
 }
 
 // Widget opens the widget for user the way a browser does (CreateSession, then
