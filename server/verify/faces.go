@@ -10,11 +10,11 @@ import (
 	"github.com/rampart-id/rampart/liveness"
 )
 
-// Detector input sizes: a document photo is large with a small portrait; a selfie
-// frame is small with a large face.
+// Detector input sizes. Selfie frames use face-api's default too: at 320 the boxes
+// shift enough to move the landmarks' yaw by half a turn on the test videos.
 const (
 	documentInputSize = 416
-	selfieInputSize   = 320
+	selfieInputSize   = 416
 	// singleFaceShare: a document shows a single face when any other face found is
 	// smaller than this share of the largest's area (a passport's small ghost portrait
 	// is allowed; two portraits of one size are not).
