@@ -380,7 +380,8 @@ func (s *server) decisions(ctx context.Context, n int) (stats, error) {
 			return stats{}, err
 		}
 		if _, err := waitDecided(ctx, s, user); err != nil {
-			return stats{}, err
+			// Keep the cases decided so far; the caller reports the error too.
+			return summarize("submission → decision", lat, 1, time.Second, err.Error()), err
 		}
 		lat = append(lat, time.Since(t0))
 	}

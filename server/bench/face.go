@@ -159,6 +159,7 @@ func measureFaces(ctx context.Context) (faceResult, error) {
 // skipped.
 func browserFaces(ctx context.Context, inputs []faceInput, rows []faceRow) string {
 	skip := func(why string) string {
+		fmt.Fprintf(os.Stderr, "face-api in Chromium: skipped: %s\n", why)
 		for i := range rows {
 			rows[i].BrSkipped = why
 		}

@@ -53,7 +53,10 @@ func main() {
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", backend, err)
 			rep.errors = append(rep.errors, backend+": "+err.Error())
-			continue
+			if len(res.Runs) == 0 {
+				continue
+			}
+			// The runs that finished are still worth reporting.
 		}
 		rep.backends = append(rep.backends, res)
 	}

@@ -42,6 +42,9 @@ func (r *report) markdown() string {
 		}
 		d := be.Decisions
 		fmt.Fprintf(&b, "\nSubmission → decision (%d cases, one at a time): p50 %s ms, p95 %s ms.\n\n", d.N, ms(d.P50), ms(d.P95))
+		if d.FirstError != "" {
+			fmt.Fprintf(&b, "The decision run stopped early: %s\n\n", d.FirstError)
+		}
 		if be.Floor.RPS > 0 && connectRPS > 0 {
 			fmt.Fprintf(&b, "Ratio service / floor: REST %.0f%% of the database floor's throughput; REST / Connect = %.0f%%.\n\n",
 				100*restRPS/be.Floor.RPS, 100*restRPS/connectRPS)
@@ -129,11 +132,14 @@ func (r *report) faceStages() string {
 	fmt.Fprintf(&b, "## Face stages\n\n| stage | input | faces | Go p50 ms | Go p95 ms | browser p50 ms | browser p95 ms |\n|---|---|---:|---:|---:|---:|---:|\n")
 	var skipped []string
 	for _, row := range f.Rows {
-		br := "skipped | skipped"
+		br := "skipped | —"
 		if row.BrN > 0 {
 			br = ms(row.BrP50) + " | " + ms(row.BrP95)
-		} else if row.BrSkipped != "" && !slices.Contains(skipped, row.BrSkipped) {
-			skipped = append(skipped, row.BrSkipped)
+		} else if row.BrSkipped != "" {
+			if !slices.Contains(skipped, row.BrSkipped) {
+				skipped = append(skipped, row.BrSkipped)
+			}
+			br = fmt.Sprintf("skipped (%d) | —", slices.Index(skipped, row.BrSkipped)+1)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", row.Stage, row.Input, row.Faces, ms(row.GoP50), ms(row.GoP95), br)
 	}
@@ -149,8 +155,8 @@ func (r *report) faceStages() string {
 			"each stage is the page's wall time from the first call of its network to the end of the last, and the per-face figures are "+
 			"the stage time divided by the faces found.\n\n", f.Browser, faceRuns)
 	}
-	for _, s := range skipped {
-		fmt.Fprintf(&b, "Browser column skipped: %s\n\n", s)
+	for i, s := range skipped {
+		fmt.Fprintf(&b, "(%d) skipped: %s\n\n", i+1, s)
 	}
 	return b.String()
 }
