@@ -57,7 +57,7 @@ func Verify(c Challenge, frames []Observed) Result {
 	if len(base) == 0 {
 		return fail(0, "no straight-ahead frame with the face framed")
 	}
-	ref := median(base)
+	ref := Reference(base)
 	for k, m := range c {
 		start, ok := first[k+1]
 		if !ok {
@@ -80,8 +80,9 @@ func Verify(c Challenge, frames []Observed) Result {
 	return Result{Passed: true, Seen: len(c)}
 }
 
-// median is the straight-ahead reference: the median yaw and size of its frames.
-func median(ps []Pose) Pose {
+// Reference is the straight-ahead pose moves are measured from: the median yaw and
+// size of the straight-ahead frames (ps must not be empty).
+func Reference(ps []Pose) Pose {
 	yaw := make([]float64, len(ps))
 	size := make([]float64, len(ps))
 	for i, p := range ps {

@@ -8,7 +8,6 @@ package facetest
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"image/draw"
 	"image/jpeg"
 	"math"
@@ -244,32 +243,6 @@ func clamp8(v float64) uint8 {
 		return 255
 	}
 	return uint8(v + 0.5)
-}
-
-func hsv(h, s, v float64) color.RGBA {
-	h = math.Mod(h, 1)
-	if h < 0 {
-		h++
-	}
-	i := math.Floor(h * 6)
-	f := h*6 - i
-	p, q, t := v*(1-s), v*(1-f*s), v*(1-(1-f)*s)
-	var r, g, b float64
-	switch int(i) % 6 {
-	case 0:
-		r, g, b = v, t, p
-	case 1:
-		r, g, b = q, v, p
-	case 2:
-		r, g, b = p, v, t
-	case 3:
-		r, g, b = p, q, v
-	case 4:
-		r, g, b = t, p, v
-	default:
-		r, g, b = v, p, q
-	}
-	return color.RGBA{clamp8(r * 255), clamp8(g * 255), clamp8(b * 255), 255}
 }
 
 // seedOf turns a portrait ID into a seed.

@@ -6,6 +6,8 @@ import (
 	"image/draw"
 	"math"
 	"math/rand/v2"
+
+	"github.com/rampart-id/rampart/quality/qualitytest"
 )
 
 // Passport page geometry, in pixels of the 1600×1000 page.
@@ -35,9 +37,9 @@ func Passport(p Portrait, seed int64) image.Image {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x9a55))
 	img := image.NewRGBA(image.Rect(0, 0, PassportW, PassportH))
 	hue := rng.Float64()
-	base := hsv(hue, 0.10+0.12*rng.Float64(), 0.90+0.06*rng.Float64())
-	ink1 := hsv(hue+0.05, 0.35, 0.75)
-	ink2 := hsv(hue+0.5, 0.30, 0.80)
+	base := qualitytest.HSV(hue, 0.10+0.12*rng.Float64(), 0.90+0.06*rng.Float64())
+	ink1 := qualitytest.HSV(hue+0.05, 0.35, 0.75)
+	ink2 := qualitytest.HSV(hue+0.5, 0.30, 0.80)
 	f1, f2 := 0.010+0.006*rng.Float64(), 0.013+0.006*rng.Float64()
 	cx, cy := 1000+200*rng.Float64(), 480+80*rng.Float64()
 	for y := range PassportH {
@@ -59,7 +61,7 @@ func Passport(p Portrait, seed int64) image.Image {
 		}
 	}
 	// Header band and title.
-	band := hsv(hue+0.35, 0.45, 0.45)
+	band := qualitytest.HSV(hue+0.35, 0.45, 0.45)
 	fill(img, image.Rect(0, 0, PassportW, 110), band)
 	glyphs(img, rng, 80, 30, 700, 50, color.RGBA{240, 238, 230, 255})
 	glyphs(img, rng, 1100, 45, 400, 28, color.RGBA{225, 225, 215, 255})
@@ -94,7 +96,7 @@ func Passport(p Portrait, seed int64) image.Image {
 // about 55% of the photo's width, slightly desaturated as printed.
 func passportPhoto(p *Portrait, w, h int, rng *rand.Rand) *image.RGBA {
 	bg := newLayer(w, h)
-	back := hsv(0.55+0.1*rng.Float64(), 0.06, 0.88)
+	back := qualitytest.HSV(0.55+0.1*rng.Float64(), 0.06, 0.88)
 	for i := range w * h {
 		bg.pix[4*i], bg.pix[4*i+1], bg.pix[4*i+2], bg.pix[4*i+3] = float32(back.R), float32(back.G), float32(back.B), 1
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/rampart-id/rampart/liveness"
+	"github.com/rampart-id/rampart/quality/qualitytest"
 )
 
 // Frame is one camera frame of a challenge video: captured AtMS milliseconds after
@@ -212,7 +213,7 @@ func (l *layer) flatten(rng *rand.Rand, amp float64) *image.RGBA {
 // wall is a plain, slightly textured and unevenly lit background.
 func wall(seed uint64, w, h int) *layer {
 	rng := rand.New(rand.NewPCG(seed, 0x3a11))
-	base := hsv(rng.Float64(), 0.08+0.15*rng.Float64(), 0.62+0.25*rng.Float64())
+	base := qualitytest.HSV(rng.Float64(), 0.08+0.15*rng.Float64(), 0.62+0.25*rng.Float64())
 	gx, gy := rng.Float64()*2-1, rng.Float64()*2-1
 	f1, f2 := 0.02+0.03*rng.Float64(), 0.015+0.03*rng.Float64()
 	l := newLayer(w, h)
@@ -276,12 +277,12 @@ func printedPhoto(p *Portrait) *layer {
 	out := newLayer(pw, ph)
 	border := 0.05 * float64(pw)
 	rng := rand.New(rand.NewPCG(seedOf(p.ID), 0x9a1))
-	back := hsv(0.55+0.1*rng.Float64(), 0.12, 0.85)
+	back := qualitytest.HSV(0.55+0.1*rng.Float64(), 0.12, 0.85)
 	for y := range ph {
 		for x := range pw {
 			c := back
 			if float64(x) < border || float64(y) < border || float64(x) >= float64(pw)-border || float64(y) >= float64(ph)-border {
-				c = hsv(0, 0, 0.97)
+				c = qualitytest.HSV(0, 0, 0.97)
 			}
 			i := 4 * (y*pw + x)
 			out.pix[i], out.pix[i+1], out.pix[i+2], out.pix[i+3] = float32(c.R), float32(c.G), float32(c.B), 1

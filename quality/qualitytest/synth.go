@@ -35,9 +35,9 @@ func TemplateDocument(template, person int64, w, h int) *image.RGBA {
 
 	// Design: colours, guilloche, header height, portrait side, MRZ or not.
 	hue := trng.Float64()
-	base := hsv(hue, 0.15+0.3*trng.Float64(), 0.62+0.28*trng.Float64())
-	ink := hsv(hue, 0.45, 0.55)
-	band := hsv(hue+0.3+0.4*trng.Float64(), 0.4+0.3*trng.Float64(), 0.3+0.3*trng.Float64())
+	base := HSV(hue, 0.15+0.3*trng.Float64(), 0.62+0.28*trng.Float64())
+	ink := HSV(hue, 0.45, 0.55)
+	band := HSV(hue+0.3+0.4*trng.Float64(), 0.4+0.3*trng.Float64(), 0.3+0.3*trng.Float64())
 	f1, f2, amp := 0.02+0.02*trng.Float64(), 0.01+0.01*trng.Float64(), 20+20*trng.Float64()
 	headFrac := 0.10 + 0.12*trng.Float64()
 	photoRight := trng.IntN(2) == 1
@@ -109,7 +109,7 @@ func FaceFrames(seed int64, n, w, h int) []*image.RGBA {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0xface))
 	// The wall texture is fixed for the whole sequence, like a real room.
 	wall := image.NewRGBA(image.Rect(0, 0, w, h))
-	wc := hsv(rng.Float64(), 0.15, 0.75)
+	wc := HSV(rng.Float64(), 0.15, 0.75)
 	fillRect(wall, wall.Bounds(), wc)
 	addNoise(wall, rng, 10)
 
@@ -192,9 +192,9 @@ func drawFace(img *image.RGBA, rng *rand.Rand, box image.Rectangle, turn, should
 	cx := float64(box.Min.X) + bw/2
 	cy := float64(box.Min.Y) + bh*0.42
 	rx, ry := bw*0.30*(1-0.15*math.Abs(turn)), bh*0.30
-	skin := hsv(0.05+0.04*rng.Float64(), 0.35+0.3*rng.Float64(), 0.45+0.45*rng.Float64())
-	hair := hsv(0.08*rng.Float64(), 0.5, 0.1+0.35*rng.Float64())
-	shirt := hsv(rng.Float64(), 0.5, 0.5)
+	skin := HSV(0.05+0.04*rng.Float64(), 0.35+0.3*rng.Float64(), 0.45+0.45*rng.Float64())
+	hair := HSV(0.08*rng.Float64(), 0.5, 0.1+0.35*rng.Float64())
+	shirt := HSV(rng.Float64(), 0.5, 0.5)
 	if shoulders > 0 {
 		fillEllipse(img, cx, cy+ry+bh*shoulders, bw*0.48, bh*shoulders*1.4, shirt)
 	} else {
@@ -339,7 +339,8 @@ func toRGBA(img image.Image) *image.RGBA {
 	return out
 }
 
-func hsv(h, s, v float64) color.RGBA {
+// HSV is the colour of hue h (any real, taken modulo 1), saturation s and value v.
+func HSV(h, s, v float64) color.RGBA {
 	h = (h - math.Floor(h)) * 6
 	i := math.Floor(h)
 	f := h - i

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
@@ -121,7 +120,7 @@ func (s *selfie) observe(p liveness.Pose, dark bool, at time.Duration) verdict {
 		s.straight = append(s.straight, p)
 		v := verdict{prompt: "live_hold", keep: true, step: 0}
 		if len(s.straight) == StraightFrames {
-			s.base = medianPose(s.straight)
+			s.base = liveness.Reference(s.straight)
 			s.advance(at)
 			v.prompt = movePrompt(s.moves[0])
 		}
@@ -184,21 +183,6 @@ func (s *selfie) prompt() string {
 		return "live_hold"
 	}
 	return movePrompt(s.moves[s.step-1])
-}
-
-// medianPose is the straight-ahead reference as the server computes it: the median yaw
-// and size of the straight-ahead frames.
-func medianPose(ps []liveness.Pose) liveness.Pose {
-	yaw := make([]float64, len(ps))
-	size := make([]float64, len(ps))
-	for i, p := range ps {
-		yaw[i], size[i] = p.Yaw, p.Size
-	}
-	sort.Float64s(yaw)
-	sort.Float64s(size)
-	out := ps[0]
-	out.Yaw, out.Size = yaw[len(yaw)/2], size[len(size)/2]
-	return out
 }
 
 func (w *Widget) showLivenessIntro() {
