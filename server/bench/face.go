@@ -73,7 +73,7 @@ func faceInputs() ([]faceInput, error) {
 	return []faceInput{
 		{fmt.Sprintf("sample1.jpg %d×%d @416", b.Dx(), b.Dy()), sample, 416, false},
 		{fmt.Sprintf("sample1.jpg %d×%d @320", b.Dx(), b.Dy()), sample, 320, true},
-		{fmt.Sprintf("selfie frame %d×%d @320", fb.Dx(), fb.Dy()), frame, 320, false},
+		{fmt.Sprintf("selfie frame %d×%d @416", fb.Dx(), fb.Dy()), frame, 416, false},
 	}, nil
 }
 

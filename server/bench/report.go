@@ -147,7 +147,7 @@ func (r *report) faceStages() string {
 		"embedded weights) in the bench process with GOMAXPROCS=%d, before the servers start; each call once untimed, then %d timed calls "+
 		"(per face for landmarks and descriptor, so %d calls on sample1's three faces). The detector time includes resizing the image to the "+
 		"square input; landmarks and descriptor include cropping and resizing the face. @416 and @320 are the detector's input size: "+
-		"the verifier uses 416 for document photos and 320 for selfie frames; the selfie frame is a 640×480 camera frame of a synthetic "+
+		"the verifier uses 416 for document photos and selfie frames (320 is shown for comparison); the selfie frame is a 640×480 camera frame of a synthetic "+
 		"person (`facetest.LiveVideo`). Landmarks and descriptors do not depend on the detector's input size, so they are timed once per image. With %d samples p95 is the slowest one.\n\n",
 		f.Threads, faceRuns, 3*faceRuns, faceRuns)
 	if !strings.HasPrefix(f.Browser, "skipped") {
