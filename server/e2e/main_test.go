@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/rampart-id/rampart/face/facetest"
 	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/server/demo"
@@ -91,6 +92,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatalf("build widget: %v", buildErr)
 	}
 	srv := testserver.Start(t, testenv.PostgresURL(t), testserver.Options{StaticDir: staticDir})
+	t.Cleanup(func() {
+		if t.Failed() {
+			logChecks(t, srv)
+		}
+	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -104,16 +110,26 @@ func newEnv(t *testing.T) *env {
 	return &env{srv: srv, partner: p, shopURL: shopURL}
 }
 
-// documentFile writes a synthetic ID document photo as a JPEG and returns its path.
+// documentFile writes, as a JPEG, a passport page of the person the fake camera
+// shows (see liveFaceVideo) and returns its path.
 func documentFile(t *testing.T, seed int64) string {
 	t.Helper()
-	return imageFile(t, fmt.Sprintf("doc-%d.jpg", seed), qualitytest.Document(seed, 1600, 1000))
+	return imageFile(t, fmt.Sprintf("doc-%d.jpg", seed), cameraPersonPassport(t, seed))
 }
 
-// blurryDocumentFile is an out-of-focus capture of a document.
+// blurryDocumentFile is an out-of-focus capture of that passport.
 func blurryDocumentFile(t *testing.T, seed int64) string {
 	t.Helper()
-	return imageFile(t, fmt.Sprintf("blurry-%d.jpg", seed), qualitytest.Blur(qualitytest.Document(seed, 1600, 1000), 3))
+	return imageFile(t, fmt.Sprintf("blurry-%d.jpg", seed), qualitytest.Blur(cameraPersonPassport(t, seed), 3))
+}
+
+func cameraPersonPassport(t *testing.T, seed int64) image.Image {
+	t.Helper()
+	ps, err := facetest.Portraits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return facetest.Passport(ps[0], seed)
 }
 
 func imageFile(t *testing.T, name string, img image.Image) string {
@@ -128,4 +144,22 @@ func imageFile(t *testing.T, name string, img image.Image) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// logChecks prints every stored check, to tell why a case was not decided as expected.
+func logChecks(t *testing.T, srv *testserver.Server) {
+	rows, err := srv.Store.DB().Query(`SELECT c.partner_user_id, k.name, k.result, k.reason, k.score
+		FROM case_checks k JOIN kyc_cases c ON c.id = k.case_id ORDER BY c.created_at, k.name`)
+	if err != nil {
+		t.Logf("checks: %v", err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var user, name, result, reason string
+		var score float64
+		if rows.Scan(&user, &name, &result, &reason, &score) == nil {
+			t.Logf("check %s %s: %s %s %.3f", user, name, result, reason, score)
+		}
+	}
 }

@@ -15,6 +15,13 @@ import (
 const (
 	documentInputSize = 416
 	selfieInputSize   = 416
+	// sameFaceYaw bounds the yaw change of the frames compared with the straight-ahead
+	// template for the same-person check.
+	sameFaceYaw = liveness.TurnYaw / 2
+	// sameFaceMinSize bounds how much the eye distance of a compared frame may
+	// shrink: a turned face whose landmarks collapsed towards the middle measures a
+	// small yaw with eyes far too close (and a descriptor like nobody's).
+	sameFaceMinSize = 0.85
 	// singleFaceShare: a document shows a single face when any other face found is
 	// smaller than this share of the largest's area (a passport's small ghost portrait
 	// is allowed; two portraits of one size are not).
@@ -144,13 +151,13 @@ func analyzeSelfie(frames []Frame) (selfie, error) {
 	}
 	s.template = &sum
 	// Same person throughout: in each step, the face nearest the camera among those
-	// looking about straight ahead, against the template. Turned faces are not
-	// compared: at a full turn this descriptor drifts as far as another person's
-	// (see the README), so a turn alone proves nothing about who turned.
+	// looking straight ahead at full size, against the template. Turned faces are not compared:
+	// the descriptor of a face turned even part of the way drifts as far as another
+	// person's (see the README).
 	base := s.observed[straight[0]].Pose
 	nearest := map[int]int{}
 	for i, o := range s.observed {
-		if o.Step == 0 || !o.Pose.Found || math.Abs(o.Pose.Yaw-base.Yaw) >= liveness.TurnYaw {
+		if o.Step == 0 || !o.Pose.Found || math.Abs(o.Pose.Yaw-base.Yaw) >= sameFaceYaw || o.Pose.Size < sameFaceMinSize*base.Size {
 			continue
 		}
 		if j, ok := nearest[o.Step]; !ok || o.Pose.Size > s.observed[j].Pose.Size {
