@@ -32,7 +32,9 @@ type Case struct {
 	DocumentType  string
 	LivenessMS    int
 	Challenge     string // the selfie challenge's moves (liveness.Challenge.String)
+	ChallengeID   string
 	ChallengeAt   time.Time
+	Answered      bool // the challenge was answered
 	CreatedAt     time.Time
 	SubmittedAt   time.Time
 	DecidedAt     time.Time
@@ -54,13 +56,13 @@ type Image struct {
 	CreatedAt   time.Time
 }
 
-const caseCols = `id, partner_id, partner_user_id, state, document_type, liveness_ms, challenge, challenge_at, created_at, submitted_at, decided_at`
+const caseCols = `id, partner_id, partner_user_id, state, document_type, liveness_ms, challenge, challenge_id, challenge_at, challenge_answered, created_at, submitted_at, decided_at`
 
 func scanCase(row interface{ Scan(...any) error }) (Case, error) {
 	var c Case
 	var created, challengeAt int64
 	var submitted, decided sql.NullInt64
-	err := row.Scan(&c.ID, &c.PartnerID, &c.PartnerUserID, &c.State, &c.DocumentType, &c.LivenessMS, &c.Challenge, &challengeAt, &created, &submitted, &decided)
+	err := row.Scan(&c.ID, &c.PartnerID, &c.PartnerUserID, &c.State, &c.DocumentType, &c.LivenessMS, &c.Challenge, &c.ChallengeID, &challengeAt, &c.Answered, &created, &submitted, &decided)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}

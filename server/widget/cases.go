@@ -106,6 +106,10 @@ func (m *Manager) StartLiveness(ctx context.Context, w auth.WidgetPrincipal) (*w
 	return &widgetv1.StartLivenessResponse{ChallengeId: id, Moves: ch.Proto(), ExpiresAt: timestamppb.New(issuedAt.Add(liveness.TTL))}, nil
 }
 
+func errChallengeExpired() error {
+	return apierr.New(apierr.ChallengeExpired, "This selfie challenge expired or was already used; start the selfie step again")
+}
+
 // frameClockSlack is how far a frame's capture time may run ahead of the server's
 // clock since the challenge was issued (the request's own transit).
 const frameClockSlack = 2 * time.Second
@@ -123,8 +127,14 @@ func (m *Manager) SubmitLiveness(ctx context.Context, w auth.WidgetPrincipal, re
 	}
 	for i, f := range frames {
 		if f.GetAtMs() < 0 || f.GetStep() < 0 || f.GetStep() > liveness.MaxMoves || (i > 0 && f.GetAtMs() <= frames[i-1].GetAtMs()) {
-			return nil, apierr.Invalid(fmt.Sprintf("frames[%d]", i), "capture times must increase from 0 and steps be 0 to 3")
+			return nil, apierr.Invalid(fmt.Sprintf("frames[%d]", i), fmt.Sprintf("capture times must increase from 0 and steps be 0 to %d", liveness.MaxMoves))
 		}
+	}
+	// A stale or made-up challenge is refused before any frame is decoded; the
+	// transaction below checks again and answers it.
+	if c, err := m.store.Read().CurrentCase(ctx, w.Token.PartnerID, w.Token.PartnerUserID); err == nil &&
+		(c.ChallengeID != req.GetChallengeId() || c.Answered || m.store.Now().Sub(c.ChallengeAt) > liveness.TTL) {
+		return nil, errChallengeExpired()
 	}
 	imgs := make([]store.Image, 0, len(frames))
 	for i, f := range frames {
@@ -149,7 +159,7 @@ func (m *Manager) SubmitLiveness(ctx context.Context, w auth.WidgetPrincipal, re
 			return err
 		}
 		if !ok {
-			return apierr.New(apierr.ChallengeExpired, "This selfie challenge expired or was already used; start the selfie step again")
+			return errChallengeExpired()
 		}
 		for i := range imgs {
 			imgs[i].CaseID = c.ID
