@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -37,6 +38,21 @@ func TestClientCancelIsNotAServerError(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+token(id))
 		req.Header.Set("X-Request-Id", id)
 		return h2c.Do(req)
+	}
+	// The holder's first bytes may sit in socket buffers before the server gives it
+	// the place: wait until an upload is turned away busy, so the place is taken.
+	for i := 0; ; i++ {
+		res, err := upload(context.Background(), fmt.Sprintf("probe-%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode == http.StatusServiceUnavailable {
+			break
+		}
+		if i == 20 {
+			t.Fatalf("the holder never took the upload place (last probe %d)", res.StatusCode)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
