@@ -7,7 +7,6 @@ import (
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/internal/testenv"
-	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/wasm/rpc"
 )
@@ -22,7 +21,7 @@ func submit(t *testing.T, api rpc.API) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := api.UploadDocument(ctx, &widgetv1.UploadDocumentRequest{DocumentType: widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT,
-		Side: widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT, Image: testserver.JPEG(t, qualitytest.Document(41, 1600, 1000))}); err != nil {
+		Side: widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT, Image: passportOf(t, 42, 90)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := api.SubmitLiveness(ctx, testserver.Selfie(t, api, testserver.Capture{Seed: 42})); err != nil {
