@@ -60,54 +60,49 @@ func Parse(lines []string, now time.Time) (Document, error) {
 	case len(ls) == 3 && len(ls[0]) == 30 && len(ls[1]) == 30 && len(ls[2]) == 30:
 		return parseTD1(ls, now)
 	case len(ls) == 2 && len(ls[0]) == 36 && len(ls[1]) == 36:
-		return parseTD2(ls, now)
+		return parseTwoLines(ls, TD2, now)
 	case len(ls) == 2 && len(ls[0]) == 44 && len(ls[1]) == 44:
-		return parseTD3(ls, now)
+		return parseTwoLines(ls, TD3, now)
 	}
 	return Document{}, ErrFormat
 }
 
-func parseTD3(l []string, now time.Time) (Document, error) {
-	d := Document{Format: TD3}
+// parseTwoLines reads TD2 and TD3, which share their layout but for the width: line
+// 1 is code, issuer and names; line 2 is number, nationality, the birth/sex/expiry
+// block, optional data (with its own check digit in TD3) and the composite.
+func parseTwoLines(l []string, f Format, now time.Time) (Document, error) {
+	d := Document{Format: f}
 	p := parser{now: now}
+	w := len(l[0])
 	d.DocumentCode = strip(p.alpha(l[0][0:2]))
 	d.IssuingCountry = strip(p.alpha(l[0][2:5]))
-	d.Surname, d.GivenNames = names(p.alpha(l[0][5:44]))
+	d.Surname, d.GivenNames = names(p.alpha(l[0][5:w]))
 	num, numCheck := p.checked("document number", l[1][0:9], l[1][9], anyChar)
 	d.Number = strip(num)
 	d.Nationality = strip(p.alpha(l[1][10:13]))
-	dob, dobCheck := p.checked("birth date", l[1][13:19], l[1][19], digit)
-	d.BirthDate = p.date("birth date", dob, now, false)
-	d.Sex = p.sex(l[1][20])
-	exp, expCheck := p.checked("expiry date", l[1][21:27], l[1][27], digit)
-	d.ExpiryDate = p.date("expiry date", exp, now, true)
-	opt, optCheck := l[1][28:42], l[1][28:43]
-	if l[1][42] != '<' || strings.Trim(opt, "<") != "" {
-		opt, optCheck = p.checked("optional data", opt, l[1][42], anyChar)
+	dobCheck, expCheck := p.datesAndSex(&d, l[1][13:28])
+	opt, optCheck := l[1][28:w-1], l[1][28:w-1]
+	if f == TD3 {
+		opt, optCheck = l[1][28:42], l[1][28:43]
+		if l[1][42] != '<' || strings.Trim(opt, "<") != "" {
+			opt, optCheck = p.checked("optional data", opt, l[1][42], anyChar)
+		}
 	}
 	d.OptionalData = strip(opt)
-	p.composite(l[1][43], numCheck, dobCheck, expCheck, optCheck)
+	p.composite(l[1][w-1], numCheck, dobCheck, expCheck, optCheck)
 	return d, p.err
 }
 
-func parseTD2(l []string, now time.Time) (Document, error) {
-	d := Document{Format: TD2}
-	p := parser{now: now}
-	d.DocumentCode = strip(p.alpha(l[0][0:2]))
-	d.IssuingCountry = strip(p.alpha(l[0][2:5]))
-	d.Surname, d.GivenNames = names(p.alpha(l[0][5:36]))
-	num, numCheck := p.checked("document number", l[1][0:9], l[1][9], anyChar)
-	d.Number = strip(num)
-	d.Nationality = strip(p.alpha(l[1][10:13]))
-	dob, dobCheck := p.checked("birth date", l[1][13:19], l[1][19], digit)
-	d.BirthDate = p.date("birth date", dob, now, false)
-	d.Sex = p.sex(l[1][20])
-	exp, expCheck := p.checked("expiry date", l[1][21:27], l[1][27], digit)
-	d.ExpiryDate = p.date("expiry date", exp, now, true)
-	opt := l[1][28:35]
-	d.OptionalData = strip(opt)
-	p.composite(l[1][35], numCheck, dobCheck, expCheck, opt)
-	return d, p.err
+// datesAndSex reads the 15-character block every layout shares: birth date and its
+// check digit, sex, expiry date and its check digit. It returns each date with its
+// check digit, for the composite.
+func (p *parser) datesAndSex(d *Document, s string) (dobCheck, expCheck string) {
+	dob, dobCheck := p.checked("birth date", s[0:6], s[6], digit)
+	d.BirthDate = p.date("birth date", dob, false)
+	d.Sex = p.sex(s[7])
+	exp, expCheck := p.checked("expiry date", s[8:14], s[14], digit)
+	d.ExpiryDate = p.date("expiry date", exp, true)
+	return dobCheck, expCheck
 }
 
 func parseTD1(l []string, now time.Time) (Document, error) {
@@ -133,11 +128,7 @@ func parseTD1(l []string, now time.Time) (Document, error) {
 		d.Number, numCheck, opt1 = strip(n), c, l[0][15:30]
 		d.OptionalData = strip(opt1)
 	}
-	dob, dobCheck := p.checked("birth date", l[1][0:6], l[1][6], digit)
-	d.BirthDate = p.date("birth date", dob, now, false)
-	d.Sex = p.sex(l[1][7])
-	exp, expCheck := p.checked("expiry date", l[1][8:14], l[1][14], digit)
-	d.ExpiryDate = p.date("expiry date", exp, now, true)
+	dobCheck, expCheck := p.datesAndSex(&d, l[1][0:15])
 	d.Nationality = strip(p.alpha(l[1][15:18]))
 	d.OptionalData2 = strip(l[1][18:29])
 	d.Surname, d.GivenNames = names(p.alpha(l[2]))
@@ -215,7 +206,8 @@ func (p *parser) composite(check byte, parts ...string) {
 
 // date reads YYMMDD. Birth dates are never after now; expiry dates at most 50 years
 // after it.
-func (p *parser) date(name, s string, now time.Time, expiry bool) time.Time {
+func (p *parser) date(name, s string, expiry bool) time.Time {
+	now := p.now
 	if p.err != nil {
 		return time.Time{}
 	}

@@ -91,17 +91,17 @@ func TestRepairsConfusions(t *testing.T) {
 }
 
 func TestCenturies(t *testing.T) {
-	p := parser{}
-	if got := p.date("birth", "100101", now, false); got.Year() != 2010 {
+	p := parser{now: now}
+	if got := p.date("birth", "100101", false); got.Year() != 2010 {
 		t.Errorf("birth 10 → %d", got.Year())
 	}
-	if got := p.date("birth", "300101", now, false); got.Year() != 1930 {
+	if got := p.date("birth", "300101", false); got.Year() != 1930 {
 		t.Errorf("birth 30 → %d", got.Year())
 	}
-	if got := p.date("expiry", "310101", now, true); got.Year() != 2031 {
+	if got := p.date("expiry", "310101", true); got.Year() != 2031 {
 		t.Errorf("expiry 31 → %d", got.Year())
 	}
-	if got := p.date("expiry", "990101", now, true); got.Year() != 1999 {
+	if got := p.date("expiry", "990101", true); got.Year() != 1999 {
 		t.Errorf("expiry 99 → %d", got.Year())
 	}
 }
