@@ -1,12 +1,12 @@
 package facetest
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"math"
 	"math/rand/v2"
-	"os"
+
+	"github.com/rampart-id/rampart/internal/y4m"
 )
 
 // loopPhase is one stretch of the looping video: the head goes from pose from to
@@ -67,53 +67,9 @@ func WriteLoopY4M(path string, p Portrait, w, h, fps int) error {
 			frames = append(frames, placeFrame(&p, lay, bg, ps.scale, rng, w, h))
 		}
 	}
-	return writeY4M(path, frames, fps)
-}
-
-// writeY4M writes frames as a YUV4MPEG2 4:2:0 video (BT.601 full range, as
-// Chromium's fake capture expects of C420jpeg).
-func writeY4M(path string, frames []*image.RGBA, fps int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+	imgs := make([]image.Image, len(frames))
+	for i, f := range frames {
+		imgs[i] = f
 	}
-	defer f.Close()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	b := frames[0].Rect
-	w, h := b.Dx()&^1, b.Dy()&^1
-	fmt.Fprintf(bw, "YUV4MPEG2 W%d H%d F%d:1 Ip A1:1 C420jpeg\n", w, h, fps)
-	y := make([]byte, w*h)
-	u := make([]byte, w*h/4)
-	v := make([]byte, w*h/4)
-	for _, img := range frames {
-		for py := range h {
-			for px := range w {
-				i := img.PixOffset(px, py)
-				r, g, bl := float64(img.Pix[i]), float64(img.Pix[i+1]), float64(img.Pix[i+2])
-				y[py*w+px] = clamp8(0.299*r + 0.587*g + 0.114*bl)
-			}
-		}
-		for py := 0; py < h; py += 2 {
-			for px := 0; px < w; px += 2 {
-				var r, g, bl float64
-				for _, o := range [4][2]int{{0, 0}, {1, 0}, {0, 1}, {1, 1}} {
-					i := img.PixOffset(px+o[0], py+o[1])
-					r += float64(img.Pix[i]) / 4
-					g += float64(img.Pix[i+1]) / 4
-					bl += float64(img.Pix[i+2]) / 4
-				}
-				k := (py/2)*(w/2) + px/2
-				u[k] = clamp8(128 - 0.168736*r - 0.331264*g + 0.5*bl)
-				v[k] = clamp8(128 + 0.5*r - 0.418688*g - 0.081312*bl)
-			}
-		}
-		bw.WriteString("FRAME\n")
-		bw.Write(y)
-		bw.Write(u)
-		bw.Write(v)
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
+	return y4m.Write(path, imgs, fps)
 }

@@ -3,11 +3,8 @@
 package browser
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"image"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/rampart-id/rampart/internal/testenv"
+	"github.com/rampart-id/rampart/internal/y4m"
 )
 
 // Camera says what camera the browser has.
@@ -152,50 +150,4 @@ func Console(ctx context.Context) func() []string {
 }
 
 // WriteY4M writes frames (all the size of the first) as a 30 fps YUV4MPEG2 4:2:0 video.
-func WriteY4M(path string, frames []image.Image) error {
-	if len(frames) == 0 {
-		return fmt.Errorf("no frames")
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	w := bufio.NewWriter(f)
-	b := frames[0].Bounds()
-	fw, fh := b.Dx()&^1, b.Dy()&^1
-	fmt.Fprintf(w, "YUV4MPEG2 W%d H%d F30:1 Ip A1:1 C420jpeg\n", fw, fh)
-	y := make([]byte, fw*fh)
-	u := make([]byte, fw*fh/4)
-	v := make([]byte, fw*fh/4)
-	for _, img := range frames {
-		ob := img.Bounds()
-		for py := 0; py < fh; py++ {
-			for px := 0; px < fw; px++ {
-				r, g, bl, _ := img.At(ob.Min.X+px, ob.Min.Y+py).RGBA()
-				R, G, B := float64(r>>8), float64(g>>8), float64(bl>>8)
-				y[py*fw+px] = clamp(0.299*R + 0.587*G + 0.114*B)
-				if px%2 == 0 && py%2 == 0 {
-					i := (py/2)*(fw/2) + px/2
-					u[i] = clamp(128 - 0.168736*R - 0.331264*G + 0.5*B)
-					v[i] = clamp(128 + 0.5*R - 0.418688*G - 0.081312*B)
-				}
-			}
-		}
-		w.WriteString("FRAME\n")
-		w.Write(y)
-		w.Write(u)
-		w.Write(v)
-	}
-	return w.Flush()
-}
-
-func clamp(f float64) byte {
-	switch {
-	case f < 0:
-		return 0
-	case f > 255:
-		return 255
-	}
-	return byte(f + 0.5)
-}
+func WriteY4M(path string, frames []image.Image) error { return y4m.Write(path, frames, 30) }
