@@ -1,0 +1,149 @@
+package pdf417
+
+import "sort"
+
+// assemble turns the codeword reads into the symbol: the row indicators vote for the
+// column count, error correction level and row count; every other read votes for its
+// cell; cells without a clear winner are erasures.
+func assemble(all []obs) ([]byte, error) {
+	var cols, ec, upper, lower [32]int
+	maxRow := -1
+	rowSeen := map[int]int{}
+	for _, o := range all {
+		rowSeen[o.row]++
+		if o.slot != 0 {
+			continue
+		}
+		v := int(o.w.value) % 30
+		kind := int(o.w.cluster)
+		if o.right {
+			kind = (kind + 2) % 3 // the right indicator's fields are rotated by one cluster
+		}
+		switch kind {
+		case 0:
+			upper[v]++
+		case 1:
+			ec[min(v/3, 8)]++
+			lower[v%3]++
+		case 2:
+			cols[v]++
+		}
+	}
+	// The last row seen by a fair share of the reads (stray reads anchored on a misread
+	// indicator land anywhere).
+	for r, n := range rowSeen {
+		if 4*len(rowSeen)*n >= len(all) && r > maxRow {
+			maxRow = r
+		}
+	}
+	nc, cVotes := argmax(cols[:])
+	level, eVotes := argmax(ec[:])
+	nc++
+	if cVotes < 3 || eVotes < 2 || maxRow < 0 {
+		return nil, ErrNotFound
+	}
+
+	// Row count candidates, most voted first, then the count of rows actually seen.
+	type cand struct{ rows, votes int }
+	var cands []cand
+	for u, nu := range upper {
+		for l, nl := range lower[:3] {
+			if nu+nl == 0 {
+				continue
+			}
+			r := 3*u + l + 1
+			if r >= 3 && r <= 90 {
+				cands = append(cands, cand{r, nu + nl})
+			}
+		}
+	}
+	cands = append(cands, cand{maxRow + 1, 0})
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].votes > cands[j].votes })
+	tried := map[int]bool{}
+	err := ErrChecksum
+	for _, c := range cands[:min(len(cands), 4)] {
+		if tried[c.rows] || c.rows < 3 {
+			continue
+		}
+		tried[c.rows] = true
+		var msg []byte
+		if msg, err = grid(all, c.rows, nc, level); err == nil {
+			return msg, nil
+		}
+	}
+	return nil, err
+}
+
+func argmax(v []int) (int, int) {
+	bi := 0
+	for i := range v {
+		if v[i] > v[bi] {
+			bi = i
+		}
+	}
+	return bi, v[bi]
+}
+
+// grid places the reads in a rows × cols grid of data codewords, corrects it and
+// decodes the message.
+func grid(all []obs, rows, cols, level int) ([]byte, error) {
+	n := rows * cols
+	k := 2 << level
+	if n <= k+1 || n > 928 {
+		return nil, ErrChecksum
+	}
+	type tally struct {
+		value [4]int16
+		count [4]int16
+	}
+	cells := make([]tally, n)
+	for _, o := range all {
+		col := o.slot
+		if o.right {
+			col = cols + 1 - o.slot
+		}
+		if col < 1 || col > cols || o.row >= rows {
+			continue
+		}
+		t := &cells[o.row*cols+col-1]
+		for i := range t.value {
+			if t.count[i] == 0 || t.value[i] == o.w.value {
+				t.value[i] = o.w.value
+				t.count[i]++
+				break
+			}
+		}
+	}
+	cw := make([]int, n)
+	var erasures []int
+	for i, t := range cells {
+		best, second := 0, int16(0)
+		for j := 1; j < len(t.count); j++ {
+			if t.count[j] > t.count[best] {
+				best = j
+			}
+		}
+		for j := range t.count {
+			if j != best && t.count[j] > second {
+				second = t.count[j]
+			}
+		}
+		if t.count[best] == 0 || t.count[best] <= second {
+			erasures = append(erasures, i)
+			continue
+		}
+		cw[i] = int(t.value[best])
+	}
+	slack := 1
+	if k >= 8 {
+		slack = 2
+	}
+	if _, ok := correct(cw, k, erasures, slack); !ok {
+		return nil, ErrChecksum
+	}
+	length := cw[0]
+	if length < 1 || length > n-k {
+		return nil, ErrChecksum
+	}
+	return message(cw[1:length])
+}
