@@ -1,0 +1,301 @@
+package ocr
+
+import (
+	"errors"
+	"image"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/rampart-id/rampart/mrz"
+)
+
+// Errors of Read and ReadDocument (besides mrz.Parse's, when a zone was read but its
+// check digits do not hold).
+var (
+	ErrNotFound = errors.New("ocr: no machine-readable zone found")
+	// ErrUnsure: the zone's check digits hold but a character no check digit covers
+	// (a name, a country, the sex) could not be told apart from another.
+	ErrUnsure = errors.New("ocr: unchecked characters unsure")
+)
+
+// Result is a zone as read.
+type Result struct {
+	Lines  []string
+	Box    [4]image.Point // the zone's corners in img: top left, top right, bottom right, bottom left as read
+	Format mrz.Format
+}
+
+const (
+	maxSide   = 2000 // the photo is averaged down to this first
+	detectMax = 1100 // lines are found at this resolution or below
+	// minMean is the mean correlation below which a read is no zone at all.
+	minMean = 0.45
+	// An unchecked character needs this correlation, and this lead over the next.
+	minUnchecked    = 0.5
+	marginUnchecked = 0.04
+	// Alternates are tried for at most this many checked characters whose lead is
+	// below maxAltMargin; exactly one combination must then pass every check.
+	maxAlts      = 4
+	maxAltMargin = 0.1
+	maxCands     = 6 // zone candidates tried
+)
+
+// Read finds the machine-readable zone of a photo of a document and reads its
+// characters, without checking them: the zone that looks best.
+func Read(img image.Image) (Result, error) {
+	r := newReader(img)
+	var best reading
+	for _, c := range r.candidates() {
+		if rd := r.orientations(c)[0]; rd.mean > best.mean {
+			best = rd
+		}
+	}
+	if best.mean < minMean {
+		return Result{}, ErrNotFound
+	}
+	return best.result(r), nil
+}
+
+// ReadDocument reads the zone and parses it. It returns a document only when every
+// check digit holds and each character no check digit covers was read clearly;
+// otherwise ErrNotFound, ErrUnsure or mrz.Parse's error for the best candidate.
+func ReadDocument(img image.Image, now time.Time) (mrz.Document, Result, error) {
+	r := newReader(img)
+	err := ErrNotFound
+	for _, c := range r.candidates() {
+		for _, rd := range r.orientations(c) {
+			if rd.mean < minMean {
+				continue
+			}
+			doc, e := rd.parse(now)
+			if e == nil {
+				return doc, rd.result(r), nil
+			}
+			if err == ErrNotFound || errors.Is(e, ErrUnsure) {
+				err = e
+			}
+		}
+	}
+	return mrz.Document{}, Result{}, err
+}
+
+// reader holds a photo at the resolutions the reading uses.
+type reader struct {
+	levels []*plane // levels[0] the photo at most maxSide, each next one half
+	f0     int      // the photo's pixels per pixel of levels[0]
+	det    int      // the index of the level lines are found in
+	min    image.Point
+	angle  float64
+}
+
+func newReader(img image.Image) *reader {
+	g, f := grayOf(img, maxSide)
+	r := &reader{levels: []*plane{g}, f0: f, min: img.Bounds().Min}
+	for p := g; max(p.w, p.h) > detectMax && min(p.w, p.h) >= 2; {
+		p = p.half()
+		r.levels = append(r.levels, p)
+		r.det++
+	}
+	return r
+}
+
+// candidate is a zone to try: its lines and format.
+type candidate struct {
+	lines  []*chain
+	angle  float64 // of the frame the chains were measured in
+	format mrz.Format
+}
+
+// geoms are the candidate's lines as read, top to bottom.
+func (c candidate) geoms(flip bool) []geom {
+	n := widths[c.format]
+	out := make([]geom, len(c.lines))
+	for i, l := range c.lines {
+		g := geomOf(l, c.angle, n)
+		if flip {
+			out[len(out)-1-i] = g.flipped()
+		} else {
+			out[i] = g
+		}
+	}
+	return out
+}
+
+// candidates finds the zone candidates, likeliest first.
+func (r *reader) candidates() []candidate {
+	p := r.levels[r.det]
+	if p.w < 32 || p.h < 16 {
+		return nil
+	}
+	long := float64(max(p.w, p.h))
+	d := dark(p, max(7, int(long/70)))
+	r.angle = skew(d, p.w, p.h)
+	maxH := long / 25
+	bl := blobs(d, p.w, p.h, r.angle, 4, maxH)
+	var out []candidate
+	for _, g := range groups(chains(bl, maxH)) {
+		c := candidate{lines: g.lines, angle: r.angle}
+		var chars float64
+		for _, l := range g.lines {
+			chars += l.chars() / float64(len(g.lines))
+		}
+		if len(g.lines) == 3 {
+			c.format = mrz.TD1
+			out = append(out, c)
+			continue
+		}
+		// Two lines: TD2 or TD3 by the count of characters; both when unclear.
+		fs := []mrz.Format{mrz.TD2, mrz.TD3}
+		if math.Abs(chars-44) < math.Abs(chars-36) {
+			fs[0], fs[1] = fs[1], fs[0]
+		}
+		c.format = fs[0]
+		out = append(out, c)
+		if chars > 33 && chars < 47 {
+			c.format = fs[1]
+			out = append(out, c)
+		}
+	}
+	if len(out) > maxCands {
+		out = out[:maxCands]
+	}
+	return out
+}
+
+// orientations are the readings of a candidate to try: upright, then turned 180°,
+// or the other way round if that looks better.
+func (r *reader) orientations(c candidate) []reading {
+	a, _ := r.read(c, false)
+	b, _ := r.read(c, true)
+	if b.mean > a.mean {
+		return []reading{b, a}
+	}
+	return []reading{a, b}
+}
+
+// reading is a candidate read one way.
+type reading struct {
+	c      candidate
+	flip   bool
+	format mrz.Format
+	cells  [][]guess
+	mean   float32
+}
+
+// read classifies the candidate's lines; ok if it looks like text in OCR-B.
+func (r *reader) read(c candidate, flip bool) (reading, bool) {
+	rd := reading{c: c, flip: flip, format: c.format}
+	lay := layouts[c.format]
+	lines := c.geoms(flip)
+	var sum float32
+	for i, g := range lines {
+		lv, scale := r.level(g.pitch())
+		cells, mean := readLine(sample(lv, scale, g), lay.sets[i])
+		rd.cells = append(rd.cells, cells)
+		sum += mean
+	}
+	rd.mean = sum / float32(len(lines))
+	return rd, rd.mean >= minMean
+}
+
+// level picks the coarsest level where the pitch (given in detection pixels) is
+// still at least S pixels, and the scale from detection pixels to it.
+func (r *reader) level(pitch float64) (*plane, float64) {
+	k := r.det
+	for k > 0 && pitch*float64(int(1)<<(r.det-k)) < S {
+		k--
+	}
+	return r.levels[k], float64(int(1) << (r.det - k))
+}
+
+func (rd reading) lines() []string {
+	out := make([]string, len(rd.cells))
+	for i, cs := range rd.cells {
+		b := make([]byte, len(cs))
+		for j, g := range cs {
+			b[j] = g.c1
+		}
+		out[i] = string(b)
+	}
+	return out
+}
+
+// parse parses the best reading; failing that, the combinations of the runner-up
+// characters where the reading was least sure, of which exactly one must pass.
+func (rd reading) parse(now time.Time) (mrz.Document, error) {
+	lines := rd.lines()
+	doc, err := mrz.Parse(lines, now)
+	if err != nil {
+		type alt struct {
+			line, pos int
+			margin    float32
+		}
+		var alts []alt
+		lay := layouts[rd.format]
+		for i, cs := range rd.cells {
+			for j, g := range cs {
+				if lay.checked[i][j] && g.s1-g.s2 < maxAltMargin && g.s2 > minMean {
+					alts = append(alts, alt{i, j, g.s1 - g.s2})
+				}
+			}
+		}
+		sort.Slice(alts, func(a, b int) bool { return alts[a].margin < alts[b].margin })
+		if len(alts) > maxAlts {
+			alts = alts[:maxAlts]
+		}
+		found := 0
+		for mask := 1; mask < 1<<len(alts); mask++ {
+			b := make([][]byte, len(lines))
+			for i := range lines {
+				b[i] = []byte(lines[i])
+			}
+			for k, a := range alts {
+				if mask&(1<<k) != 0 {
+					b[a.line][a.pos] = rd.cells[a.line][a.pos].c2
+				}
+			}
+			try := make([]string, len(b))
+			for i := range b {
+				try[i] = string(b[i])
+			}
+			if d, e := mrz.Parse(try, now); e == nil {
+				found++
+				doc = d
+			}
+		}
+		if found != 1 {
+			return mrz.Document{}, err
+		}
+	}
+	lay := layouts[rd.format]
+	for i, cs := range rd.cells {
+		for j, g := range cs {
+			if !lay.checked[i][j] && (g.s1 < minUnchecked || g.s1-g.s2 < marginUnchecked) {
+				return mrz.Document{}, ErrUnsure
+			}
+		}
+	}
+	return doc, nil
+}
+
+// result is the reading with the zone's corners in the photo.
+func (rd reading) result(r *reader) Result {
+	res := Result{Lines: rd.lines(), Format: rd.format}
+	n := float64(widths[rd.format])
+	lines := rd.c.geoms(rd.flip)
+	top, bot := lines[0], lines[len(lines)-1]
+	corners := [4][2]float64{}
+	corners[0][0], corners[0][1] = top.pos(-0.5, -0.75)
+	corners[1][0], corners[1][1] = top.pos(n-0.5, -0.75)
+	corners[2][0], corners[2][1] = bot.pos(n-0.5, 0.75)
+	corners[3][0], corners[3][1] = bot.pos(-0.5, 0.75)
+	sc := float64(int(1) << r.det)
+	for i, c := range corners {
+		// Detection pixels to levels[0] to the photo, pixel centres at integers.
+		x := ((c[0]+0.5)*sc)*float64(r.f0) - 0.5
+		y := ((c[1]+0.5)*sc)*float64(r.f0) - 0.5
+		res.Box[i] = image.Pt(r.min.X+int(math.Round(x)), r.min.Y+int(math.Round(y)))
+	}
+	return res
+}
