@@ -53,8 +53,8 @@ const (
 	setDigit  charset = 1<<10 - 1
 	setFiller charset = 1 << 36
 	setAlpha  charset = (1<<26 - 1) << 10
-	setAny             = setDigit | setAlpha | setFiller
-	setSex             = 1<<(10+'F'-'A') | 1<<(10+'M'-'A') | 1<<(10+'X'-'A') | setFiller
+	setAny            = setDigit | setAlpha | setFiller
+	setSex            = 1<<(10+'F'-'A') | 1<<(10+'M'-'A') | 1<<(10+'X'-'A') | setFiller
 )
 
 // guess is a cell's best two characters and their correlations.
@@ -64,23 +64,19 @@ type guess struct {
 }
 
 // match correlates the window of st at (x, y) with the templates in set: the
-// scores go into sc (unset characters untouched).
-func match(st *strip, x, y int, set charset, sc *[nChars]float32, win *[cellPix]float32) {
+// scores go into sc (unset characters untouched). The templates are zero-mean, so
+// the window's mean drops out of the dot product.
+func match(st *strip, x, y int, set charset, sc *[nChars]float32) {
 	var sum, sq float32
 	for j := 0; j < cellRows; j++ {
-		row := st.pix[(y+j)*st.w+x : (y+j)*st.w+x+S]
-		copy(win[j*S:], row)
-		for _, v := range row {
+		for _, v := range st.pix[(y+j)*st.w+x : (y+j)*st.w+x+S] {
 			sum += v
+			sq += v * v
 		}
 	}
-	mean := sum / cellPix
-	for i := range win {
-		win[i] -= mean
-		sq += win[i] * win[i]
-	}
+	vr := sq - sum*sum/cellPix
 	t := templates()
-	if sq < 1 {
+	if vr < 1 {
 		// A flat window: nothing matches.
 		for k := 0; k < nChars; k++ {
 			if set&(1<<k) != 0 {
@@ -89,17 +85,20 @@ func match(st *strip, x, y int, set charset, sc *[nChars]float32, win *[cellPix]
 		}
 		return
 	}
-	inv := 1 / float32(math.Sqrt(float64(sq)))
+	inv := 1 / float32(math.Sqrt(float64(vr)))
 	for k := 0; k < nChars; k++ {
 		if set&(1<<k) == 0 {
 			continue
 		}
 		tk := &t[k]
 		var d float32
-		for i := range win {
-			d += win[i] * tk[i]
+		for j := 0; j < cellRows; j++ {
+			row := st.pix[(y+j)*st.w+x : (y+j)*st.w+x+S]
+			tr := tk[j*S : j*S+S]
+			for i, v := range row {
+				d += v * tr[i]
+			}
 		}
-		// Ink is dark: the template is black on white like the photo.
 		sc[k] = d * inv
 	}
 }
@@ -113,7 +112,6 @@ func best(st *strip, x, y, rx, ry int, set charset) (g guess, bx, by int) {
 		top[k] = -2
 	}
 	var sc [nChars]float32
-	var win [cellPix]float32
 	var at [nChars][2]int
 	for dy := -ry; dy <= ry; dy++ {
 		yy := y + dy
@@ -125,7 +123,7 @@ func best(st *strip, x, y, rx, ry int, set charset) (g guess, bx, by int) {
 			if xx < 0 || xx+S > st.w {
 				continue
 			}
-			match(st, xx, yy, set, &sc, &win)
+			match(st, xx, yy, set, &sc)
 			for k := 0; k < nChars; k++ {
 				if set&(1<<k) != 0 && sc[k] > top[k] {
 					top[k] = sc[k]
@@ -155,15 +153,28 @@ func best(st *strip, x, y, rx, ry int, set charset) (g guess, bx, by int) {
 	return g, at[k1][0], at[k1][1]
 }
 
-// readLine classifies the n cells of st, each among the characters its position
-// may hold. A first pass over every other cell finds where the characters really
-// are (the geometry is off by a pixel or two and the pitch by a little); a line fit
-// through those positions guides the second, fine pass.
-func readLine(st *strip, sets []charset) ([]guess, float32) {
+// aligned is a line's strip with where its characters are found to be: cell i's
+// window at column marginX + S·i + x(i), row marginY + y(i), x and y linear fits.
+type aligned struct {
+	st             *strip
+	sets           []charset
+	ax, bx, ay, by float64
+	score          float32 // mean best correlation of the probed cells
+}
+
+// alignProbes is how many cells, spread along a line, find its offsets.
+const alignProbes = 9
+
+// align finds where a line's characters are (the geometry is off by a pixel or two
+// and the pitch by a little) from a few cells searched widely.
+func align(st *strip, sets []charset) aligned {
 	n := len(sets)
 	var is, xs, ys, ws []float64
-	for i := 0; i < n; i += 2 {
+	var sum float32
+	for k := 0; k < alignProbes; k++ {
+		i := (k*(n-1) + (alignProbes-1)/2) / (alignProbes - 1)
 		g, bx, by := best(st, marginX+S*i, marginY, 4, 3, sets[i])
+		sum += g.s1
 		if g.s1 > 0.3 {
 			is = append(is, float64(i))
 			xs = append(xs, float64(bx-marginX-S*i))
@@ -171,17 +182,24 @@ func readLine(st *strip, sets []charset) ([]guess, float32) {
 			ws = append(ws, float64(g.s1))
 		}
 	}
-	ax, bx := robustLine(is, xs, ws)
-	ay, by := robustLine(is, ys, ws)
-	out := make([]guess, n)
+	a := aligned{st: st, sets: sets, score: sum / alignProbes}
+	a.ax, a.bx = robustLine(is, xs, ws)
+	a.ay, a.by = robustLine(is, ys, ws)
+	return a
+}
+
+// classify reads every cell of an aligned line, each among the characters its
+// position may hold, searching a little around where the alignment puts it.
+func (a aligned) classify() ([]guess, float32) {
+	out := make([]guess, len(a.sets))
 	var sum float32
-	for i := 0; i < n; i++ {
-		x := marginX + S*i + int(math.Round(ax+bx*float64(i)))
-		y := marginY + int(math.Round(ay+by*float64(i)))
-		out[i], _, _ = best(st, x, y, 1, 1, sets[i])
+	for i := range out {
+		x := marginX + S*i + int(math.Round(a.ax+a.bx*float64(i)))
+		y := marginY + int(math.Round(a.ay+a.by*float64(i)))
+		out[i], _, _ = best(a.st, x, y, 2, 1, a.sets[i])
 		sum += out[i].s1
 	}
-	return out, sum / float32(n)
+	return out, sum / float32(len(out))
 }
 
 // robustLine fits y = a + b·x by weighted least squares, twice: the second time

@@ -27,40 +27,61 @@ func grayOf(img image.Image, maxSide int) (*plane, int) {
 	if w == 0 || h == 0 {
 		return p, f
 	}
-	// luma reads one pixel of img; the common decoded types skip the interface calls.
-	var luma func(x, y int) uint32
+	// row is the luma of one row of img; the common decoded types skip the
+	// interface calls of At.
+	buf := make([]uint8, b.Dx())
+	var row func(y int) []uint8
 	switch m := img.(type) {
 	case *image.YCbCr:
-		luma = func(x, y int) uint32 { return uint32(m.Y[m.YOffset(x, y)]) }
+		row = func(y int) []uint8 { o := m.YOffset(b.Min.X, y); return m.Y[o : o+b.Dx()] }
 	case *image.Gray:
-		luma = func(x, y int) uint32 { return uint32(m.Pix[m.PixOffset(x, y)]) }
+		row = func(y int) []uint8 { o := m.PixOffset(b.Min.X, y); return m.Pix[o : o+b.Dx()] }
 	case *image.RGBA:
-		luma = func(x, y int) uint32 {
-			i := m.PixOffset(x, y)
-			return (19595*uint32(m.Pix[i]) + 38470*uint32(m.Pix[i+1]) + 7471*uint32(m.Pix[i+2]) + 1<<15) >> 16
+		row = func(y int) []uint8 {
+			px := m.Pix[m.PixOffset(b.Min.X, y):]
+			for x := range buf {
+				buf[x] = uint8((19595*uint32(px[4*x]) + 38470*uint32(px[4*x+1]) + 7471*uint32(px[4*x+2]) + 1<<15) >> 16)
+			}
+			return buf
 		}
 	case *image.NRGBA:
 		// Transparent parts count as white paper.
-		luma = func(x, y int) uint32 {
-			i := m.PixOffset(x, y)
-			a := uint32(m.Pix[i+3])
-			l := (19595*uint32(m.Pix[i]) + 38470*uint32(m.Pix[i+1]) + 7471*uint32(m.Pix[i+2]) + 1<<15) >> 16
-			return (l*a + 255*(255-a)) / 255
+		row = func(y int) []uint8 {
+			px := m.Pix[m.PixOffset(b.Min.X, y):]
+			for x := range buf {
+				a := uint32(px[4*x+3])
+				l := (19595*uint32(px[4*x]) + 38470*uint32(px[4*x+1]) + 7471*uint32(px[4*x+2]) + 1<<15) >> 16
+				buf[x] = uint8((l*a + 255*(255-a)) / 255)
+			}
+			return buf
 		}
 	default:
-		luma = func(x, y int) uint32 {
-			return uint32(color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y)
+		row = func(y int) []uint8 {
+			for x := range buf {
+				buf[x] = color.GrayModel.Convert(img.At(b.Min.X+x, y)).(color.Gray).Y
+			}
+			return buf
 		}
 	}
+	if f == 1 {
+		for y := 0; y < h; y++ {
+			copy(p.pix[y*w:(y+1)*w], row(b.Min.Y+y))
+		}
+		return p, f
+	}
+	acc := make([]uint32, w)
 	n := uint32(f * f)
 	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			var s uint32
-			for j := 0; j < f; j++ {
-				for i := 0; i < f; i++ {
-					s += luma(b.Min.X+x*f+i, b.Min.Y+y*f+j)
+		clear(acc)
+		for j := 0; j < f; j++ {
+			r := row(b.Min.Y + y*f + j)
+			for x := range acc {
+				for _, v := range r[x*f : x*f+f] {
+					acc[x] += uint32(v)
 				}
 			}
+		}
+		for x, s := range acc {
 			p.pix[y*w+x] = uint8((s + n/2) / n)
 		}
 	}

@@ -42,7 +42,7 @@ func TestDebugOne(t *testing.T) {
 		}
 		for _, rd := range r.orientations(c) {
 			doc, err := rd.parse(now)
-			t.Logf(" %s flip %v mean %.3f %q %v %v", c.format, rd.flip, rd.mean, rd.lines(), err, doc.Number)
+			t.Logf(" %s flip %v mean %.3f %q %v %v", c.format, rd.flip, rd.mean, rd.text(), err, doc.Number)
 			for i, cs := range rd.cells {
 				for j, g := range cs {
 					if g.s1-g.s2 < 0.06 || g.s1 < 0.55 {

@@ -68,6 +68,10 @@ func ReadDocument(img image.Image, now time.Time) (mrz.Document, Result, error) 
 			if rd.mean < minMean {
 				continue
 			}
+			rd.classify()
+			if rd.mean < minMean {
+				continue
+			}
 			doc, e := rd.parse(now)
 			if e == nil {
 				return doc, rd.result(r), nil
@@ -163,15 +167,16 @@ func (r *reader) candidates() []candidate {
 	return out
 }
 
-// orientations are the readings of a candidate to try: upright, then turned 180°,
-// or the other way round if that looks better.
-func (r *reader) orientations(c candidate) []reading {
-	a, _ := r.read(c, false)
-	b, _ := r.read(c, true)
+// orientations are the readings of a candidate to try: upright and turned 180°,
+// the one whose characters align better first. The second is classified only when
+// asked for (its cells are nil until then).
+func (r *reader) orientations(c candidate) [2]reading {
+	a, b := r.align(c, false), r.align(c, true)
 	if b.mean > a.mean {
-		return []reading{b, a}
+		a, b = b, a
 	}
-	return []reading{a, b}
+	a.classify()
+	return [2]reading{a, b}
 }
 
 // reading is a candidate read one way.
@@ -179,24 +184,38 @@ type reading struct {
 	c      candidate
 	flip   bool
 	format mrz.Format
+	lines  []aligned
 	cells  [][]guess
-	mean   float32
+	mean   float32 // mean correlation: of the probes until classified
 }
 
-// read classifies the candidate's lines; ok if it looks like text in OCR-B.
-func (r *reader) read(c candidate, flip bool) (reading, bool) {
+// align resamples and aligns the candidate's lines read one way.
+func (r *reader) align(c candidate, flip bool) reading {
 	rd := reading{c: c, flip: flip, format: c.format}
 	lay := layouts[c.format]
-	lines := c.geoms(flip)
 	var sum float32
-	for i, g := range lines {
+	for i, g := range c.geoms(flip) {
 		lv, scale := r.level(g.pitch())
-		cells, mean := readLine(sample(lv, scale, g), lay.sets[i])
+		a := align(sample(lv, scale, g), lay.sets[i])
+		rd.lines = append(rd.lines, a)
+		sum += a.score
+	}
+	rd.mean = sum / float32(len(rd.lines))
+	return rd
+}
+
+// classify reads every character of the reading.
+func (rd *reading) classify() {
+	if rd.cells != nil {
+		return
+	}
+	var sum float32
+	for _, a := range rd.lines {
+		cells, mean := a.classify()
 		rd.cells = append(rd.cells, cells)
 		sum += mean
 	}
-	rd.mean = sum / float32(len(lines))
-	return rd, rd.mean >= minMean
+	rd.mean = sum / float32(len(rd.lines))
 }
 
 // level picks the coarsest level where the pitch (given in detection pixels) is
@@ -209,7 +228,7 @@ func (r *reader) level(pitch float64) (*plane, float64) {
 	return r.levels[k], float64(int(1) << (r.det - k))
 }
 
-func (rd reading) lines() []string {
+func (rd reading) text() []string {
 	out := make([]string, len(rd.cells))
 	for i, cs := range rd.cells {
 		b := make([]byte, len(cs))
@@ -224,7 +243,7 @@ func (rd reading) lines() []string {
 // parse parses the best reading; failing that, the combinations of the runner-up
 // characters where the reading was least sure, of which exactly one must pass.
 func (rd reading) parse(now time.Time) (mrz.Document, error) {
-	lines := rd.lines()
+	lines := rd.text()
 	doc, err := mrz.Parse(lines, now)
 	if err != nil {
 		type alt struct {
@@ -281,7 +300,7 @@ func (rd reading) parse(now time.Time) (mrz.Document, error) {
 
 // result is the reading with the zone's corners in the photo.
 func (rd reading) result(r *reader) Result {
-	res := Result{Lines: rd.lines(), Format: rd.format}
+	res := Result{Lines: rd.text(), Format: rd.format}
 	n := float64(widths[rd.format])
 	lines := rd.c.geoms(rd.flip)
 	top, bot := lines[0], lines[len(lines)-1]

@@ -69,8 +69,8 @@ func (c *canvas) text(s string, x, y, pitch float64, ink float32) {
 				var sum, n float64
 				for j := 0; j < 3; j++ {
 					for i := 0; i < 3; i++ {
-						ax := (float64(px)+(float64(i)+0.5)/3-x0)*sc
-						ay := (float64(py)+(float64(j)+0.5)/3-top)*sc
+						ax := (float64(px) + (float64(i)+0.5)/3 - x0) * sc
+						ay := (float64(py) + (float64(j)+0.5)/3 - top) * sc
 						n++
 						if ax < 0 || ay < 0 || ax >= ocrb.CellW || ay >= ocrb.CellH {
 							sum += 255
