@@ -12,6 +12,12 @@ const (
 	ReasonFaceMismatch       = "face_mismatch"
 	ReasonFaceUncertain      = "face_match_uncertain"
 	ReasonDuplicateIdentity  = "duplicate_identity"
+	ReasonDocumentUnreadable = "document_unreadable"
+	ReasonDocumentType       = "document_type_mismatch"
+	ReasonDocumentExpired    = "document_expired"
+	ReasonUnderage           = "underage"
+	ReasonDocumentNoData     = "document_data_missing"
+	ReasonIdentityMismatch   = "identity_mismatch"
 	// ReasonVerificationError: automation could not reach a result (the job kept
 	// failing or timing out), so a human reviews the case.
 	ReasonVerificationError = "verification_error"
@@ -23,5 +29,22 @@ const (
 // each); review reasons stay with operators.
 var UserReasons = []string{
 	ReasonMissingSide, ReasonDocumentFace, ReasonSelfieFace, ReasonLivenessChallenge,
-	ReasonFaceMismatch, ReasonTestForced,
+	ReasonFaceMismatch, ReasonDocumentUnreadable, ReasonDocumentType, ReasonDocumentExpired,
+	ReasonUnderage, ReasonTestForced,
+}
+
+// FinalReasons end a user's KYC with this partner whatever attempts are left: another
+// try cannot change them (an operator may still reset the profile).
+var FinalReasons = []string{ReasonUnderage}
+
+// IsFinal reports whether any of reasons is final.
+func IsFinal(reasons []string) bool {
+	for _, r := range reasons {
+		for _, f := range FinalReasons {
+			if r == f {
+				return true
+			}
+		}
+	}
+	return false
 }

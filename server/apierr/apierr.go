@@ -22,6 +22,7 @@ const (
 	InvalidRequest      Code = "invalid_request"
 	Unauthorized        Code = "unauthorized"
 	ForbiddenOrigin     Code = "forbidden_origin"
+	Forbidden           Code = "forbidden" // the partner may not use this endpoint
 	NotFound            Code = "not_found"
 	SessionAlreadyUsed  Code = "session_already_used"
 	SessionExpired      Code = "session_expired"
@@ -47,6 +48,7 @@ var codes = map[Code]mapping{
 	InvalidRequest:      {http.StatusBadRequest, connect.CodeInvalidArgument},
 	Unauthorized:        {http.StatusUnauthorized, connect.CodeUnauthenticated},
 	ForbiddenOrigin:     {http.StatusForbidden, connect.CodePermissionDenied},
+	Forbidden:           {http.StatusForbidden, connect.CodePermissionDenied},
 	NotFound:            {http.StatusNotFound, connect.CodeNotFound},
 	SessionAlreadyUsed:  {http.StatusConflict, connect.CodeAlreadyExists},
 	SessionExpired:      {http.StatusGone, connect.CodeFailedPrecondition},

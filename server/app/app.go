@@ -52,6 +52,9 @@ type Config struct {
 	JobBudget   time.Duration // time one verification attempt may take (verify.DefaultJobBudget)
 	// RetentionDays: document images are purged this long after the decision (default 30).
 	RetentionDays int
+	// IdentityRetentionDays: identities read from documents (and the partners'
+	// expected identities) are kept this long (default 1825), images or not.
+	IdentityRetentionDays int
 	// WorkerHold runs inside each worker after it claims a job (fault-injection tests).
 	WorkerHold func(ctx context.Context, j store.Job)
 	// Limits on what one client may hold open; zero fields take DefaultLimits.
@@ -113,6 +116,7 @@ type Keyring interface {
 	Seal(plaintext, associatedData []byte) ([]byte, error)
 	Open(envelope, associatedData []byte) ([]byte, error)
 	TokenKeys() [][]byte
+	IndexKeys() [][]byte
 }
 
 // New wires the services over an open, migrated store.
@@ -127,12 +131,16 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	if cfg.RetentionDays == 0 {
 		cfg.RetentionDays = 30
 	}
+	if cfg.IdentityRetentionDays == 0 {
+		cfg.IdentityRetentionDays = 1825
+	}
 	a := &App{Store: st, cfg: cfg, log: cfg.Logger, keys: keys}
 	lim := cfg.Limits.withDefaults()
 	tokens := auth.NewTagger(keys.TokenKeys()...)
 	a.Auth = &auth.Authenticator{Store: st, PerToken: auth.NewLimiter(cfg.RatePerSec, cfg.RateBurst),
 		Failures: auth.NewLimiter(1, 20), Tokens: tokens, WidgetOrigin: cfg.PublicURL}
-	a.Partners = partner.NewManager(st, keys, partner.Config{PublicURL: cfg.PublicURL, Tokens: tokens})
+	a.Partners = partner.NewManager(st, keys, partner.Config{PublicURL: cfg.PublicURL, Tokens: tokens,
+		IdentityRetention: days(cfg.IdentityRetentionDays)})
 	// Submitting a case enqueues its verification job in the same transaction.
 	a.Widget = widget.NewManager(st, a.Auth, keys, func(ctx context.Context, tx *store.Tx, c store.Case) error {
 		return tx.EnqueueVerification(ctx, c.ID)
@@ -284,3 +292,5 @@ func ServeHandler(ctx context.Context, ln net.Listener, h http.Handler, cert, ke
 	}
 	return err
 }
+
+func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }

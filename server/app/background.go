@@ -14,7 +14,7 @@ func (a *App) RunBackground(ctx context.Context) {
 	var wg sync.WaitGroup
 	for i := 0; i < a.cfg.Workers; i++ {
 		w := &verify.Worker{Store: a.Store, Keys: a.keys, Log: a.log, Hold: a.cfg.WorkerHold,
-			Lease: a.cfg.WorkerLease, Budget: a.cfg.JobBudget}
+			Lease: a.cfg.WorkerLease, Budget: a.cfg.JobBudget, IdentityRetention: days(a.cfg.IdentityRetentionDays)}
 		wg.Go(func() { w.Run(ctx) })
 	}
 	wg.Go(func() { a.purgeLoop(ctx) })
@@ -57,6 +57,10 @@ func (a *App) PurgeImages(ctx context.Context) (int64, error) {
 			return err
 		}
 		if _, err = tx.PurgeWebhookEvents(ctx, before); err != nil {
+			return err
+		}
+		// Identities go when their own, longer, retention ends.
+		if _, err = tx.PurgeIdentities(ctx); err != nil {
 			return err
 		}
 		sessions, err = tx.PurgeSessions(ctx, before)

@@ -152,6 +152,8 @@ func methodOf(m string) string {
 // user id in the wrong place) must neither reach the log nor mint new metric series.
 func routeOf(p string) string {
 	switch {
+	case strings.HasPrefix(p, "/widget/users/") && strings.HasSuffix(p, "/identity"):
+		return "/widget/users/{id}/identity"
 	case strings.HasPrefix(p, "/widget/users/"):
 		return "/widget/users/{id}/kyc-status"
 	case p == "/widget/session", p == "/healthz", p == "/readyz", p == "/metrics", knownProcedure(p):

@@ -25,6 +25,10 @@ type NewPartner struct {
 	WebhookURL  string
 	Test        bool
 	MaxAttempts int // 0 means the default of 3
+	// ShareIdentity lets the partner read its verified users' identity.
+	ShareIdentity bool
+	// MinAge is the youngest age accepted; 0 means the default of 18.
+	MinAge int
 }
 
 // Created is what the operator is shown once: the secrets are not stored in clear.
@@ -65,6 +69,18 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 	if np.MaxAttempts < 1 || np.MaxAttempts > 100 {
 		return Created{}, errors.New("max attempts must be between 1 and 100")
 	}
+	if np.MinAge == 0 {
+		np.MinAge = 18
+	}
+	if np.MinAge < 1 || np.MinAge > 120 {
+		return Created{}, errors.New("min age must be between 1 and 120")
+	}
+	if np.MinAge == 0 {
+		np.MinAge = 18
+	}
+	if np.MinAge < 1 || np.MinAge > 120 {
+		return Created{}, errors.New("min age must be between 1 and 120")
+	}
 	prefix := auth.PrefixLive
 	if np.Test {
 		prefix = auth.PrefixTest
@@ -72,7 +88,7 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 	token, hash := m.cfg.Tokens.New(prefix)
 	secret := webhook.NewSecret()
 	p := store.Partner{ID: uuid.NewString(), Name: name, WidgetID: newWidgetID(), TestMode: np.Test, Origins: origins,
-		WebhookURL: np.WebhookURL, MaxAttempts: np.MaxAttempts}
+		WebhookURL: np.WebhookURL, MaxAttempts: np.MaxAttempts, ShareIdentity: np.ShareIdentity, MinAge: np.MinAge}
 	var err error
 	if p.WebhookSecret, err = m.seal.Seal([]byte(secret), webhook.AAD(p.ID)); err != nil {
 		return Created{}, err

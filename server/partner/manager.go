@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"net"
 	"net/url"
 	"strings"
@@ -36,6 +37,8 @@ type Config struct {
 	InitTokenTTL   time.Duration // SPEC: 1 hour
 	IdempotencyTTL time.Duration // SPEC: 24 hours
 	Tokens         *auth.Tagger  // mints the tokens this manager hands out
+	// IdentityRetention: how long a user's expected identity is kept.
+	IdentityRetention time.Duration
 }
 
 // Init token types, as the partner API names them.
@@ -62,6 +65,9 @@ func NewManager(s *store.Store, seal Sealer, cfg Config) *Manager {
 	if cfg.IdempotencyTTL == 0 {
 		cfg.IdempotencyTTL = 24 * time.Hour
 	}
+	if cfg.IdentityRetention == 0 {
+		cfg.IdentityRetention = 1825 * 24 * time.Hour
+	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	return &Manager{store: s, seal: seal, cfg: cfg}
 }
@@ -86,6 +92,20 @@ func (m *Manager) CreateSession(ctx context.Context, p store.Partner, req *partn
 	}
 	if err := validateIdemKey(idemKey); err != nil {
 		return nil, err
+	}
+	expected, err := expectedOf(req, m.store.Now())
+	if err != nil {
+		return nil, err
+	}
+	var expectedSealed []byte
+	if expected != nil {
+		raw, err := json.Marshal(expected)
+		if err != nil {
+			return nil, err
+		}
+		if expectedSealed, err = m.seal.Seal(raw, store.ExpectedAAD(p.ID, req.GetPartnerUserId())); err != nil {
+			return nil, err
+		}
 	}
 	reqBytes, err := proto.MarshalOptions{Deterministic: true}.Marshal(req)
 	if err != nil {
@@ -130,6 +150,11 @@ func (m *Manager) CreateSession(ctx context.Context, p store.Partner, req *partn
 		}
 		if err := tx.CreateSession(ctx, sess); err != nil {
 			return err
+		}
+		if expectedSealed != nil {
+			if err := tx.PutExpectedIdentity(ctx, p.ID, sess.PartnerUserID, expectedSealed, tx.Now().Add(m.cfg.IdentityRetention)); err != nil {
+				return err
+			}
 		}
 		expires := timestamppb.New(sess.ExpiresAt.Truncate(time.Second))
 		var outcome []byte

@@ -65,19 +65,22 @@ type adapter struct {
 }
 
 func (a *adapter) GetKycStatus(ctx context.Context, in *partnerv1.GetKycStatusRequest, _ ...grpc.CallOption) (*partnerv1.GetKycStatusResponse, error) {
-	req := connect.NewRequest(in)
-	copyHeaders(ctx, req.Header())
-	res, err := a.c.GetKycStatus(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	return res.Msg, nil
+	return unary(ctx, in, a.c.GetKycStatus)
 }
 
 func (a *adapter) CreateSession(ctx context.Context, in *partnerv1.CreateSessionRequest, _ ...grpc.CallOption) (*partnerv1.CreateSessionResponse, error) {
+	return unary(ctx, in, a.c.CreateSession)
+}
+
+func (a *adapter) GetIdentity(ctx context.Context, in *partnerv1.GetIdentityRequest, _ ...grpc.CallOption) (*partnerv1.GetIdentityResponse, error) {
+	return unary(ctx, in, a.c.GetIdentity)
+}
+
+// unary makes one Connect call with the forwarded headers of the REST request.
+func unary[Req, Res any](ctx context.Context, in *Req, call func(context.Context, *connect.Request[Req]) (*connect.Response[Res], error)) (*Res, error) {
 	req := connect.NewRequest(in)
 	copyHeaders(ctx, req.Header())
-	res, err := a.c.CreateSession(ctx, req)
+	res, err := call(ctx, req)
 	if err != nil {
 		return nil, err
 	}

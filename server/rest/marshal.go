@@ -26,6 +26,8 @@ func (marshaler) Marshal(v any) ([]byte, error) {
 		return json.Marshal(newStatusView(m))
 	case *partnerv1.CreateSessionResponse:
 		return json.Marshal(newSessionView(m))
+	case *partnerv1.GetIdentityResponse:
+		return json.Marshal(newIdentityView(m))
 	case proto.Message:
 		// protojson varies its whitespace on purpose; compact it for stable output.
 		b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(m)

@@ -59,6 +59,33 @@ func newSessionView(m *partnerv1.CreateSessionResponse) sessionView {
 	}
 }
 
+// identityView is the verified identity; empty fields are left out.
+type identityView struct {
+	PartnerUserID       string `json:"partner_user_id"`
+	Surname             string `json:"surname"`
+	GivenNames          string `json:"given_names"`
+	DateOfBirth         string `json:"date_of_birth"`
+	Sex                 string `json:"sex,omitempty"`
+	Nationality         string `json:"nationality,omitempty"`
+	DocumentType        string `json:"document_type"`
+	IssuingCountry      string `json:"issuing_country"`
+	IssuingRegion       string `json:"issuing_region,omitempty"`
+	ExpiryDate          string `json:"expiry_date"`
+	DocumentNumberLast4 string `json:"document_number_last4"`
+	Source              string `json:"source"`
+	VerifiedAt          string `json:"verified_at,omitempty"`
+}
+
+func newIdentityView(m *partnerv1.GetIdentityResponse) identityView {
+	id := m.GetIdentity()
+	return identityView{
+		PartnerUserID: m.GetPartnerUserId(), Surname: id.GetSurname(), GivenNames: id.GetGivenNames(), DateOfBirth: id.GetDateOfBirth(),
+		Sex: id.GetSex(), Nationality: id.GetNationality(), DocumentType: id.GetDocumentType(), IssuingCountry: id.GetIssuingCountry(),
+		IssuingRegion: id.GetIssuingRegion(), ExpiryDate: id.GetExpiryDate(), DocumentNumberLast4: id.GetDocumentNumberLast4(),
+		Source: id.GetSource(), VerifiedAt: rfc3339(m.GetVerifiedAt()),
+	}
+}
+
 // errorView is every REST error body.
 type errorView struct {
 	Error     string `json:"error"`

@@ -97,6 +97,16 @@ func (h *handler) GetCase(ctx context.Context, req *connect.Request[reviewv1.Get
 		}
 		out.Images = append(out.Images, &reviewv1.Image{Id: im.ID, Kind: im.Kind, ContentType: im.ContentType, Data: data})
 	}
+	switch ci, err := rd.CaseIdentityByID(ctx, c.ID); {
+	case err == nil:
+		id, err := verify.OpenIdentity(h.keys, ci)
+		if err != nil {
+			return nil, err
+		}
+		out.Identity = verify.IdentityProto(id, true)
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
 	hist, err := rd.History(ctx, c.PartnerID, c.PartnerUserID)
 	if err != nil {
 		return nil, err

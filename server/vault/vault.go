@@ -54,7 +54,8 @@ var (
 type Keyring struct {
 	current   string
 	keys      map[string]masterKey // by key id
-	tokenKeys [][]byte             // per master key, current first
+	tokenKeys [][]byte
+	indexKeys [][]byte // per master key, current first
 }
 
 type masterKey struct {
@@ -86,6 +87,7 @@ func NewKeyring(current []byte, old ...[]byte) (*Keyring, error) {
 			k.current = id
 		}
 		k.tokenKeys = append(k.tokenKeys, derive(key, "rampart token tag v1"))
+		k.indexKeys = append(k.indexKeys, derive(key, "rampart document index v1"))
 	}
 	return k, nil
 }
@@ -100,6 +102,11 @@ func KeyID(key []byte) string {
 // TokenKeys are the keys that tag bearer tokens, derived from each master key (current
 // first): every server of a deployment recognises the tokens any of them issued.
 func (k *Keyring) TokenKeys() [][]byte { return k.tokenKeys }
+
+// IndexKeys are the keys of the duplicate-document index (keyed hashes of document
+// numbers), current first: a number is indexed under the current key and looked up
+// under all, so entries made before a rotation still match.
+func (k *Keyring) IndexKeys() [][]byte { return k.indexKeys }
 
 // derive makes a key for one purpose from a master key, so the master key itself is
 // only ever used for wrapping data keys.

@@ -6,7 +6,9 @@ package verify
 import (
 	"image"
 	"math"
+	"time"
 
+	"github.com/rampart-id/rampart/document"
 	"github.com/rampart-id/rampart/face"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/liveness"
@@ -15,7 +17,7 @@ import (
 )
 
 // Version of the checks and thresholds below (with quality.Version for image quality).
-const Version = "v2+" + quality.Version
+const Version = "v3+" + quality.Version
 
 // Check results.
 const (
@@ -69,6 +71,15 @@ type Input struct {
 	Challenge    string      // the moves asked (liveness.Challenge.String)
 	Frames       []Frame
 	Known        []Known // verified faces of the partner's other users
+
+	Now    time.Time // today, for expiry and age
+	MinAge int       // the partner's youngest accepted age
+	// Document is the document's data as read before the checks (to look up its
+	// holders); nil: Evaluate reads it.
+	Document *DocumentRead
+	// DocumentHolders are the partner's other users who presented the same document.
+	DocumentHolders []string
+	Expected        *document.Expected // what the partner expects, if it said
 }
 
 // Result is every check and the outcome of the policy.
@@ -93,6 +104,7 @@ func (cs *checks) add(name, result, reason string, score, threshold float64) {
 func Evaluate(in Input) (Result, error) {
 	var cs checks
 	documentChecks(&cs, in)
+	dataChecks(&cs, in)
 	doc, err := documentFace(in.Front)
 	if err != nil {
 		return Result{}, err

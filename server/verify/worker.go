@@ -14,11 +14,17 @@ import (
 	"github.com/rampart-id/rampart/server/store"
 )
 
-// Keys seals and opens images and face templates (the vault keyring).
+// Keys seals and opens images, face templates and identities, and keys the
+// duplicate-document index (the vault keyring).
 type Keys interface {
 	Seal(plaintext, associatedData []byte) ([]byte, error)
 	Open(envelope, associatedData []byte) ([]byte, error)
+	IndexKeys() [][]byte
 }
+
+// DefaultIdentityRetention is how long identities read from documents are kept (the
+// AML record period) unless redacted.
+const DefaultIdentityRetention = 1825 * 24 * time.Hour
 
 // Job limits. A case whose processing never finishes in time (images that decode
 // slowly, a worker that stalls or crashes on it) must not be retried forever, nor hold
@@ -50,6 +56,9 @@ type Worker struct {
 	Lease  time.Duration // how long a claim lasts unless renewed (DefaultJobLease)
 	Budget time.Duration // how long one attempt may take (DefaultJobBudget)
 	Poll   time.Duration // idle wait between claims
+	// IdentityRetention: how long a case's identity and document keys are kept
+	// (DefaultIdentityRetention).
+	IdentityRetention time.Duration
 	// Hold, when set, runs after a claim and before checks, within the budget but with
 	// the lease not renewed (tests use it to stall or kill a worker in the middle of a
 	// job).
@@ -66,6 +75,9 @@ func (w *Worker) defaults() {
 	}
 	if w.Budget <= 0 {
 		w.Budget = DefaultJobBudget
+	}
+	if w.IdentityRetention <= 0 {
+		w.IdentityRetention = DefaultIdentityRetention
 	}
 	if w.Poll == 0 {
 		w.Poll = 200 * time.Millisecond
@@ -217,6 +229,11 @@ func (w *Worker) process(ctx context.Context, job store.Job) (Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err // no budget left for the checks
 	}
+	in.MinAge = partner.MinAge
+	ident, err := w.identity(ctx, c, &in)
+	if err != nil {
+		return "", err
+	}
 	res, err := Evaluate(in)
 	if err != nil {
 		return "", err
@@ -254,10 +271,16 @@ func (w *Worker) process(ctx context.Context, job store.Job) (Outcome, error) {
 				return err
 			}
 		}
+		if ident.sealed != nil {
+			if err := tx.PutIdentity(ctx, c.ID, c.PartnerID, c.PartnerUserID, ident.sealed, ident.keys, tx.Now().Add(w.IdentityRetention)); err != nil {
+				return err
+			}
+		}
 		if res.Outcome == InReview {
 			return tx.MarkForReview(ctx, c.ID, res.Reasons)
 		}
-		_, err = Apply(ctx, tx, cur, Decision{Outcome: res.Outcome, Reasons: res.Reasons, Actor: "verifier"})
+		_, err = Apply(ctx, tx, cur, Decision{Outcome: res.Outcome, Reasons: res.Reasons, Actor: "verifier",
+			Final: res.Outcome == Failed && kyc.IsFinal(res.Reasons)})
 		return err
 	})
 	return res.Outcome, err
@@ -270,7 +293,7 @@ func (w *Worker) load(ctx context.Context, c store.Case) (Input, error) {
 	if err != nil {
 		return Input{}, err
 	}
-	in := Input{DocumentType: c.DocumentType, Challenge: c.Challenge}
+	in := Input{DocumentType: c.DocumentType, Challenge: c.Challenge, Now: w.Store.Now()}
 	for _, im := range imgs {
 		if err := ctx.Err(); err != nil {
 			return in, err

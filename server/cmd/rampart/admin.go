@@ -79,6 +79,8 @@ func partnerCmd(ctx context.Context, args []string) error {
 	webhook := fs.String("webhook-url", "", "webhook URL (create)")
 	test := fs.Bool("test", false, "test mode: rp_test_ token (create)")
 	attempts := fs.Int("max-attempts", 3, "KYC attempts per user (create)")
+	share := fs.Bool("share-identity", false, "the partner may read its verified users' identity (create)")
+	minAge := fs.Int("min-age", 18, "youngest age the partner accepts (create)")
 	partnerID := fs.String("partner-id", "", "partner id (rotate-token)")
 	grace := fs.Duration("grace", 24*time.Hour, "how long current tokens keep working (rotate-token)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -94,7 +96,8 @@ func partnerCmd(ctx context.Context, args []string) error {
 	enc.SetIndent("", "  ")
 	switch args[0] {
 	case "create":
-		created, err := m.CreatePartner(ctx, partner.NewPartner{Name: *name, Origins: origins, WebhookURL: *webhook, Test: *test, MaxAttempts: *attempts})
+		created, err := m.CreatePartner(ctx, partner.NewPartner{Name: *name, Origins: origins, WebhookURL: *webhook, Test: *test, MaxAttempts: *attempts,
+			ShareIdentity: *share, MinAge: *minAge})
 		if err != nil {
 			return err
 		}

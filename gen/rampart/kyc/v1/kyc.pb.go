@@ -350,6 +350,151 @@ func (x *KycRequired) GetExpiresAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// Identity is what a document's machine-readable data says about its holder.
+type Identity struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Surname (primary identifier), as printed in the machine-readable data.
+	Surname string `protobuf:"bytes,1,opt,name=surname,proto3" json:"surname,omitempty"`
+	// Given names, space-separated.
+	GivenNames string `protobuf:"bytes,2,opt,name=given_names,json=givenNames,proto3" json:"given_names,omitempty"`
+	// Date of birth, YYYY-MM-DD.
+	DateOfBirth string `protobuf:"bytes,3,opt,name=date_of_birth,json=dateOfBirth,proto3" json:"date_of_birth,omitempty"`
+	// "M", "F" or "X".
+	Sex string `protobuf:"bytes,4,opt,name=sex,proto3" json:"sex,omitempty"`
+	// Nationality, ICAO 3-letter code (empty for driving licences).
+	Nationality string `protobuf:"bytes,5,opt,name=nationality,proto3" json:"nationality,omitempty"`
+	// passport, national_id or drivers_licence.
+	DocumentType string `protobuf:"bytes,6,opt,name=document_type,json=documentType,proto3" json:"document_type,omitempty"`
+	// Issuing country, ICAO 3-letter code.
+	IssuingCountry string `protobuf:"bytes,7,opt,name=issuing_country,json=issuingCountry,proto3" json:"issuing_country,omitempty"`
+	// State or province of a North American licence or ID card.
+	IssuingRegion string `protobuf:"bytes,8,opt,name=issuing_region,json=issuingRegion,proto3" json:"issuing_region,omitempty"`
+	// Expiry date, YYYY-MM-DD.
+	ExpiryDate string `protobuf:"bytes,9,opt,name=expiry_date,json=expiryDate,proto3" json:"expiry_date,omitempty"`
+	// The last four characters of the document number.
+	DocumentNumberLast4 string `protobuf:"bytes,10,opt,name=document_number_last4,json=documentNumberLast4,proto3" json:"document_number_last4,omitempty"`
+	// Where the data was read: "mrz" or "pdf417".
+	Source string `protobuf:"bytes,11,opt,name=source,proto3" json:"source,omitempty"`
+	// The whole document number: operators only, never sent to partners.
+	DocumentNumber string `protobuf:"bytes,12,opt,name=document_number,json=documentNumber,proto3" json:"document_number,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Identity) Reset() {
+	*x = Identity{}
+	mi := &file_rampart_kyc_v1_kyc_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Identity) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Identity) ProtoMessage() {}
+
+func (x *Identity) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_kyc_v1_kyc_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Identity.ProtoReflect.Descriptor instead.
+func (*Identity) Descriptor() ([]byte, []int) {
+	return file_rampart_kyc_v1_kyc_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *Identity) GetSurname() string {
+	if x != nil {
+		return x.Surname
+	}
+	return ""
+}
+
+func (x *Identity) GetGivenNames() string {
+	if x != nil {
+		return x.GivenNames
+	}
+	return ""
+}
+
+func (x *Identity) GetDateOfBirth() string {
+	if x != nil {
+		return x.DateOfBirth
+	}
+	return ""
+}
+
+func (x *Identity) GetSex() string {
+	if x != nil {
+		return x.Sex
+	}
+	return ""
+}
+
+func (x *Identity) GetNationality() string {
+	if x != nil {
+		return x.Nationality
+	}
+	return ""
+}
+
+func (x *Identity) GetDocumentType() string {
+	if x != nil {
+		return x.DocumentType
+	}
+	return ""
+}
+
+func (x *Identity) GetIssuingCountry() string {
+	if x != nil {
+		return x.IssuingCountry
+	}
+	return ""
+}
+
+func (x *Identity) GetIssuingRegion() string {
+	if x != nil {
+		return x.IssuingRegion
+	}
+	return ""
+}
+
+func (x *Identity) GetExpiryDate() string {
+	if x != nil {
+		return x.ExpiryDate
+	}
+	return ""
+}
+
+func (x *Identity) GetDocumentNumberLast4() string {
+	if x != nil {
+		return x.DocumentNumberLast4
+	}
+	return ""
+}
+
+func (x *Identity) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *Identity) GetDocumentNumber() string {
+	if x != nil {
+		return x.DocumentNumber
+	}
+	return ""
+}
+
 var File_rampart_kyc_v1_kyc_proto protoreflect.FileDescriptor
 
 const file_rampart_kyc_v1_kyc_proto_rawDesc = "" +
@@ -379,7 +524,23 @@ const file_rampart_kyc_v1_kyc_proto_rawDesc = "" +
 	"\n" +
 	"widget_url\x18\x05 \x01(\tR\twidgetUrl\x129\n" +
 	"\n" +
-	"expires_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt*\x8b\x01\n" +
+	"expires_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"\xa8\x03\n" +
+	"\bIdentity\x12\x18\n" +
+	"\asurname\x18\x01 \x01(\tR\asurname\x12\x1f\n" +
+	"\vgiven_names\x18\x02 \x01(\tR\n" +
+	"givenNames\x12\"\n" +
+	"\rdate_of_birth\x18\x03 \x01(\tR\vdateOfBirth\x12\x10\n" +
+	"\x03sex\x18\x04 \x01(\tR\x03sex\x12 \n" +
+	"\vnationality\x18\x05 \x01(\tR\vnationality\x12#\n" +
+	"\rdocument_type\x18\x06 \x01(\tR\fdocumentType\x12'\n" +
+	"\x0fissuing_country\x18\a \x01(\tR\x0eissuingCountry\x12%\n" +
+	"\x0eissuing_region\x18\b \x01(\tR\rissuingRegion\x12\x1f\n" +
+	"\vexpiry_date\x18\t \x01(\tR\n" +
+	"expiryDate\x122\n" +
+	"\x15document_number_last4\x18\n" +
+	" \x01(\tR\x13documentNumberLast4\x12\x16\n" +
+	"\x06source\x18\v \x01(\tR\x06source\x12'\n" +
+	"\x0fdocument_number\x18\f \x01(\tR\x0edocumentNumber*\x8b\x01\n" +
 	"\tKycStatus\x12\x1a\n" +
 	"\x16KYC_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16KYC_STATUS_NOT_STARTED\x10\x01\x12\x16\n" +
@@ -401,16 +562,17 @@ func file_rampart_kyc_v1_kyc_proto_rawDescGZIP() []byte {
 }
 
 var file_rampart_kyc_v1_kyc_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_rampart_kyc_v1_kyc_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_rampart_kyc_v1_kyc_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_rampart_kyc_v1_kyc_proto_goTypes = []any{
 	(KycStatus)(0),                // 0: rampart.kyc.v1.KycStatus
 	(*Order)(nil),                 // 1: rampart.kyc.v1.Order
 	(*ErrorDetail)(nil),           // 2: rampart.kyc.v1.ErrorDetail
 	(*KycRequired)(nil),           // 3: rampart.kyc.v1.KycRequired
-	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
+	(*Identity)(nil),              // 4: rampart.kyc.v1.Identity
+	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
 }
 var file_rampart_kyc_v1_kyc_proto_depIdxs = []int32{
-	4, // 0: rampart.kyc.v1.KycRequired.expires_at:type_name -> google.protobuf.Timestamp
+	5, // 0: rampart.kyc.v1.KycRequired.expires_at:type_name -> google.protobuf.Timestamp
 	1, // [1:1] is the sub-list for method output_type
 	1, // [1:1] is the sub-list for method input_type
 	1, // [1:1] is the sub-list for extension type_name
@@ -429,7 +591,7 @@ func file_rampart_kyc_v1_kyc_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rampart_kyc_v1_kyc_proto_rawDesc), len(file_rampart_kyc_v1_kyc_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   3,
+			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

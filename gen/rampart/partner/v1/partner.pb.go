@@ -184,9 +184,14 @@ type CreateSessionRequest struct {
 	// The user's IP address as seen by the partner (optional).
 	ClientIp string `protobuf:"bytes,10,opt,name=client_ip,json=clientIp,proto3" json:"client_ip,omitempty"`
 	// Where to send the user when the widget finishes (optional).
-	RedirectUrl   string `protobuf:"bytes,11,opt,name=redirect_url,json=redirectUrl,proto3" json:"redirect_url,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	RedirectUrl string `protobuf:"bytes,11,opt,name=redirect_url,json=redirectUrl,proto3" json:"redirect_url,omitempty"`
+	// The user's name as the partner knows it (optional): a document that names someone
+	// else sends the case to review.
+	ExpectedName string `protobuf:"bytes,12,opt,name=expected_name,json=expectedName,proto3" json:"expected_name,omitempty"`
+	// The user's date of birth as the partner knows it, YYYY-MM-DD (optional).
+	ExpectedDateOfBirth string `protobuf:"bytes,13,opt,name=expected_date_of_birth,json=expectedDateOfBirth,proto3" json:"expected_date_of_birth,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *CreateSessionRequest) Reset() {
@@ -292,6 +297,20 @@ func (x *CreateSessionRequest) GetClientIp() string {
 func (x *CreateSessionRequest) GetRedirectUrl() string {
 	if x != nil {
 		return x.RedirectUrl
+	}
+	return ""
+}
+
+func (x *CreateSessionRequest) GetExpectedName() string {
+	if x != nil {
+		return x.ExpectedName
+	}
+	return ""
+}
+
+func (x *CreateSessionRequest) GetExpectedDateOfBirth() string {
+	if x != nil {
+		return x.ExpectedDateOfBirth
 	}
 	return ""
 }
@@ -405,6 +424,116 @@ func (x *CreateSessionResponse) GetWidgetUrl() string {
 	return ""
 }
 
+// GetIdentityRequest names the user by the partner's own id.
+type GetIdentityRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The partner's id of the user, 1 to 128 characters.
+	PartnerUserId string `protobuf:"bytes,1,opt,name=partner_user_id,json=partnerUserId,proto3" json:"partner_user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetIdentityRequest) Reset() {
+	*x = GetIdentityRequest{}
+	mi := &file_rampart_partner_v1_partner_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetIdentityRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetIdentityRequest) ProtoMessage() {}
+
+func (x *GetIdentityRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_partner_v1_partner_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetIdentityRequest.ProtoReflect.Descriptor instead.
+func (*GetIdentityRequest) Descriptor() ([]byte, []int) {
+	return file_rampart_partner_v1_partner_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *GetIdentityRequest) GetPartnerUserId() string {
+	if x != nil {
+		return x.PartnerUserId
+	}
+	return ""
+}
+
+// GetIdentityResponse is the identity read from the document that verified the user.
+type GetIdentityResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Echo of the request.
+	PartnerUserId string `protobuf:"bytes,1,opt,name=partner_user_id,json=partnerUserId,proto3" json:"partner_user_id,omitempty"`
+	// The verified identity.
+	Identity *v1.Identity `protobuf:"bytes,2,opt,name=identity,proto3" json:"identity,omitempty"`
+	// When the user was verified.
+	VerifiedAt    *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=verified_at,json=verifiedAt,proto3" json:"verified_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetIdentityResponse) Reset() {
+	*x = GetIdentityResponse{}
+	mi := &file_rampart_partner_v1_partner_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetIdentityResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetIdentityResponse) ProtoMessage() {}
+
+func (x *GetIdentityResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_partner_v1_partner_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetIdentityResponse.ProtoReflect.Descriptor instead.
+func (*GetIdentityResponse) Descriptor() ([]byte, []int) {
+	return file_rampart_partner_v1_partner_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *GetIdentityResponse) GetPartnerUserId() string {
+	if x != nil {
+		return x.PartnerUserId
+	}
+	return ""
+}
+
+func (x *GetIdentityResponse) GetIdentity() *v1.Identity {
+	if x != nil {
+		return x.Identity
+	}
+	return nil
+}
+
+func (x *GetIdentityResponse) GetVerifiedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.VerifiedAt
+	}
+	return nil
+}
+
 var File_rampart_partner_v1_partner_proto protoreflect.FileDescriptor
 
 const file_rampart_partner_v1_partner_proto_rawDesc = "" +
@@ -421,7 +550,7 @@ const file_rampart_partner_v1_partner_proto_rawDesc = "" +
 	"\x0ffailure_reasons\x18\x05 \x03(\tR\x0efailureReasons\x129\n" +
 	"\n" +
 	"updated_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAtB\x15\n" +
-	"\x13_attempts_remaining\"\xec\x02\n" +
+	"\x13_attempts_remaining\"\xc6\x03\n" +
 	"\x14CreateSessionRequest\x12&\n" +
 	"\x0fpartner_user_id\x18\x01 \x01(\tR\rpartnerUserId\x12\x1d\n" +
 	"\n" +
@@ -436,7 +565,9 @@ const file_rampart_partner_v1_partner_proto_rawDesc = "" +
 	"\x0ewallet_address\x18\t \x01(\tR\rwalletAddress\x12\x1b\n" +
 	"\tclient_ip\x18\n" +
 	" \x01(\tR\bclientIp\x12!\n" +
-	"\fredirect_url\x18\v \x01(\tR\vredirectUrl\"\xe2\x02\n" +
+	"\fredirect_url\x18\v \x01(\tR\vredirectUrl\x12#\n" +
+	"\rexpected_name\x18\f \x01(\tR\fexpectedName\x123\n" +
+	"\x16expected_date_of_birth\x18\r \x01(\tR\x13expectedDateOfBirth\"\xe2\x02\n" +
 	"\x15CreateSessionResponse\x126\n" +
 	"\x17merchant_transaction_id\x18\x01 \x01(\tR\x15merchantTransactionId\x12\x1b\n" +
 	"\twidget_id\x18\x02 \x01(\tR\bwidgetId\x12\x1d\n" +
@@ -448,10 +579,18 @@ const file_rampart_partner_v1_partner_proto_rawDesc = "" +
 	"\n" +
 	"expires_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12\x1d\n" +
 	"\n" +
-	"widget_url\x18\b \x01(\tR\twidgetUrl2\xde\x01\n" +
+	"widget_url\x18\b \x01(\tR\twidgetUrl\"<\n" +
+	"\x12GetIdentityRequest\x12&\n" +
+	"\x0fpartner_user_id\x18\x01 \x01(\tR\rpartnerUserId\"\xb0\x01\n" +
+	"\x13GetIdentityResponse\x12&\n" +
+	"\x0fpartner_user_id\x18\x01 \x01(\tR\rpartnerUserId\x124\n" +
+	"\bidentity\x18\x02 \x01(\v2\x18.rampart.kyc.v1.IdentityR\bidentity\x12;\n" +
+	"\vverified_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"verifiedAt2\xc3\x02\n" +
 	"\x0ePartnerService\x12f\n" +
 	"\fGetKycStatus\x12'.rampart.partner.v1.GetKycStatusRequest\x1a(.rampart.partner.v1.GetKycStatusResponse\"\x03\x90\x02\x01\x12d\n" +
-	"\rCreateSession\x12(.rampart.partner.v1.CreateSessionRequest\x1a).rampart.partner.v1.CreateSessionResponseB\xd0\x01\n" +
+	"\rCreateSession\x12(.rampart.partner.v1.CreateSessionRequest\x1a).rampart.partner.v1.CreateSessionResponse\x12c\n" +
+	"\vGetIdentity\x12&.rampart.partner.v1.GetIdentityRequest\x1a'.rampart.partner.v1.GetIdentityResponse\"\x03\x90\x02\x01B\xd0\x01\n" +
 	"\x16com.rampart.partner.v1B\fPartnerProtoP\x01Z>github.com/rampart-id/rampart/gen/rampart/partner/v1;partnerv1\xa2\x02\x03RPX\xaa\x02\x12Rampart.Partner.V1\xca\x02\x12Rampart\\Partner\\V1\xe2\x02\x1eRampart\\Partner\\V1\\GPBMetadata\xea\x02\x14Rampart::Partner::V1b\x06proto3"
 
 var (
@@ -466,31 +605,38 @@ func file_rampart_partner_v1_partner_proto_rawDescGZIP() []byte {
 	return file_rampart_partner_v1_partner_proto_rawDescData
 }
 
-var file_rampart_partner_v1_partner_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_rampart_partner_v1_partner_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_rampart_partner_v1_partner_proto_goTypes = []any{
 	(*GetKycStatusRequest)(nil),   // 0: rampart.partner.v1.GetKycStatusRequest
 	(*GetKycStatusResponse)(nil),  // 1: rampart.partner.v1.GetKycStatusResponse
 	(*CreateSessionRequest)(nil),  // 2: rampart.partner.v1.CreateSessionRequest
 	(*CreateSessionResponse)(nil), // 3: rampart.partner.v1.CreateSessionResponse
-	(v1.KycStatus)(0),             // 4: rampart.kyc.v1.KycStatus
-	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
-	(*v1.Order)(nil),              // 6: rampart.kyc.v1.Order
+	(*GetIdentityRequest)(nil),    // 4: rampart.partner.v1.GetIdentityRequest
+	(*GetIdentityResponse)(nil),   // 5: rampart.partner.v1.GetIdentityResponse
+	(v1.KycStatus)(0),             // 6: rampart.kyc.v1.KycStatus
+	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
+	(*v1.Order)(nil),              // 8: rampart.kyc.v1.Order
+	(*v1.Identity)(nil),           // 9: rampart.kyc.v1.Identity
 }
 var file_rampart_partner_v1_partner_proto_depIdxs = []int32{
-	4, // 0: rampart.partner.v1.GetKycStatusResponse.status:type_name -> rampart.kyc.v1.KycStatus
-	5, // 1: rampart.partner.v1.GetKycStatusResponse.verified_at:type_name -> google.protobuf.Timestamp
-	5, // 2: rampart.partner.v1.GetKycStatusResponse.updated_at:type_name -> google.protobuf.Timestamp
-	6, // 3: rampart.partner.v1.CreateSessionResponse.order:type_name -> rampart.kyc.v1.Order
-	5, // 4: rampart.partner.v1.CreateSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
-	0, // 5: rampart.partner.v1.PartnerService.GetKycStatus:input_type -> rampart.partner.v1.GetKycStatusRequest
-	2, // 6: rampart.partner.v1.PartnerService.CreateSession:input_type -> rampart.partner.v1.CreateSessionRequest
-	1, // 7: rampart.partner.v1.PartnerService.GetKycStatus:output_type -> rampart.partner.v1.GetKycStatusResponse
-	3, // 8: rampart.partner.v1.PartnerService.CreateSession:output_type -> rampart.partner.v1.CreateSessionResponse
-	7, // [7:9] is the sub-list for method output_type
-	5, // [5:7] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	6,  // 0: rampart.partner.v1.GetKycStatusResponse.status:type_name -> rampart.kyc.v1.KycStatus
+	7,  // 1: rampart.partner.v1.GetKycStatusResponse.verified_at:type_name -> google.protobuf.Timestamp
+	7,  // 2: rampart.partner.v1.GetKycStatusResponse.updated_at:type_name -> google.protobuf.Timestamp
+	8,  // 3: rampart.partner.v1.CreateSessionResponse.order:type_name -> rampart.kyc.v1.Order
+	7,  // 4: rampart.partner.v1.CreateSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
+	9,  // 5: rampart.partner.v1.GetIdentityResponse.identity:type_name -> rampart.kyc.v1.Identity
+	7,  // 6: rampart.partner.v1.GetIdentityResponse.verified_at:type_name -> google.protobuf.Timestamp
+	0,  // 7: rampart.partner.v1.PartnerService.GetKycStatus:input_type -> rampart.partner.v1.GetKycStatusRequest
+	2,  // 8: rampart.partner.v1.PartnerService.CreateSession:input_type -> rampart.partner.v1.CreateSessionRequest
+	4,  // 9: rampart.partner.v1.PartnerService.GetIdentity:input_type -> rampart.partner.v1.GetIdentityRequest
+	1,  // 10: rampart.partner.v1.PartnerService.GetKycStatus:output_type -> rampart.partner.v1.GetKycStatusResponse
+	3,  // 11: rampart.partner.v1.PartnerService.CreateSession:output_type -> rampart.partner.v1.CreateSessionResponse
+	5,  // 12: rampart.partner.v1.PartnerService.GetIdentity:output_type -> rampart.partner.v1.GetIdentityResponse
+	10, // [10:13] is the sub-list for method output_type
+	7,  // [7:10] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_rampart_partner_v1_partner_proto_init() }
@@ -505,7 +651,7 @@ func file_rampart_partner_v1_partner_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rampart_partner_v1_partner_proto_rawDesc), len(file_rampart_partner_v1_partner_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	PartnerService_GetKycStatus_FullMethodName  = "/rampart.partner.v1.PartnerService/GetKycStatus"
 	PartnerService_CreateSession_FullMethodName = "/rampart.partner.v1.PartnerService/CreateSession"
+	PartnerService_GetIdentity_FullMethodName   = "/rampart.partner.v1.PartnerService/GetIdentity"
 )
 
 // PartnerServiceClient is the client API for PartnerService service.
@@ -36,6 +37,10 @@ type PartnerServiceClient interface {
 	// transact yet it fails with kyc_required (REST 422, gRPC FailedPrecondition) and a KYC
 	// token to embed the widget anyway. Honours the Idempotency-Key header.
 	CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*CreateSessionResponse, error)
+	// GetIdentity returns what the user's verified document says, for partners allowed to
+	// see it (permission_denied / REST 403 forbidden otherwise; not_found until verified).
+	// Every call is written to the audit log.
+	GetIdentity(ctx context.Context, in *GetIdentityRequest, opts ...grpc.CallOption) (*GetIdentityResponse, error)
 }
 
 type partnerServiceClient struct {
@@ -66,6 +71,16 @@ func (c *partnerServiceClient) CreateSession(ctx context.Context, in *CreateSess
 	return out, nil
 }
 
+func (c *partnerServiceClient) GetIdentity(ctx context.Context, in *GetIdentityRequest, opts ...grpc.CallOption) (*GetIdentityResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetIdentityResponse)
+	err := c.cc.Invoke(ctx, PartnerService_GetIdentity_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PartnerServiceServer is the server API for PartnerService service.
 // All implementations must embed UnimplementedPartnerServiceServer
 // for forward compatibility.
@@ -79,6 +94,10 @@ type PartnerServiceServer interface {
 	// transact yet it fails with kyc_required (REST 422, gRPC FailedPrecondition) and a KYC
 	// token to embed the widget anyway. Honours the Idempotency-Key header.
 	CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error)
+	// GetIdentity returns what the user's verified document says, for partners allowed to
+	// see it (permission_denied / REST 403 forbidden otherwise; not_found until verified).
+	// Every call is written to the audit log.
+	GetIdentity(context.Context, *GetIdentityRequest) (*GetIdentityResponse, error)
 	mustEmbedUnimplementedPartnerServiceServer()
 }
 
@@ -94,6 +113,9 @@ func (UnimplementedPartnerServiceServer) GetKycStatus(context.Context, *GetKycSt
 }
 func (UnimplementedPartnerServiceServer) CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateSession not implemented")
+}
+func (UnimplementedPartnerServiceServer) GetIdentity(context.Context, *GetIdentityRequest) (*GetIdentityResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetIdentity not implemented")
 }
 func (UnimplementedPartnerServiceServer) mustEmbedUnimplementedPartnerServiceServer() {}
 func (UnimplementedPartnerServiceServer) testEmbeddedByValue()                        {}
@@ -152,6 +174,24 @@ func _PartnerService_CreateSession_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PartnerService_GetIdentity_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetIdentityRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PartnerServiceServer).GetIdentity(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PartnerService_GetIdentity_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PartnerServiceServer).GetIdentity(ctx, req.(*GetIdentityRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // PartnerService_ServiceDesc is the grpc.ServiceDesc for PartnerService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -166,6 +206,10 @@ var PartnerService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CreateSession",
 			Handler:    _PartnerService_CreateSession_Handler,
+		},
+		{
+			MethodName: "GetIdentity",
+			Handler:    _PartnerService_GetIdentity_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

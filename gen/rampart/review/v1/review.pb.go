@@ -573,7 +573,10 @@ type GetCaseResponse struct {
 	// Decrypted images.
 	Images []*Image `protobuf:"bytes,5,rep,name=images,proto3" json:"images,omitempty"`
 	// Status history of the profile.
-	History       []*HistoryEntry `protobuf:"bytes,6,rep,name=history,proto3" json:"history,omitempty"`
+	History []*HistoryEntry `protobuf:"bytes,6,rep,name=history,proto3" json:"history,omitempty"`
+	// What the document's machine-readable data says; unset when none was read (or it
+	// was purged or redacted).
+	Identity      *v1.Identity `protobuf:"bytes,7,opt,name=identity,proto3" json:"identity,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -646,6 +649,13 @@ func (x *GetCaseResponse) GetImages() []*Image {
 func (x *GetCaseResponse) GetHistory() []*HistoryEntry {
 	if x != nil {
 		return x.History
+	}
+	return nil
+}
+
+func (x *GetCaseResponse) GetIdentity() *v1.Identity {
+	if x != nil {
+		return x.Identity
 	}
 	return nil
 }
@@ -919,14 +929,15 @@ const file_rampart_review_v1_review_proto_rawDesc = "" +
 	"\x05cases\x18\x01 \x03(\v2\x1e.rampart.review.v1.CaseSummaryR\x05cases\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\")\n" +
 	"\x0eGetCaseRequest\x12\x17\n" +
-	"\acase_id\x18\x01 \x01(\tR\x06caseId\"\xc2\x02\n" +
+	"\acase_id\x18\x01 \x01(\tR\x06caseId\"\xf8\x02\n" +
 	"\x0fGetCaseResponse\x122\n" +
 	"\x04case\x18\x01 \x01(\v2\x1e.rampart.review.v1.CaseSummaryR\x04case\x121\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x19.rampart.kyc.v1.KycStatusR\x06status\x12#\n" +
 	"\rdocument_type\x18\x03 \x01(\tR\fdocumentType\x126\n" +
 	"\x06checks\x18\x04 \x03(\v2\x1e.rampart.review.v1.CheckResultR\x06checks\x120\n" +
 	"\x06images\x18\x05 \x03(\v2\x18.rampart.review.v1.ImageR\x06images\x129\n" +
-	"\ahistory\x18\x06 \x03(\v2\x1f.rampart.review.v1.HistoryEntryR\ahistory\"\xa2\x01\n" +
+	"\ahistory\x18\x06 \x03(\v2\x1f.rampart.review.v1.HistoryEntryR\ahistory\x124\n" +
+	"\bidentity\x18\a \x01(\v2\x18.rampart.kyc.v1.IdentityR\bidentity\"\xa2\x01\n" +
 	"\x11DecideCaseRequest\x12\x17\n" +
 	"\acase_id\x18\x01 \x01(\tR\x06caseId\x127\n" +
 	"\bdecision\x18\x02 \x01(\x0e2\x1b.rampart.review.v1.DecisionR\bdecision\x12\x16\n" +
@@ -983,6 +994,7 @@ var file_rampart_review_v1_review_proto_goTypes = []any{
 	(*ResetProfileResponse)(nil),  // 12: rampart.review.v1.ResetProfileResponse
 	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
 	(v1.KycStatus)(0),             // 14: rampart.kyc.v1.KycStatus
+	(*v1.Identity)(nil),           // 15: rampart.kyc.v1.Identity
 }
 var file_rampart_review_v1_review_proto_depIdxs = []int32{
 	13, // 0: rampart.review.v1.CaseSummary.submitted_at:type_name -> google.protobuf.Timestamp
@@ -995,22 +1007,23 @@ var file_rampart_review_v1_review_proto_depIdxs = []int32{
 	2,  // 7: rampart.review.v1.GetCaseResponse.checks:type_name -> rampart.review.v1.CheckResult
 	3,  // 8: rampart.review.v1.GetCaseResponse.images:type_name -> rampart.review.v1.Image
 	4,  // 9: rampart.review.v1.GetCaseResponse.history:type_name -> rampart.review.v1.HistoryEntry
-	0,  // 10: rampart.review.v1.DecideCaseRequest.decision:type_name -> rampart.review.v1.Decision
-	14, // 11: rampart.review.v1.DecideCaseResponse.status:type_name -> rampart.kyc.v1.KycStatus
-	14, // 12: rampart.review.v1.ResetProfileResponse.status:type_name -> rampart.kyc.v1.KycStatus
-	5,  // 13: rampart.review.v1.ReviewService.ListQueue:input_type -> rampart.review.v1.ListQueueRequest
-	7,  // 14: rampart.review.v1.ReviewService.GetCase:input_type -> rampart.review.v1.GetCaseRequest
-	9,  // 15: rampart.review.v1.ReviewService.DecideCase:input_type -> rampart.review.v1.DecideCaseRequest
-	11, // 16: rampart.review.v1.ReviewService.ResetProfile:input_type -> rampart.review.v1.ResetProfileRequest
-	6,  // 17: rampart.review.v1.ReviewService.ListQueue:output_type -> rampart.review.v1.ListQueueResponse
-	8,  // 18: rampart.review.v1.ReviewService.GetCase:output_type -> rampart.review.v1.GetCaseResponse
-	10, // 19: rampart.review.v1.ReviewService.DecideCase:output_type -> rampart.review.v1.DecideCaseResponse
-	12, // 20: rampart.review.v1.ReviewService.ResetProfile:output_type -> rampart.review.v1.ResetProfileResponse
-	17, // [17:21] is the sub-list for method output_type
-	13, // [13:17] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	15, // 10: rampart.review.v1.GetCaseResponse.identity:type_name -> rampart.kyc.v1.Identity
+	0,  // 11: rampart.review.v1.DecideCaseRequest.decision:type_name -> rampart.review.v1.Decision
+	14, // 12: rampart.review.v1.DecideCaseResponse.status:type_name -> rampart.kyc.v1.KycStatus
+	14, // 13: rampart.review.v1.ResetProfileResponse.status:type_name -> rampart.kyc.v1.KycStatus
+	5,  // 14: rampart.review.v1.ReviewService.ListQueue:input_type -> rampart.review.v1.ListQueueRequest
+	7,  // 15: rampart.review.v1.ReviewService.GetCase:input_type -> rampart.review.v1.GetCaseRequest
+	9,  // 16: rampart.review.v1.ReviewService.DecideCase:input_type -> rampart.review.v1.DecideCaseRequest
+	11, // 17: rampart.review.v1.ReviewService.ResetProfile:input_type -> rampart.review.v1.ResetProfileRequest
+	6,  // 18: rampart.review.v1.ReviewService.ListQueue:output_type -> rampart.review.v1.ListQueueResponse
+	8,  // 19: rampart.review.v1.ReviewService.GetCase:output_type -> rampart.review.v1.GetCaseResponse
+	10, // 20: rampart.review.v1.ReviewService.DecideCase:output_type -> rampart.review.v1.DecideCaseResponse
+	12, // 21: rampart.review.v1.ReviewService.ResetProfile:output_type -> rampart.review.v1.ResetProfileResponse
+	18, // [18:22] is the sub-list for method output_type
+	14, // [14:18] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_rampart_review_v1_review_proto_init() }

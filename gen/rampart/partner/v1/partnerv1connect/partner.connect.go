@@ -39,6 +39,9 @@ const (
 	// PartnerServiceCreateSessionProcedure is the fully-qualified name of the PartnerService's
 	// CreateSession RPC.
 	PartnerServiceCreateSessionProcedure = "/rampart.partner.v1.PartnerService/CreateSession"
+	// PartnerServiceGetIdentityProcedure is the fully-qualified name of the PartnerService's
+	// GetIdentity RPC.
+	PartnerServiceGetIdentityProcedure = "/rampart.partner.v1.PartnerService/GetIdentity"
 )
 
 // PartnerServiceClient is a client for the rampart.partner.v1.PartnerService service.
@@ -49,6 +52,10 @@ type PartnerServiceClient interface {
 	// transact yet it fails with kyc_required (REST 422, gRPC FailedPrecondition) and a KYC
 	// token to embed the widget anyway. Honours the Idempotency-Key header.
 	CreateSession(context.Context, *connect.Request[v1.CreateSessionRequest]) (*connect.Response[v1.CreateSessionResponse], error)
+	// GetIdentity returns what the user's verified document says, for partners allowed to
+	// see it (permission_denied / REST 403 forbidden otherwise; not_found until verified).
+	// Every call is written to the audit log.
+	GetIdentity(context.Context, *connect.Request[v1.GetIdentityRequest]) (*connect.Response[v1.GetIdentityResponse], error)
 }
 
 // NewPartnerServiceClient constructs a client for the rampart.partner.v1.PartnerService service. By
@@ -75,6 +82,13 @@ func NewPartnerServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(partnerServiceMethods.ByName("CreateSession")),
 			connect.WithClientOptions(opts...),
 		),
+		getIdentity: connect.NewClient[v1.GetIdentityRequest, v1.GetIdentityResponse](
+			httpClient,
+			baseURL+PartnerServiceGetIdentityProcedure,
+			connect.WithSchema(partnerServiceMethods.ByName("GetIdentity")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -82,6 +96,7 @@ func NewPartnerServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 type partnerServiceClient struct {
 	getKycStatus  *connect.Client[v1.GetKycStatusRequest, v1.GetKycStatusResponse]
 	createSession *connect.Client[v1.CreateSessionRequest, v1.CreateSessionResponse]
+	getIdentity   *connect.Client[v1.GetIdentityRequest, v1.GetIdentityResponse]
 }
 
 // GetKycStatus calls rampart.partner.v1.PartnerService.GetKycStatus.
@@ -94,6 +109,11 @@ func (c *partnerServiceClient) CreateSession(ctx context.Context, req *connect.R
 	return c.createSession.CallUnary(ctx, req)
 }
 
+// GetIdentity calls rampart.partner.v1.PartnerService.GetIdentity.
+func (c *partnerServiceClient) GetIdentity(ctx context.Context, req *connect.Request[v1.GetIdentityRequest]) (*connect.Response[v1.GetIdentityResponse], error) {
+	return c.getIdentity.CallUnary(ctx, req)
+}
+
 // PartnerServiceHandler is an implementation of the rampart.partner.v1.PartnerService service.
 type PartnerServiceHandler interface {
 	// GetKycStatus returns a user's KYC status. A user never seen is not_started.
@@ -102,6 +122,10 @@ type PartnerServiceHandler interface {
 	// transact yet it fails with kyc_required (REST 422, gRPC FailedPrecondition) and a KYC
 	// token to embed the widget anyway. Honours the Idempotency-Key header.
 	CreateSession(context.Context, *connect.Request[v1.CreateSessionRequest]) (*connect.Response[v1.CreateSessionResponse], error)
+	// GetIdentity returns what the user's verified document says, for partners allowed to
+	// see it (permission_denied / REST 403 forbidden otherwise; not_found until verified).
+	// Every call is written to the audit log.
+	GetIdentity(context.Context, *connect.Request[v1.GetIdentityRequest]) (*connect.Response[v1.GetIdentityResponse], error)
 }
 
 // NewPartnerServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -124,12 +148,21 @@ func NewPartnerServiceHandler(svc PartnerServiceHandler, opts ...connect.Handler
 		connect.WithSchema(partnerServiceMethods.ByName("CreateSession")),
 		connect.WithHandlerOptions(opts...),
 	)
+	partnerServiceGetIdentityHandler := connect.NewUnaryHandler(
+		PartnerServiceGetIdentityProcedure,
+		svc.GetIdentity,
+		connect.WithSchema(partnerServiceMethods.ByName("GetIdentity")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/rampart.partner.v1.PartnerService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case PartnerServiceGetKycStatusProcedure:
 			partnerServiceGetKycStatusHandler.ServeHTTP(w, r)
 		case PartnerServiceCreateSessionProcedure:
 			partnerServiceCreateSessionHandler.ServeHTTP(w, r)
+		case PartnerServiceGetIdentityProcedure:
+			partnerServiceGetIdentityHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -145,4 +178,8 @@ func (UnimplementedPartnerServiceHandler) GetKycStatus(context.Context, *connect
 
 func (UnimplementedPartnerServiceHandler) CreateSession(context.Context, *connect.Request[v1.CreateSessionRequest]) (*connect.Response[v1.CreateSessionResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.partner.v1.PartnerService.CreateSession is not implemented"))
+}
+
+func (UnimplementedPartnerServiceHandler) GetIdentity(context.Context, *connect.Request[v1.GetIdentityRequest]) (*connect.Response[v1.GetIdentityResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.partner.v1.PartnerService.GetIdentity is not implemented"))
 }
