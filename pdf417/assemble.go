@@ -52,7 +52,7 @@ func assemble(all []obs) ([]byte, error) {
 				continue
 			}
 			r := 3*u + l + 1
-			if r >= 3 && r <= 90 {
+			if r >= 2 && r <= 90 {
 				cands = append(cands, cand{r, nu + nl})
 			}
 		}
@@ -62,7 +62,7 @@ func assemble(all []obs) ([]byte, error) {
 	tried := map[int]bool{}
 	err := ErrChecksum
 	for _, c := range cands[:min(len(cands), 4)] {
-		if tried[c.rows] || c.rows < 3 {
+		if tried[c.rows] || c.rows < 2 {
 			continue
 		}
 		tried[c.rows] = true
@@ -92,11 +92,7 @@ func grid(all []obs, rows, cols, level int) ([]byte, error) {
 	if n <= k+1 || n > 928 {
 		return nil, ErrChecksum
 	}
-	type tally struct {
-		value [4]int16
-		count [4]int16
-	}
-	cells := make([]tally, n)
+	votes := map[int]int{} // cell*1000 + value → reads
 	for _, o := range all {
 		col := o.slot
 		if o.right {
@@ -105,34 +101,28 @@ func grid(all []obs, rows, cols, level int) ([]byte, error) {
 		if col < 1 || col > cols || o.row >= rows {
 			continue
 		}
-		t := &cells[o.row*cols+col-1]
-		for i := range t.value {
-			if t.count[i] == 0 || t.value[i] == o.w.value {
-				t.value[i] = o.w.value
-				t.count[i]++
-				break
-			}
+		votes[(o.row*cols+col-1)*1000+int(o.w.value)]++
+	}
+	best := make([][2]int, n) // per cell: value, reads
+	second := make([]int, n)
+	for key, c := range votes {
+		i, v := key/1000, key%1000
+		switch {
+		case c > best[i][1]:
+			second[i] = best[i][1]
+			best[i] = [2]int{v, c}
+		case c > second[i]:
+			second[i] = c
 		}
 	}
 	cw := make([]int, n)
 	var erasures []int
-	for i, t := range cells {
-		best, second := 0, int16(0)
-		for j := 1; j < len(t.count); j++ {
-			if t.count[j] > t.count[best] {
-				best = j
-			}
-		}
-		for j := range t.count {
-			if j != best && t.count[j] > second {
-				second = t.count[j]
-			}
-		}
-		if t.count[best] == 0 || t.count[best] <= second {
+	for i, b := range best {
+		if b[1] == 0 || b[1] <= second[i] {
 			erasures = append(erasures, i)
 			continue
 		}
-		cw[i] = int(t.value[best])
+		cw[i] = b[0]
 	}
 	slack := 1
 	if k >= 8 {

@@ -3,13 +3,13 @@ package pdf417
 import (
 	"image"
 	"image/color"
-	"math"
 )
 
 // plane is the photo as grey levels made relative to their surroundings: each pixel's
-// difference from the local mean, in units of the local standard deviation. The sign
-// is the bar/space decision of an adaptive threshold, which survives uneven light;
-// the magnitude lets scanlines ignore noise with a fixed hysteresis.
+// offset from the midpoint between the darkest and lightest levels nearby, in units of
+// half that local range. The sign is the bar/space decision of an adaptive threshold,
+// which survives uneven light and does not depend on how much of the neighbourhood is
+// ink; the magnitude lets scanlines ignore noise with a fixed hysteresis.
 type plane struct {
 	w, h int
 	v    []float32
@@ -81,39 +81,66 @@ func halve(w, h int, g []uint8) (int, int, []uint8) {
 	return nw, nh, out
 }
 
-// normalize subtracts the mean and divides by the standard deviation of a square
-// window, wide enough to hold several codewords so that the mean sits between bar and
-// space levels. A floor on the deviation keeps flat paper from becoming noise.
+// normalize thresholds at the local mid-level. Minima and maxima are taken over
+// blocks, then over a neighbourhood of blocks wide enough to hold the start pattern's
+// wide bar together with a space, and interpolated between block centres.
 func normalize(w, h int, g []uint8) plane {
-	r := max(8, min(100, max(w, h)/14))
-	sw := w + 1
-	sum := make([]uint32, sw*(h+1))
-	sq := make([]uint64, sw*(h+1))
+	bs := max(8, max(w, h)/100)
+	const reach = 4 // blocks either side
+	bw, bh := (w+bs-1)/bs, (h+bs-1)/bs
+	lo := make([]uint8, bw*bh)
+	hi := make([]uint8, bw*bh)
+	for i := range lo {
+		lo[i] = 255
+	}
 	for y := 0; y < h; y++ {
-		var rs uint32
-		var rq uint64
-		for x := 0; x < w; x++ {
-			v := uint32(g[y*w+x])
-			rs += v
-			rq += uint64(v * v)
-			sum[(y+1)*sw+x+1] = sum[y*sw+x+1] + rs
-			sq[(y+1)*sw+x+1] = sq[y*sw+x+1] + rq
+		row := g[y*w : (y+1)*w]
+		brow := (y / bs) * bw
+		for x, v := range row {
+			bi := brow + x/bs
+			lo[bi] = min(lo[bi], v)
+			hi[bi] = max(hi[bi], v)
+		}
+	}
+	mid := make([]float32, bw*bh)
+	half := make([]float32, bw*bh)
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			l, u := uint8(255), uint8(0)
+			for y := max(0, by-reach); y <= min(bh-1, by+reach); y++ {
+				for x := max(0, bx-reach); x <= min(bw-1, bx+reach); x++ {
+					l = min(l, lo[y*bw+x])
+					u = max(u, hi[y*bw+x])
+				}
+			}
+			mid[by*bw+bx] = (float32(l) + float32(u)) / 2
+			// A floor on the range keeps flat paper from turning into bars.
+			half[by*bw+bx] = max(float32(u)-float32(l), 48) / 2
 		}
 	}
 	out := make([]float32, w*h)
 	for y := 0; y < h; y++ {
-		y0, y1 := max(0, y-r), min(h, y+r+1)
+		fy := (float32(y)+0.5)/float32(bs) - 0.5
+		y0 := max(0, min(bh-1, int(fy)))
+		y1 := min(bh-1, y0+1)
+		ty := max(0, min(1, fy-float32(y0)))
 		for x := 0; x < w; x++ {
-			x0, x1 := max(0, x-r), min(w, x+r+1)
-			n := float64((y1 - y0) * (x1 - x0))
-			s := float64(sum[y1*sw+x1] - sum[y0*sw+x1] - sum[y1*sw+x0] + sum[y0*sw+x0])
-			q := float64(sq[y1*sw+x1] - sq[y0*sw+x1] - sq[y1*sw+x0] + sq[y0*sw+x0])
-			mean := s / n
-			sd := math.Sqrt(max(0, q/n-mean*mean))
-			out[y*w+x] = float32((float64(g[y*w+x]) - mean) / max(sd, 12))
+			fx := (float32(x)+0.5)/float32(bs) - 0.5
+			x0 := max(0, min(bw-1, int(fx)))
+			x1 := min(bw-1, x0+1)
+			tx := max(0, min(1, fx-float32(x0)))
+			m := lerp2(mid, bw, x0, x1, y0, y1, tx, ty)
+			r := lerp2(half, bw, x0, x1, y0, y1, tx, ty)
+			out[y*w+x] = (float32(g[y*w+x]) - m) / r
 		}
 	}
 	return plane{w, h, out}
+}
+
+func lerp2(v []float32, stride, x0, x1, y0, y1 int, tx, ty float32) float32 {
+	a := v[y0*stride+x0] + (v[y0*stride+x1]-v[y0*stride+x0])*tx
+	b := v[y1*stride+x0] + (v[y1*stride+x1]-v[y1*stride+x0])*tx
+	return a + (b-a)*ty
 }
 
 // at samples the plane bilinearly; the caller keeps x and y inside [0, w-1) × [0, h-1).

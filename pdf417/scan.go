@@ -16,8 +16,8 @@ type obs struct {
 	w     word
 }
 
-// hysteresis, in local standard deviations: a sample must pass it to change colour.
-const hysteresis = 0.35
+// hysteresis, in half local ranges: a sample must pass it to change colour.
+const hysteresis = 0.2
 
 type scanner struct {
 	p     *plane
