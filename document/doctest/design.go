@@ -1,0 +1,188 @@
+package doctest
+
+import (
+	"hash/fnv"
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"math/rand/v2"
+	"sync"
+
+	xdraw "golang.org/x/image/draw"
+
+	"github.com/rampart-id/rampart/face/facetest"
+	"github.com/rampart-id/rampart/quality/qualitytest"
+)
+
+// design is the look one issuer gives one side of one kind of document.
+type design struct {
+	hue, sat, val float64
+	band          color.RGBA
+}
+
+func designOf(key string) design {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	rng := rand.New(rand.NewPCG(h.Sum64(), 0xde5))
+	hue := rng.Float64()
+	return design{
+		hue:  hue,
+		sat:  0.08 + 0.10*rng.Float64(),
+		val:  0.93 + 0.05*rng.Float64(),
+		band: qualitytest.HSV(hue+0.3+0.4*rng.Float64(), 0.45+0.2*rng.Float64(), 0.35+0.2*rng.Float64()),
+	}
+}
+
+var backgrounds sync.Map // key → *image.RGBA
+
+// background paints the security print of key's design on p: a tint that drifts in
+// hue across the page, two families of interlaced wavy lines and a rosette. It is
+// computed once per design and size.
+func (p *page) background(key string) design {
+	d := designOf(key)
+	b := p.img.Rect
+	ck := key + "/" + b.String()
+	if bg, ok := backgrounds.Load(ck); ok {
+		copy(p.img.Pix, bg.(*image.RGBA).Pix)
+		return d
+	}
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	rng := rand.New(rand.NewPCG(h.Sum64(), 0x9111))
+	w, ht := b.Dx(), b.Dy()
+	ink1 := qualitytest.HSV(d.hue+0.05, 0.30, 0.78)
+	ink2 := qualitytest.HSV(d.hue+0.5, 0.25, 0.82)
+	f1, f2 := (0.010+0.006*rng.Float64())*PageW/float64(w)*1.6, (0.013+0.006*rng.Float64())*PageW/float64(w)*1.6
+	cx, cy := float64(w)*(0.6+0.15*rng.Float64()), float64(ht)*(0.45+0.1*rng.Float64())
+	rr := 0.22 * float64(w)
+	// Terms that depend on one coordinate only, computed once.
+	col, tint := make([]float64, w), make([]color.RGBA, w)
+	for x := range w {
+		col[x] = 2.5 * math.Sin(float64(x)*f2*0.8)
+		tint[x] = qualitytest.HSV(d.hue+0.12*float64(x)/float64(w), d.sat, d.val)
+	}
+	for y := range ht {
+		fy := float64(y)
+		row := 3 * math.Sin(fy*f2)
+		for x := range w {
+			fx := float64(x)
+			c := tint[x]
+			if math.Abs(math.Sin(fx*f1+row)) < 0.06 {
+				c = mixRGBA(c, ink1, 0.45)
+			}
+			if math.Abs(math.Sin(fy*f1*1.3+col[x])) < 0.05 {
+				c = mixRGBA(c, ink2, 0.4)
+			}
+			if dx, dy := fx-cx, fy-cy; dx*dx+dy*dy < rr*rr {
+				r, a := math.Hypot(dx, dy), math.Atan2(dy, dx)
+				if math.Abs(math.Sin(r*0.09+6*math.Sin(12*a))) < 0.07 {
+					c = mixRGBA(c, ink1, 0.35)
+				}
+			}
+			i := y*p.img.Stride + 4*x
+			p.img.Pix[i], p.img.Pix[i+1], p.img.Pix[i+2], p.img.Pix[i+3] = c.R, c.G, c.B, 255
+		}
+	}
+	bg := image.NewRGBA(b)
+	copy(bg.Pix, p.img.Pix)
+	backgrounds.Store(ck, bg)
+	return d
+}
+
+func mixRGBA(a, b color.RGBA, t float64) color.RGBA {
+	f := func(x, y uint8) uint8 { return uint8(float64(x)*(1-t) + float64(y)*t + 0.5) }
+	return color.RGBA{f(a.R, b.R), f(a.G, b.G), f(a.B, b.B), 255}
+}
+
+// The portrait's size on every page: 26% of the page's width, about what real
+// documents give it. facetest.Passport's is 22%: enough for the face detector on a
+// flat page, too little once a photo shrinks the page into the frame.
+var portraitSize = facetest.PassportPhoto.Size().Mul(6).Div(5)
+
+var portraits sync.Map // portrait ID → *image.RGBA
+
+// portraitImage is p's head facing the camera on a plain backdrop, as facetest
+// prints it on its passport pages (cut from one), or a grey silhouette for a zero
+// Portrait. It is made once per portrait.
+func portraitImage(p facetest.Portrait) *image.RGBA {
+	if p.Image == nil {
+		return silhouette()
+	}
+	if img, ok := portraits.Load(p.ID); ok {
+		return img.(*image.RGBA)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(p.ID))
+	doc := facetest.Passport(p, int64(h.Sum64()>>1))
+	img := image.NewRGBA(image.Rectangle{Max: portraitSize})
+	xdraw.CatmullRom.Scale(img, img.Rect, doc, facetest.PassportPhoto, xdraw.Src, nil)
+	v, _ := portraits.LoadOrStore(p.ID, img)
+	return v.(*image.RGBA)
+}
+
+var silhouette = sync.OnceValue(func() *image.RGBA {
+	w, h := portraitSize.X, portraitSize.Y
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			fx, fy := float64(x)/float64(w)-0.5, float64(y)/float64(h)
+			c := color.RGBA{206, 214, 222, 255}
+			head := (fx*fx)/(0.2*0.2)+(fy-0.4)*(fy-0.4)/(0.22*0.22) < 1
+			body := fy > 0.72 && (fx*fx)/(0.45*0.45)+(fy-1.05)*(fy-1.05)/(0.33*0.33) < 1
+			if head || body {
+				c = color.RGBA{120, 126, 136, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	return img
+})
+
+// portrait draws the holder's photo with its top-left corner at (x, y) mm and, when
+// ghost is set, a small faded copy of it at (gx, gy) mm as a secondary image.
+func (p *page) portrait(pt facetest.Portrait, x, y float64) image.Rectangle {
+	img := portraitImage(pt)
+	r := img.Rect.Add(image.Pt(p.px(x), p.px(y)))
+	draw.Draw(p.img, r, img, image.Point{}, draw.Src)
+	return r
+}
+
+// ghost draws a small faded grey copy of the portrait, height hMM, at (x, y) mm.
+func (p *page) ghost(pt facetest.Portrait, x, y, hMM float64) {
+	src := portraitImage(pt)
+	h := p.px(hMM)
+	w := h * src.Rect.Dx() / src.Rect.Dy()
+	small := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.ApproxBiLinear.Scale(small, small.Rect, src, src.Rect, xdraw.Src, nil)
+	at := image.Pt(p.px(x), p.px(y))
+	for yy := range h {
+		for xx := range w {
+			i, j := small.PixOffset(xx, yy), p.img.PixOffset(at.X+xx, at.Y+yy)
+			l := (int(small.Pix[i]) + int(small.Pix[i+1]) + int(small.Pix[i+2])) / 3
+			for c := range 3 {
+				bg := int(p.img.Pix[j+c])
+				p.img.Pix[j+c] = uint8((bg*6 + min(bg, l)*4) / 10)
+			}
+		}
+	}
+}
+
+// signature scrawls a name-like stroke in blue ink within w×h mm at (x, y) mm.
+func (p *page) signature(rng *rand.Rand, x, y, w, h float64) {
+	ink := color.RGBA{28, 38, 110, 255}
+	k1, k2, k3 := 20+10*rng.Float64(), 30+25*rng.Float64(), 55+30*rng.Float64()
+	ph := rng.Float64() * 6
+	sw := max(2, p.px(0.3))
+	for t := 0.0; t < 1; t += 0.0004 {
+		px := x + w*(t+0.06*math.Sin(k1*t+ph))
+		py := y + h*(0.5+0.3*math.Sin(k2*t)*math.Exp(-2*t)+0.15*math.Sin(k3*t+ph))
+		c := image.Pt(int(px*p.scale), int(py*p.scale))
+		p.fill(image.Rectangle{c, c.Add(image.Pt(sw, sw))}, ink)
+	}
+}
+
+// band fills a header band across the page from y0 to y1 mm.
+func (p *page) band(y0, y1 float64, c color.RGBA) {
+	p.fill(image.Rect(0, p.px(y0), p.img.Rect.Dx(), p.px(y1)), c)
+}
