@@ -400,10 +400,17 @@ func joinChains(cs []*chain) []*chain {
 			for j := i + 1; j < len(cs); j++ {
 				b := cs[j]
 				gap := b.u0 - a.u1
-				if gap < -0.3*a.h || gap > 3.5*a.h {
+				if gap < -0.3*a.h || gap > 8*a.h {
 					continue
 				}
-				if math.Abs(a.v(b.u0)-b.v(b.u0)) > 0.3*a.h || math.Max(a.h, b.h) > 1.3*math.Min(a.h, b.h) {
+				dv := math.Min(math.Abs(a.v(b.u0)-b.v(b.u0)), math.Abs(a.v(a.u1)-b.v(a.u1)))
+				hr := math.Max(a.h, b.h) / math.Min(a.h, b.h)
+				// Across a short gap, the two need only be on one line; across one
+				// as long as a glare spot, exactly.
+				if gap <= 3.5*a.h && (dv > 0.3*a.h || hr > 1.3) {
+					continue
+				}
+				if gap > 3.5*a.h && (dv > 0.15*a.h || hr > 1.2 || len(a.bl) < 4 || len(b.bl) < 4) {
 					continue
 				}
 				a.bl = append(a.bl, b.bl...)
@@ -438,12 +445,14 @@ type group struct {
 	score float64 // lower is better
 }
 
-// groups finds the candidate zones: 2 or 3 lines of 25 to 50 characters, of equal
-// length and pitch, aligned on the left, evenly spaced by 1.3 to 3 heights.
+// groups finds the candidate zones: 2 or 3 lines of up to 50 characters, the
+// longest of 26 or more, of equal pitch, evenly spaced by 1.3 to 3 heights, and
+// of equal length; or, where glare or a fold hid part of a line, aligned on the
+// left or the right and at least 40% as long.
 func groups(cs []*chain) []group {
 	var long []*chain
 	for _, c := range cs {
-		if n := c.chars(); n >= 24 && n <= 52 {
+		if n := c.chars(); n >= 12 && n <= 52 {
 			long = append(long, c)
 		}
 	}
@@ -455,15 +464,25 @@ func groups(cs []*chain) []group {
 		h := (a.h + b.h) / 2
 		p := (a.pitch + b.pitch) / 2
 		la, lb := a.u1-a.u0, b.u1-b.u0
-		switch {
-		case s < 1.25*h || s > 3.2*h:
-			return 0, -1
-		case math.Abs(la-lb) > 0.08*math.Max(la, lb)+p:
-			return 0, -1
-		case math.Abs(a.u0-b.u0) > 2.5*p || math.Max(a.h, b.h) > 1.35*math.Min(a.h, b.h):
+		if s < 1.25*h || s > 3.2*h || math.Max(a.h, b.h) > 1.35*math.Min(a.h, b.h) {
 			return 0, -1
 		}
-		return s, math.Abs(la-lb)/p + math.Abs(a.u0-b.u0)/p + math.Abs(a.h-b.h)/h
+		dl, dr := math.Abs(a.u0-b.u0), math.Abs(a.u1-b.u1)
+		switch {
+		case math.Abs(la-lb) <= 0.08*math.Max(la, lb)+p && dl <= 2.5*p:
+			return s, math.Abs(la-lb)/p + dl/p + math.Abs(a.h-b.h)/h
+		case math.Min(la, lb) >= 0.4*math.Max(la, lb) && math.Min(dl, dr) <= 1.5*p:
+			return s, 4 + math.Min(dl, dr)/p + math.Abs(a.h-b.h)/h
+		}
+		return 0, -1
+	}
+	full := func(ls ...*chain) bool {
+		for _, l := range ls {
+			if l.chars() >= 26 {
+				return true
+			}
+		}
+		return false
 	}
 	var out []group
 	for i, a := range long {
@@ -473,11 +492,13 @@ func groups(cs []*chain) []group {
 			if bad1 < 0 {
 				continue
 			}
-			out = append(out, group{lines: []*chain{a, b}, score: bad1})
+			if full(a, b) {
+				out = append(out, group{lines: []*chain{a, b}, score: bad1})
+			}
 			for k := j + 1; k < len(long); k++ {
 				c := long[k]
 				s2, bad2 := compat(b, c)
-				if bad2 < 0 || s2 > 1.25*s1 || s1 > 1.25*s2 {
+				if bad2 < 0 || s2 > 1.25*s1 || s1 > 1.25*s2 || !full(a, b, c) {
 					continue
 				}
 				// A third line found makes a TD1 likelier than any pair.

@@ -111,12 +111,27 @@ type candidate struct {
 	format mrz.Format
 }
 
-// geoms are the candidate's lines as read, top to bottom.
+// geoms are the candidate's lines as read, top to bottom. A line whose own
+// characters do not count the format's width (glare hid some) takes its
+// character positions from a sibling that does, moved onto its own centre line.
 func (c candidate) geoms(flip bool) []geom {
 	n := widths[c.format]
+	var ref *chain
+	for _, l := range c.lines {
+		if l.cells == n {
+			ref = l
+		}
+	}
 	out := make([]geom, len(c.lines))
 	for i, l := range c.lines {
 		g := geomOf(l, c.angle, n)
+		if l.cells != n && ref != nil {
+			g = geomOf(ref, c.angle, n)
+			um := (l.u0 + l.u1) / 2
+			dv := l.v(um) - ref.v(um)
+			g.ox -= dv * math.Sin(c.angle)
+			g.oy += dv * math.Cos(c.angle)
+		}
 		if flip {
 			out[len(out)-1-i] = g.flipped()
 		} else {
@@ -142,7 +157,7 @@ func (r *reader) candidates() []candidate {
 		c := candidate{lines: g.lines, angle: r.angle}
 		var chars float64
 		for _, l := range g.lines {
-			chars += l.chars() / float64(len(g.lines))
+			chars = math.Max(chars, l.chars())
 		}
 		if len(g.lines) == 3 {
 			c.format = mrz.TD1
