@@ -115,40 +115,37 @@ func normalize(w, h int, g []uint8) plane {
 			}
 			mid[by*bw+bx] = (float32(l) + float32(u)) / 2
 			// A floor on the range keeps flat paper from turning into bars.
-			half[by*bw+bx] = max(float32(u)-float32(l), 48) / 2
+			half[by*bw+bx] = max(float32(u)-float32(l), 64) / 2
 		}
 	}
+	// Interpolate between block centres: vertically once per row, then across it.
+	x0s, x1s := make([]int32, w), make([]int32, w)
+	txs := make([]float32, w)
+	for x := 0; x < w; x++ {
+		fx := (float32(x)+0.5)/float32(bs) - 0.5
+		x0 := max(0, min(bw-1, int(fx)))
+		x0s[x], x1s[x] = int32(x0), int32(min(bw-1, x0+1))
+		txs[x] = max(0, min(1, fx-float32(x0)))
+	}
+	rowMid, rowInv := make([]float32, bw), make([]float32, bw)
 	out := make([]float32, w*h)
 	for y := 0; y < h; y++ {
 		fy := (float32(y)+0.5)/float32(bs) - 0.5
 		y0 := max(0, min(bh-1, int(fy)))
 		y1 := min(bh-1, y0+1)
 		ty := max(0, min(1, fy-float32(y0)))
-		for x := 0; x < w; x++ {
-			fx := (float32(x)+0.5)/float32(bs) - 0.5
-			x0 := max(0, min(bw-1, int(fx)))
-			x1 := min(bw-1, x0+1)
-			tx := max(0, min(1, fx-float32(x0)))
-			m := lerp2(mid, bw, x0, x1, y0, y1, tx, ty)
-			r := lerp2(half, bw, x0, x1, y0, y1, tx, ty)
-			out[y*w+x] = (float32(g[y*w+x]) - m) / r
+		for bx := 0; bx < bw; bx++ {
+			rowMid[bx] = mid[y0*bw+bx] + (mid[y1*bw+bx]-mid[y0*bw+bx])*ty
+			rowInv[bx] = 1 / (half[y0*bw+bx] + (half[y1*bw+bx]-half[y0*bw+bx])*ty)
+		}
+		row, o := g[y*w:(y+1)*w], out[y*w:(y+1)*w]
+		for x, gv := range row {
+			x0, x1, tx := x0s[x], x1s[x], txs[x]
+			m := rowMid[x0] + (rowMid[x1]-rowMid[x0])*tx
+			inv := rowInv[x0] + (rowInv[x1]-rowInv[x0])*tx
+			o[x] = (float32(gv) - m) * inv
 		}
 	}
 	return plane{w, h, out}
 }
 
-func lerp2(v []float32, stride, x0, x1, y0, y1 int, tx, ty float32) float32 {
-	a := v[y0*stride+x0] + (v[y0*stride+x1]-v[y0*stride+x0])*tx
-	b := v[y1*stride+x0] + (v[y1*stride+x1]-v[y1*stride+x0])*tx
-	return a + (b-a)*ty
-}
-
-// at samples the plane bilinearly; the caller keeps x and y inside [0, w-1) × [0, h-1).
-func (p *plane) at(x, y float32) float32 {
-	xi, yi := int(x), int(y)
-	fx, fy := x-float32(xi), y-float32(yi)
-	i := yi*p.w + xi
-	a := p.v[i] + (p.v[i+1]-p.v[i])*fx
-	b := p.v[i+p.w] + (p.v[i+p.w+1]-p.v[i+p.w])*fx
-	return a + (b-a)*fy
-}

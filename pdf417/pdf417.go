@@ -22,25 +22,31 @@ var (
 	ErrFormat   = errors.New("pdf417: corrected symbol holds malformed data")
 )
 
-// The passes of scanlines: angles in degrees and the spacing of parallel lines in
-// pixels. The first is coarse and usually enough; the second, denser and finer in
-// angle, only runs when the first could not decode.
-var passes = []struct {
-	from, to, step float64
-	spacing        float64
-}{
-	{-12, 12, 3, 3},
-	{-11, 11, 1, 1.5},
-}
-
 // Decode finds one PDF417 symbol in img and returns its message.
+//
+// A sparse pass at three angles locates the symbol; denser passes over its
+// neighbourhood then read it, the finer one only when the first could not decode.
 func Decode(img image.Image) ([]byte, error) {
 	p := newPlane(img)
 	s := &scanner{p: &p}
+	full := image.Rect(0, 0, p.w, p.h)
+	for _, a := range []float64{-8, 0, 8} {
+		s.sweep(a, 4, full)
+	}
+	if msg, err := assemble(s.obs); err == nil {
+		return msg, nil // a sharp, level symbol needs no more
+	}
+	region, spacing := full, 3.0
+	if !s.box.Empty() {
+		// The sparse pass may have missed a row or two at the top and bottom.
+		b := s.box
+		margin := max(16, b.Dy()/6)
+		region, spacing = b.Inset(-margin).Intersect(full), 2
+	}
 	err := ErrNotFound
-	for _, ps := range passes {
-		for a := ps.from; a <= ps.to+1e-9; a += ps.step {
-			s.sweep(a*math.Pi/180, ps.spacing)
+	for _, ps := range []struct{ from, step, spacing float64 }{{-12, 3, spacing}, {-11.5, 1, 1.5}} {
+		for a := ps.from; a <= -ps.from+1e-9; a += ps.step {
+			s.sweep(a, ps.spacing, region)
 		}
 		var msg []byte
 		if msg, err = assemble(s.obs); err == nil {
@@ -50,14 +56,14 @@ func Decode(img image.Image) ([]byte, error) {
 	return nil, err
 }
 
-// sweep scans parallel lines at angle theta (radians from horizontal) covering the
-// plane.
-func (s *scanner) sweep(theta, spacing float64) {
-	dx, dy := math.Cos(theta), math.Sin(theta)
-	nx, ny := -dy, dx
-	cx, cy := float64(s.p.w)/2, float64(s.p.h)/2
-	half := math.Hypot(cx, cy)
-	for off := -half; off <= half; off += spacing {
-		s.scan(cx+off*nx-half*dx, cy+off*ny-half*dy, dx, dy)
+// sweep scans parallel lines at angle deg (degrees from horizontal), spacing pixels
+// apart, across r.
+func (s *scanner) sweep(deg, spacing float64, r image.Rectangle) {
+	theta := deg * math.Pi / 180
+	slope := math.Tan(theta)
+	step := spacing / math.Cos(theta)
+	ya, yb := slope*float64(r.Min.X), slope*float64(r.Max.X)
+	for c := float64(r.Min.Y) - math.Max(ya, yb); c <= float64(r.Max.Y)-math.Min(ya, yb); c += step {
+		s.scan(c, slope, r)
 	}
 }

@@ -193,12 +193,12 @@ func TestMessageModes(t *testing.T) {
 		want string
 	}{
 		{[]int{1*30 + 2, 26*30 + 27, 0*30 + 27, 1*30 + 28, 1*30 + 29, 3*30 + 29}, "BC aB1@"}, // latch lower, shift upper, latch mixed, shift punct
-		{[]int{28*30 + 25, 10*30 + 29, 0*30 + 1}, "!AB"},                                      // mixed → punct latch, back to upper
-		{[]int{cwByteShift, 200, 0*30 + 1}, "\xc8AB"},                                         // byte shift returns to text
-		{[]int{cwByte, 65, 66, cwText, 2*30 + 3}, "ABCD"},                                     // 901 with single bytes
-		{[]int{cwNumeric, 123, cwText, 0*30 + 29}, "23A"},                                     // numeric: "1" + digits
-		{[]int{cwECICharset, 3, 0*30 + 29}, "A"},                                              // ECI skipped
-		{[]int{0*30 + 29, cwMacroHeader, 1, 2, 3}, "A"},                                       // macro block ends the data
+		{[]int{28*30 + 25, 10*30 + 29, 0*30 + 1}, "!AB"},                                     // mixed → punct latch, back to upper
+		{[]int{cwByteShift, 200, 0*30 + 1}, "\xc8AB"},                                        // byte shift returns to text
+		{[]int{cwByte, 65, 66, cwText, 2*30 + 3}, "ABCD"},                                    // 901 with single bytes
+		{[]int{cwNumeric, 123, cwText, 0*30 + 29}, "23A"},                                    // numeric: "1" + digits
+		{[]int{cwECICharset, 3, 0*30 + 29}, "A"},                                             // ECI skipped
+		{[]int{0*30 + 29, cwMacroHeader, 1, 2, 3}, "A"},                                      // macro block ends the data
 	} {
 		got, err := message(tc.cw)
 		if err != nil || string(got) != tc.want {

@@ -1,6 +1,9 @@
 package pdf417
 
-import "math"
+import (
+	"image"
+	"math"
+)
 
 // A scanline is sampled across the plane, cut into bars and spaces, searched for the
 // start and stop patterns, and read codeword by codeword away from each pattern it
@@ -17,7 +20,7 @@ type obs struct {
 }
 
 // hysteresis, in half local ranges: a sample must pass it to change colour.
-const hysteresis = 0.2
+const hysteresis = 0.25
 
 type scanner struct {
 	p     *plane
@@ -25,47 +28,49 @@ type scanner struct {
 	obs   []obs
 	line  []obs // the current reading, before its rows are anchored
 	lines int   // readings anchored by their row indicator
+
+	// The current line: y = y0 + slope·(x − x0), sampled at every x.
+	x0, y0, slope float64
+	// Bounding box of the anchored readings, to confine later passes.
+	box image.Rectangle
 }
 
-// scan reads the line from (x0, y0) in direction (dx, dy), unit length, clipped to the
-// plane.
-func (s *scanner) scan(x0, y0, dx, dy float64) {
-	tmin, tmax := math.Inf(-1), math.Inf(1)
-	clip := func(o, d, hi float64) {
-		if math.Abs(d) < 1e-9 {
-			if o < 0 || o > hi {
-				tmin, tmax = 1, 0
-			}
-			return
+// scan samples the line y = y0 + slope·(x − x0) at every integer x of [xa, xb] whose y
+// lies in [ya, yb], taking the nearest pixel row. Sampling at whole columns keeps the
+// positions along the line exact, which is what the widths need; widths come out
+// stretched by the line's secant, the same for every element, so ratios are unchanged.
+func (s *scanner) scan(y0, slope float64, r image.Rectangle) {
+	xa, xb := float64(r.Min.X), float64(r.Max.X-1)
+	if slope != 0 {
+		// Clip to the rows of r.
+		t1 := (float64(r.Min.Y) - y0) / slope
+		t2 := (float64(r.Max.Y-1) - y0) / slope
+		if t1 > t2 {
+			t1, t2 = t2, t1
 		}
-		a, b := (0-o)/d, (hi-o)/d
-		if a > b {
-			a, b = b, a
-		}
-		tmin, tmax = math.Max(tmin, a), math.Min(tmax, b)
-	}
-	clip(x0, dx, float64(s.p.w)-1.001)
-	clip(y0, dy, float64(s.p.h)-1.001)
-	if tmax-tmin < 40 {
+		xa, xb = math.Max(xa, math.Ceil(t1)), math.Min(xb, math.Floor(t2))
+	} else if y0 < float64(r.Min.Y) || y0 > float64(r.Max.Y-1) {
 		return
 	}
+	if xb-xa < 40 {
+		return
+	}
+	s.x0, s.y0, s.slope = xa, y0+slope*xa, slope
 	s.edges = s.edges[:0]
 	firstBar := false
 	state := 0 // -1 dark, 1 light, 0 not yet known
 	var prev, lastZero float32
-	n := int(tmax - tmin)
-	x, y := float32(x0+tmin*dx), float32(y0+tmin*dy)
-	fdx, fdy := float32(dx), float32(dy)
-	for t := 0; t < n; t++ {
-		v := s.p.at(x, y)
-		x += fdx
-		y += fdy
-		if t > 0 && (prev < 0) != (v < 0) {
-			lastZero = float32(t-1) + prev/(prev-v)
+	w, v := s.p.w, s.p.v
+	y := s.y0 + 0.5
+	for t, x := 0, int(xa); x <= int(xb); t, x = t+1, x+1 {
+		val := v[int(y)*w+x]
+		y += slope
+		if t > 0 && (prev < 0) != (val < 0) {
+			lastZero = float32(t-1) + prev/(prev-val)
 		}
-		prev = v
+		prev = val
 		switch {
-		case v < -hysteresis && state != -1:
+		case val < -hysteresis && state != -1:
 			if state == 1 {
 				if len(s.edges) == 0 {
 					firstBar = true
@@ -73,7 +78,7 @@ func (s *scanner) scan(x0, y0, dx, dy float64) {
 				s.edges = append(s.edges, lastZero)
 			}
 			state = -1
-		case v > hysteresis && state != 1:
+		case val > hysteresis && state != 1:
 			if state == -1 {
 				s.edges = append(s.edges, lastZero)
 			}
@@ -104,14 +109,52 @@ func (s *scanner) readEdges(firstBar bool) {
 	}
 }
 
+// opposite reports whether the stop pattern starts at edge a (reading rightwards) or
+// the start pattern ends there (reading leftwards).
+func (s *scanner) opposite(a, dir int, w []float32) bool {
+	e := s.edges
+	if dir > 0 {
+		if a+9 >= len(e) {
+			return false
+		}
+		for k := 0; k < 9; k++ {
+			w[k] = e[a+k+1] - e[a+k]
+		}
+		return matches(w[:9], stopWidths, 18)
+	}
+	if a-8 < 0 {
+		return false
+	}
+	for k := 0; k < 8; k++ {
+		w[k] = e[a-8+k+1] - e[a-8+k]
+	}
+	return matches(w[:8], startWidths, 17)
+}
+
 // read reads codewords from the bar-start edge a, rightwards (dir 1, after a start
 // pattern) or leftwards (dir -1, before a stop pattern), m being the module width.
 func (s *scanner) read(a int, m float32, dir int) {
 	e := s.edges
+	// The pattern's outer edge and the far edge of the last codeword read.
+	first, last := max(0, min(len(e)-1, a-8)), a
+	if dir < 0 {
+		first = min(len(e)-1, a+9)
+	}
 	s.line = s.line[:0]
 	rel := 0
 	var w [8]float32
+	var ws [9]float32
 	for slot, fails := 0, 0; fails < 3 && slot < 34; slot++ {
+		// Reaching the opposite pattern ends the row; the codeword before it was the
+		// other row indicator, which is recorded as such for the symbol's dimensions.
+		if end := s.opposite(a, dir, ws[:]); end {
+			if n := len(s.line); n > 0 && s.line[n-1].slot == slot-1 {
+				ri := s.line[n-1]
+				ri.slot, ri.right = 0, dir > 0
+				s.line = append(s.line, ri)
+			}
+			break
+		}
 		b := a + 8*dir
 		if b < 0 || b >= len(e) {
 			break
@@ -142,7 +185,7 @@ func (s *scanner) read(a int, m float32, dir int) {
 				}
 			}
 			s.line = append(s.line, obs{row: rel, slot: slot, right: dir < 0, w: wd})
-			a = b
+			a, last = b, b
 			continue
 		}
 		fails++
@@ -184,4 +227,10 @@ func (s *scanner) read(a int, m float32, dir int) {
 		}
 	}
 	s.lines++
+	// Extend the box by the reading's extent along the line.
+	t0, t1 := float64(s.edges[min(last, first)]), float64(s.edges[max(last, first)])
+	for _, t := range []float64{t0, t1} {
+		pt := image.Pt(int(s.x0+t), int(s.y0+s.slope*t))
+		s.box = s.box.Union(image.Rectangle{pt, pt.Add(image.Pt(1, 1))})
+	}
 }
