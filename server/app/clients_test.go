@@ -31,6 +31,7 @@ type result struct {
 	status  *partnerv1.GetKycStatusResponse
 	session *partnerv1.CreateSessionResponse
 	kycReq  *kycv1.KycRequired
+	ident   *partnerv1.GetIdentityResponse
 	info    *errdetails.ErrorInfo
 	raw     []byte // REST body
 	header  http.Header
@@ -45,6 +46,7 @@ type client interface {
 	name() string
 	status(t *testing.T, c call, userID string) result
 	session(t *testing.T, c call, req *partnerv1.CreateSessionRequest) result
+	identity(t *testing.T, c call, userID string) result
 }
 
 // --- Connect (binary protobuf, POST; or JSON with GET for the side-effect-free RPC) ---
@@ -90,6 +92,16 @@ func (c *connectClient) session(t *testing.T, cl call, in *partnerv1.CreateSessi
 		return connectErr(t, err)
 	}
 	return result{session: res.Msg, header: res.Header()}
+}
+
+func (c *connectClient) identity(t *testing.T, cl call, userID string) result {
+	req := connect.NewRequest(&partnerv1.GetIdentityRequest{PartnerUserId: userID})
+	setHeaders(req.Header(), cl)
+	res, err := c.c.GetIdentity(context.Background(), req)
+	if err != nil {
+		return connectErr(t, err)
+	}
+	return result{ident: res.Msg, header: res.Header()}
 }
 
 func connectErr(t *testing.T, err error) result {
@@ -165,6 +177,14 @@ func (g *grpcClient) session(t *testing.T, cl call, in *partnerv1.CreateSessionR
 		return grpcErr(t, err)
 	}
 	return result{session: res}
+}
+
+func (g *grpcClient) identity(t *testing.T, cl call, userID string) result {
+	res, err := g.c.GetIdentity(grpcCtx(cl), &partnerv1.GetIdentityRequest{PartnerUserId: userID})
+	if err != nil {
+		return grpcErr(t, err)
+	}
+	return result{ident: res}
 }
 
 func grpcErr(t *testing.T, err error) result {
@@ -267,6 +287,27 @@ func (r *restClient) sessionRaw(t *testing.T, cl call, body []byte) result {
 		Order: &kycv1.Order{Type: v["type"], Currency: v["currency"], Network: v["network"], FiatCurrency: v["fiat_currency"],
 			FiatAmount: v["fiat_amount"], Amount: v["amount"], WalletAddress: v["wallet_address"], RedirectUrl: v["redirect_url"]},
 	}}
+}
+
+func (r *restClient) identity(t *testing.T, cl call, userID string) result {
+	res, b := r.do(t, http.MethodGet, "/widget/users/"+userID+"/identity", cl, nil)
+	if res.StatusCode != http.StatusOK {
+		return restErr(t, res, b)
+	}
+	var v map[string]string
+	mustJSON(t, b, &v)
+	if _, ok := v["document_number"]; ok {
+		t.Errorf("REST identity carries the whole document number: %s", b)
+	}
+	out := &partnerv1.GetIdentityResponse{PartnerUserId: v["partner_user_id"], Identity: &kycv1.Identity{
+		Surname: v["surname"], GivenNames: v["given_names"], DateOfBirth: v["date_of_birth"], Sex: v["sex"],
+		Nationality: v["nationality"], DocumentType: v["document_type"], IssuingCountry: v["issuing_country"],
+		IssuingRegion: v["issuing_region"], ExpiryDate: v["expiry_date"], DocumentNumberLast4: v["document_number_last4"],
+		Source: v["source"]}}
+	if v["verified_at"] != "" {
+		out.VerifiedAt = timestamppb.New(mustTime(t, v["verified_at"]))
+	}
+	return result{ident: out, raw: b, header: res.Header}
 }
 
 func restErr(t *testing.T, res *http.Response, b []byte) result {

@@ -3,32 +3,69 @@ package testserver
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/rampart-id/rampart/document/doctest"
 	"github.com/rampart-id/rampart/face/facetest"
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	partnerv1 "github.com/rampart-id/rampart/gen/rampart/partner/v1"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/liveness"
-	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/wasm/rpc"
 )
 
 // Capture describes the pictures a simulated user sends. By default a real person:
-// a passport-style page with the portrait of one face of the demo photos, and a
-// recording of that person doing the challenge the server asks for.
+// a generated ID card (front with the portrait of one face of the demo photos, back
+// with its machine-readable zone) with a document number no other capture of this
+// process uses, and a recording of that person doing the challenge the server asks for.
 type Capture struct {
 	Seed   int64       // picks the person (Seed modulo facetest.LiveIDs) and varies the page
 	Person string      // a facetest portrait ID, instead of the one Seed picks
 	Front  image.Image // replaces the document's front
+	Back   image.Image // replaces the document's back
+	// Doc is the document to photograph instead of a generated ID card (its portrait
+	// is replaced by the capture's person).
+	Doc *doctest.Spec
+	// Type is the document type the user taps (default: what Doc is).
+	Type widgetv1.DocumentType
 	// Selfie records the challenge instead of facetest.LiveVideo of the person.
 	Selfie func(c liveness.Challenge) []facetest.Frame
+}
+
+// docNumbers makes every generated document of the process a different one.
+var docNumbers atomic.Int64
+
+// Document is the document the capture shows: Doc, or an ID card of its person.
+func (c Capture) Document(t testing.TB) doctest.Spec {
+	t.Helper()
+	if c.Doc != nil {
+		d := *c.Doc
+		d.Person.Portrait = c.Portrait(t)
+		return d
+	}
+	d := doctest.Random(doctest.IDCard, c.Seed, time.Now())
+	d.Person.Portrait = c.Portrait(t)
+	d.Number = fmt.Sprintf("T%08d", docNumbers.Add(1)%100_000_000)
+	return d
+}
+
+// DocumentType is the type a user would tap for a generated document.
+func DocumentType(k doctest.Kind) widgetv1.DocumentType {
+	switch k {
+	case doctest.Passport:
+		return widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT
+	case doctest.Licence:
+		return widgetv1.DocumentType_DOCUMENT_TYPE_DRIVERS_LICENCE
+	}
+	return widgetv1.DocumentType_DOCUMENT_TYPE_NATIONAL_ID
 }
 
 // Portrait is the person a capture shows.
@@ -94,19 +131,34 @@ func (s *Server) SubmitCase(t testing.TB, api rpc.API, c Capture) error {
 	return err
 }
 
-// UploadDocuments uploads the front and back of a national ID card.
+// UploadDocuments photographs the capture's document (lightly: level 1) and uploads
+// its sides.
 func (s *Server) UploadDocuments(t testing.TB, api rpc.API, c Capture) error {
 	t.Helper()
-	front := c.Front
-	if front == nil {
-		front = facetest.Passport(c.Portrait(t), c.Seed)
+	d := c.Document(t)
+	front, back := doctest.Render(d)
+	front = doctest.Photograph(front, 1, c.Seed)
+	if back != nil {
+		back = doctest.Photograph(back, 1, c.Seed+1)
 	}
-	const id = widgetv1.DocumentType_DOCUMENT_TYPE_NATIONAL_ID
-	for side, img := range map[widgetv1.DocumentSide]image.Image{
-		widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT: front,
-		widgetv1.DocumentSide_DOCUMENT_SIDE_BACK:  qualitytest.Document(c.Seed*2+2, 1600, 1000),
-	} {
-		if _, err := api.UploadDocument(context.Background(), &widgetv1.UploadDocumentRequest{DocumentType: id, Side: side, Image: JPEG(t, img)}); err != nil {
+	if c.Front != nil {
+		front = c.Front
+	}
+	if c.Back != nil {
+		back = c.Back
+	}
+	typ := c.Type
+	if typ == widgetv1.DocumentType_DOCUMENT_TYPE_UNSPECIFIED {
+		typ = DocumentType(d.Kind)
+	}
+	for _, side := range []struct {
+		side widgetv1.DocumentSide
+		img  image.Image
+	}{{widgetv1.DocumentSide_DOCUMENT_SIDE_FRONT, front}, {widgetv1.DocumentSide_DOCUMENT_SIDE_BACK, back}} {
+		if side.img == nil {
+			continue
+		}
+		if _, err := api.UploadDocument(context.Background(), &widgetv1.UploadDocumentRequest{DocumentType: typ, Side: side.side, Image: JPEG(t, side.img)}); err != nil {
 			return err
 		}
 	}

@@ -88,7 +88,13 @@ func Start(t testing.TB, dbURL string, opts ...Options) *Server {
 // NewPartner registers a test-mode partner.
 func (s *Server) NewPartner(t testing.TB, name string, origins ...string) partner.Created {
 	t.Helper()
-	c, err := s.App.Partners.CreatePartner(context.Background(), partner.NewPartner{Name: name, Origins: origins, Test: true})
+	return s.CreatePartner(t, partner.NewPartner{Name: name, Origins: origins, Test: true})
+}
+
+// CreatePartner registers a partner as described.
+func (s *Server) CreatePartner(t testing.TB, np partner.NewPartner) partner.Created {
+	t.Helper()
+	c, err := s.App.Partners.CreatePartner(context.Background(), np)
 	if err != nil {
 		t.Fatal(err)
 	}
