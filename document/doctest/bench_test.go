@@ -10,7 +10,7 @@ var benchNow = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 func BenchmarkRender(b *testing.B) {
 	for _, k := range Kinds {
 		b.Run(k.String(), func(b *testing.B) {
-			s := Random(k, 1, benchNow)
+			s := RandomFaceless(k, 1, benchNow)
 			Render(s) // the design's print and the portrait are made once
 			for i := 0; b.Loop(); i++ {
 				s.Seed = int64(i)
@@ -21,7 +21,7 @@ func BenchmarkRender(b *testing.B) {
 }
 
 func BenchmarkPhotograph(b *testing.B) {
-	front, _ := Render(Random(Passport, 1, benchNow))
+	front, _ := Render(RandomFaceless(Passport, 1, benchNow))
 	for lvl := range Levels() {
 		b.Run(Levels()[lvl][:1], func(b *testing.B) {
 			for i := 0; b.Loop(); i++ {

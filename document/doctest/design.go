@@ -168,17 +168,38 @@ func (p *page) ghost(pt facetest.Portrait, x, y, hMM float64) {
 	}
 }
 
-// signature scrawls a name-like stroke in blue ink within w×h mm at (x, y) mm.
+// signature scrawls a handwritten-looking stroke in blue ink within w×h mm at
+// (x, y) mm: a smooth curve through points that move on left to right, up and down
+// like letters, now and then looping back, sometimes underlined.
 func (p *page) signature(rng *rand.Rand, x, y, w, h float64) {
+	var pts [][2]float64
+	n := 9 + rng.IntN(8)
+	for i := range n {
+		t := float64(i) / float64(n-1)
+		px, py := t*0.9, 0.15+0.7*rng.Float64()
+		if i > 0 && rng.IntN(4) == 0 { // a loop: back and over
+			pts = append(pts, [2]float64{px - 0.04, py - 0.3}, [2]float64{px - 0.07, py + 0.1})
+		}
+		pts = append(pts, [2]float64{px, py})
+	}
+	if rng.IntN(2) == 0 {
+		pts = append(pts, [2]float64{0.55, 0.95}, [2]float64{0.2, 0.9})
+	}
 	ink := color.RGBA{28, 38, 110, 255}
-	k1, k2, k3 := 20+10*rng.Float64(), 30+25*rng.Float64(), 55+30*rng.Float64()
-	ph := rng.Float64() * 6
-	sw := max(2, p.px(0.3))
-	for t := 0.0; t < 1; t += 0.0004 {
-		px := x + w*(t+0.06*math.Sin(k1*t+ph))
-		py := y + h*(0.5+0.3*math.Sin(k2*t)*math.Exp(-2*t)+0.15*math.Sin(k3*t+ph))
-		c := image.Pt(int(px*p.scale), int(py*p.scale))
-		p.fill(image.Rectangle{c, c.Add(image.Pt(sw, sw))}, ink)
+	sw := max(2, p.px(0.28))
+	for i := 0; i+1 < len(pts); i++ {
+		p0, p1, p2, p3 := pts[max(i-1, 0)], pts[i], pts[i+1], pts[min(i+2, len(pts)-1)]
+		for t := 0.0; t < 1; t += 0.02 {
+			// Catmull-Rom: through every point, smooth at each.
+			t2, t3 := t*t, t*t*t
+			cr := func(a, b, c, d float64) float64 {
+				return 0.5 * (2*b + (c-a)*t + (2*a-5*b+4*c-d)*t2 + (3*b-a-3*c+d)*t3)
+			}
+			cx := x + w*cr(p0[0], p1[0], p2[0], p3[0])
+			cy := y + h*cr(p0[1], p1[1], p2[1], p3[1])
+			c := image.Pt(int(cx*p.scale), int(cy*p.scale))
+			p.fill(image.Rectangle{c, c.Add(image.Pt(sw, sw))}, ink)
+		}
 	}
 }
 

@@ -176,3 +176,30 @@ func TestHomography(t *testing.T) {
 		}
 	}
 }
+
+// TestBlur checks the packed blur against its kernel: a bright dot spreads into
+// the binomial weights, and a flat image stays flat up to the edges.
+func TestBlur(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 21, 15))
+	for i := range img.Pix {
+		img.Pix[i] = 40
+	}
+	img.Pix[img.PixOffset(10, 7)+1] = 40 + 160 // green only
+	blur(img, 2)                               // [1 4 6 4 1]/16 each way
+	k := []int{1, 4, 6, 4, 1}
+	for dy := -3; dy <= 3; dy++ {
+		for dx := -3; dx <= 3; dx++ {
+			want := 40
+			if dx >= -2 && dx <= 2 && dy >= -2 && dy <= 2 {
+				want += (160*k[dx+2]*k[dy+2] + 128) / 256
+			}
+			o := img.PixOffset(10+dx, 7+dy)
+			if got := int(img.Pix[o+1]); got < want-1 || got > want+1 {
+				t.Errorf("green at (%d, %d): %d, want %d", dx, dy, got, want)
+			}
+			if img.Pix[o] != 40 || img.Pix[o+2] != 40 || img.Pix[o+3] != 40 {
+				t.Errorf("other channels at (%d, %d): %v", dx, dy, img.Pix[o:o+4])
+			}
+		}
+	}
+}

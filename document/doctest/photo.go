@@ -14,7 +14,7 @@ func Levels() []string {
 		"0 clean: straight, well lit, sharp, JPEG q92",
 		"1 easy: rotation ≤3°, mild perspective, light noise, JPEG q85",
 		"2 fair: rotation ≤7°, perspective, blur σ≈1, uneven light, glare away from the zone, JPEG q75",
-		"3 hard: rotation ≤10°, strong perspective, blur σ≈1.4, noise, uneven light, glare anywhere, JPEG q65",
+		"3 hard: rotation ≤10°, strong perspective, blur σ≈1.2, noise, uneven light, glare anywhere, JPEG q65",
 	}
 }
 
@@ -57,7 +57,7 @@ func NewShot(page image.Rectangle, level int, seed int64) Shot {
 		{0, 0, 0.82, 0.86, 0, 1.5, 0.03, 0.05, 0},
 		{3, 0.025, 0.72, 0.9, 0, 3, 0.10, 0.12, 0},
 		{7, 0.05, 0.68, 0.9, 2, 4, 0.22, 0.2, 1},
-		{10, 0.09, 0.65, 0.9, 4, 6, 0.32, 0.3, 1},
+		{10, 0.09, 0.65, 0.9, 3, 6, 0.32, 0.3, 1},
 	}[level]
 	s.BlurPasses, s.Noise, s.Quality = int(k.blur), k.noise, []int{92, 85, 75, 65}[level]
 	s.LightSlope, s.LightAngle, s.Vignette = k.light*u(0.5, 1), u(0, 2*math.Pi), k.vig

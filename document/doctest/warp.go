@@ -118,12 +118,15 @@ func sample(src *image.RGBA, x, y float64, px *[4]float64) float64 {
 	x0, y0 := int(x+1)-1, int(y+1)-1 // floor, for x, y ≥ -1
 	fx, fy := x-float64(x0), y-float64(y0)
 	if x0 >= 0 && y0 >= 0 && x0 < w-1 && y0 < h-1 {
+		// Inside: fixed point, weights in 1/256.
 		o := y0*src.Stride + 4*x0
 		a := src.Pix[o : o+8 : o+8]
 		b := src.Pix[o+src.Stride : o+src.Stride+8 : o+src.Stride+8]
-		w00, w10, w01, w11 := (1-fx)*(1-fy), fx*(1-fy), (1-fx)*fy, fx*fy
+		wx, wy := int(fx*256), int(fy*256)
 		for c := range 4 {
-			px[c] = w00*float64(a[c]) + w10*float64(a[4+c]) + w01*float64(b[c]) + w11*float64(b[4+c])
+			top := int(a[c])*(256-wx) + int(a[4+c])*wx
+			bot := int(b[c])*(256-wx) + int(b[4+c])*wx
+			px[c] = float64(top*(256-wy)+bot*wy) * (1.0 / 65536)
 		}
 		return px[3]
 	}
@@ -173,6 +176,7 @@ type table struct {
 	grid          []float64 // low-frequency noise, one value per cell
 	gw, cell      int
 	grainF, slant float64
+	plank         int // plank width, pixels
 }
 
 func newTable(kind, w, h int, rng *rand.Rand) *table {
@@ -192,14 +196,16 @@ func newTable(kind, w, h int, rng *rand.Rand) *table {
 		c = [3]float64{200 + 30*rng.Float64(), 150 + 25*rng.Float64(), 120 + 25*rng.Float64()}
 	}
 	t.base = c
-	t.grainF, t.slant = 0.08+0.05*rng.Float64(), 0.02*(rng.Float64()-0.5)
+	t.grainF, t.slant = 0.10+0.08*rng.Float64(), 0.02*(rng.Float64()-0.5)
+	t.plank = 220 + rng.IntN(200)
 	return t
 }
 
-func (t *table) noise(x, y int) float64 {
-	gx, gy := float64(x)/float64(t.cell), float64(y)/float64(t.cell)
+// noise is the low-frequency noise at (x, y) in cells of the grid, ≥ 0.
+func (t *table) noise(gx, gy float64) float64 {
 	x0, y0 := int(gx), int(gy)
 	fx, fy := gx-float64(x0), gy-float64(y0)
+	x0 %= t.gw - 1
 	g := t.grid[y0*t.gw+x0:]
 	top := g[0]*(1-fx) + g[1]*fx
 	bot := g[t.gw]*(1-fx) + g[t.gw+1]*fx
@@ -207,12 +213,19 @@ func (t *table) noise(x, y int) float64 {
 }
 
 func (t *table) at(x, y int) (r, g, b float64) {
-	n := t.noise(x, y)
+	fx, fy := float64(x), float64(y)
+	n := t.noise(fx/float64(t.cell), fy/float64(t.cell))
 	var f float64
 	switch t.kind {
 	case 0:
-		grain := math.Sin((float64(y)+float64(x)*t.slant+30*n)*t.grainF) * math.Sin(float64(y)*0.013+n*3)
-		f = 0.85 + 0.12*grain + 0.1*n
+		// Planks along x: grain lines that wander slowly (noise stretched along the
+		// plank), finer streaks, and a dark seam between planks.
+		along := t.noise(fx/float64(8*t.cell), fy/float64(t.cell)*0.5)
+		grain := math.Sin((fy + 60*along + fx*t.slant) * t.grainF)
+		f = 0.8 + 0.07*grain + 0.05*math.Sin((fy+25*along)*t.grainF*5.3) + 0.12*n
+		if int(fy+fx*t.slant+1000)%t.plank < 3 {
+			f *= 0.55
+		}
 	case 1:
 		weave := float64((x^y)&2) - 1
 		f = 0.85 + 0.05*weave + 0.2*n
@@ -222,15 +235,17 @@ func (t *table) at(x, y int) (r, g, b float64) {
 	return t.base[0] * f, t.base[1] * f, t.base[2] * f
 }
 
-// blur is a separable binomial blur of 2n+1 taps, in place: as n passes of
-// [1 2 1]/4, σ² = n/2 px², in one pass over the image each way.
+// blur is a separable binomial blur of 2n+1 taps (n ≤ 4), in place: as n passes of
+// [1 2 1]/4, σ² = n/2 px². Pixels are packed four channels to a uint64, 16 bits
+// each, so that one addition filters all four: the largest sum, 255·4ⁿ, fits.
 func blur(img *image.RGBA, n int) {
+	n = min(n, 4)
 	if n <= 0 {
 		return
 	}
-	k := []int{1}
+	k := []uint64{1}
 	for range 2 * n {
-		next := make([]int, len(k)+1)
+		next := make([]uint64, len(k)+1)
 		for i, v := range k {
 			next[i] += v
 			next[i+1] += v
@@ -238,49 +253,47 @@ func blur(img *image.RGBA, n int) {
 		k = next
 	}
 	shift := uint(2 * n)
-	w, h, st := img.Rect.Dx(), img.Rect.Dy(), img.Stride
-	line := make([]byte, 4*max(w, h))
-	// Rows: each pixel from its neighbours along the row, the edges clamped.
+	const lanes = 0x00ff00ff00ff00ff
+	round := uint64(1<<(shift-1)) * 0x0001000100010001
+	norm := func(v uint64) uint64 { return ((v + round) >> shift) & lanes }
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	buf := make([]uint64, w*h)
 	for y := range h {
-		row := img.Pix[y*st : y*st+4*w]
-		copy(line, row)
+		row := img.Pix[y*img.Stride : y*img.Stride+4*w]
 		for x := range w {
-			var r, g, b int
-			for t, kv := range k {
-				xx := min(max(x+t-n, 0), w-1)
-				p := line[4*xx : 4*xx+3 : 4*xx+3]
-				r += kv * int(p[0])
-				g += kv * int(p[1])
-				b += kv * int(p[2])
-			}
-			row[4*x], row[4*x+1], row[4*x+2] = uint8(r>>shift), uint8(g>>shift), uint8(b>>shift)
+			p := row[4*x : 4*x+4 : 4*x+4]
+			buf[y*w+x] = uint64(p[0]) | uint64(p[1])<<16 | uint64(p[2])<<32 | uint64(p[3])<<48
 		}
 	}
-	// Columns: a whole row at a time from the rows above and below, kept unblurred
-	// in a ring of 2n+1 copies.
-	ring := make([][]byte, 2*n+1)
-	for i := range ring {
-		ring[i] = make([]byte, 4*w)
-	}
-	src := func(y int) []byte { y = min(max(y, 0), h-1); return img.Pix[y*st : y*st+4*w] }
-	for t := range 2*n + 1 {
-		copy(ring[t], src(t-n))
-	}
-	acc := make([]int, 4*w)
+	// Rows, edges clamped.
+	line := make([]uint64, w+2*n)
 	for y := range h {
-		clear(acc)
-		for t, kv := range k {
-			r := ring[(y+t)%(2*n+1)]
-			for i, v := range r {
-				acc[i] += kv * int(v)
+		row := buf[y*w : (y+1)*w]
+		copy(line[n:], row)
+		for i := range n {
+			line[i], line[n+w+i] = row[0], row[w-1]
+		}
+		for x := range row {
+			var acc uint64
+			for t, kv := range k {
+				acc += kv * line[x+t]
 			}
+			row[x] = norm(acc)
 		}
-		row := img.Pix[y*st : y*st+4*w]
-		for i, v := range acc {
-			row[i] = uint8(v >> shift)
+	}
+	// Columns, edges clamped, written back to the image.
+	for y := range h {
+		out := img.Pix[y*img.Stride : y*img.Stride+4*w]
+		for x := range w {
+			var acc uint64
+			for t, kv := range k {
+				yy := min(max(y+t-n, 0), h-1)
+				acc += kv * buf[yy*w+x]
+			}
+			v := norm(acc)
+			p := out[4*x : 4*x+4 : 4*x+4]
+			p[0], p[1], p[2], p[3] = uint8(v), uint8(v>>16), uint8(v>>32), uint8(v>>48)
 		}
-		// Row y-n leaves the ring, row y+n+1 (not yet blurred) enters.
-		copy(ring[y%(2*n+1)], src(y+n+1))
 	}
 }
 
@@ -289,15 +302,18 @@ func (s Shot) addNoise(img *image.RGBA) {
 	if s.Noise <= 0 {
 		return
 	}
+	amp := int(s.Noise * 256 / 255) // per unit of a byte's deviation, in 1/256
 	x := s.seed | 1
-	for i := 0; i < len(img.Pix); i += 4 {
+	for i := 0; i+3 < len(img.Pix); i += 4 {
 		x ^= x << 13
 		x ^= x >> 7
 		x ^= x << 17
-		l := (float64(x&255) + float64(x>>8&255) - 255) / 255 * s.Noise
+		l := (int(x&255) + int(x>>8&255) - 255) * amp // triangular, ±Noise·256
+		p := img.Pix[i : i+3 : i+3]
 		for c := range 3 {
-			ch := (float64(x>>(16+8*c)&255) - 127.5) / 255 * s.Noise * 0.5
-			img.Pix[i+c] = clamp8(float64(img.Pix[i+c]) + l + ch)
+			ch := (int(x>>(16+8*c)&255) - 128) * amp / 2
+			v := int(p[c]) + (l+ch+128)>>8
+			p[c] = uint8(min(max(v, 0), 255))
 		}
 	}
 }
