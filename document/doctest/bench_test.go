@@ -30,3 +30,16 @@ func BenchmarkPhotograph(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDocumentPhoto is one document of a read-rate run: a random kind and
+// holder, rendered, its zone or barcode side photographed at a random level.
+func BenchmarkDocumentPhoto(b *testing.B) {
+	for i := 0; b.Loop(); i++ {
+		s := RandomFaceless(Kinds[i%len(Kinds)], int64(i), benchNow)
+		front, back := Render(s)
+		if back != nil {
+			front = back
+		}
+		Photograph(front, i%4, int64(i))
+	}
+}

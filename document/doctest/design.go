@@ -34,7 +34,15 @@ func designOf(key string) design {
 	}
 }
 
-var backgrounds sync.Map // key → *image.RGBA
+// backgrounds keeps the last few designs' print: each takes tens of milliseconds
+// to compute and 7 MB to keep, and a run of documents mostly repeats a few designs.
+var backgrounds struct {
+	sync.Mutex
+	keys []string
+	imgs map[string]*image.RGBA
+}
+
+const keptBackgrounds = 8
 
 // background paints the security print of key's design on p: a tint that drifts in
 // hue across the page, two families of interlaced wavy lines and a rosette. It is
@@ -43,8 +51,11 @@ func (p *page) background(key string) design {
 	d := designOf(key)
 	b := p.img.Rect
 	ck := key + "/" + b.String()
-	if bg, ok := backgrounds.Load(ck); ok {
-		copy(p.img.Pix, bg.(*image.RGBA).Pix)
+	backgrounds.Lock()
+	bg := backgrounds.imgs[ck]
+	backgrounds.Unlock()
+	if bg != nil {
+		copy(p.img.Pix, bg.Pix)
 		return d
 	}
 	h := fnv.New64a()
@@ -56,27 +67,43 @@ func (p *page) background(key string) design {
 	f1, f2 := (0.010+0.006*rng.Float64())*PageW/float64(w)*1.6, (0.013+0.006*rng.Float64())*PageW/float64(w)*1.6
 	cx, cy := float64(w)*(0.6+0.15*rng.Float64()), float64(ht)*(0.45+0.1*rng.Float64())
 	rr := 0.22 * float64(w)
-	// Terms that depend on one coordinate only, computed once.
-	col, tint := make([]float64, w), make([]color.RGBA, w)
+	// Each wave is sin(a(x) + b(y)): from the sines and cosines of a per column and
+	// b per row, by the angle sum, without a sine per pixel.
+	sa1, ca1, sb1, cb1 := make([]float64, w), make([]float64, w), make([]float64, ht), make([]float64, ht)
+	sa2, ca2, sb2, cb2 := make([]float64, w), make([]float64, w), make([]float64, ht), make([]float64, ht)
+	tint := make([]color.RGBA, w)
 	for x := range w {
-		col[x] = 2.5 * math.Sin(float64(x)*f2*0.8)
-		tint[x] = qualitytest.HSV(d.hue+0.12*float64(x)/float64(w), d.sat, d.val)
+		fx := float64(x)
+		sa1[x], ca1[x] = math.Sincos(fx * f1)
+		sa2[x], ca2[x] = math.Sincos(2.5 * math.Sin(fx*f2*0.8))
+		tint[x] = qualitytest.HSV(d.hue+0.12*fx/float64(w), d.sat, d.val)
 	}
 	for y := range ht {
 		fy := float64(y)
-		row := 3 * math.Sin(fy*f2)
+		sb1[y], cb1[y] = math.Sincos(3 * math.Sin(fy*f2))
+		sb2[y], cb2[y] = math.Sincos(fy * f1 * 1.3)
+	}
+	for y := range ht {
+		fy := float64(y)
 		for x := range w {
 			fx := float64(x)
 			c := tint[x]
-			if math.Abs(math.Sin(fx*f1+row)) < 0.06 {
+			if math.Abs(sa1[x]*cb1[y]+ca1[x]*sb1[y]) < 0.06 {
 				c = mixRGBA(c, ink1, 0.45)
 			}
-			if math.Abs(math.Sin(fy*f1*1.3+col[x])) < 0.05 {
+			if math.Abs(sb2[y]*ca2[x]+cb2[y]*sa2[x]) < 0.05 {
 				c = mixRGBA(c, ink2, 0.4)
 			}
-			if dx, dy := fx-cx, fy-cy; dx*dx+dy*dy < rr*rr {
-				r, a := math.Hypot(dx, dy), math.Atan2(dy, dx)
-				if math.Abs(math.Sin(r*0.09+6*math.Sin(12*a))) < 0.07 {
+			if dx, dy := fx-cx, fy-cy; dx*dx+dy*dy < rr*rr && dx*dx+dy*dy > 0 {
+				// sin(12·angle) is the imaginary part of the 12th power of the unit
+				// vector towards the pixel: no arc tangent needed.
+				r := math.Sqrt(dx*dx + dy*dy)
+				ux, uy := dx/r, dy/r
+				x2, y2 := ux*ux-uy*uy, 2*ux*uy
+				x4, y4 := x2*x2-y2*y2, 2*x2*y2
+				x8, y8 := x4*x4-y4*y4, 2*x4*y4
+				sin12 := x8*y4 + y8*x4
+				if math.Abs(math.Sin(r*0.09+6*sin12)) < 0.07 {
 					c = mixRGBA(c, ink1, 0.35)
 				}
 			}
@@ -84,9 +111,21 @@ func (p *page) background(key string) design {
 			p.img.Pix[i], p.img.Pix[i+1], p.img.Pix[i+2], p.img.Pix[i+3] = c.R, c.G, c.B, 255
 		}
 	}
-	bg := image.NewRGBA(b)
+	bg = image.NewRGBA(b)
 	copy(bg.Pix, p.img.Pix)
-	backgrounds.Store(ck, bg)
+	backgrounds.Lock()
+	defer backgrounds.Unlock()
+	if backgrounds.imgs == nil {
+		backgrounds.imgs = map[string]*image.RGBA{}
+	}
+	if _, ok := backgrounds.imgs[ck]; !ok {
+		if len(backgrounds.keys) == keptBackgrounds {
+			delete(backgrounds.imgs, backgrounds.keys[0])
+			backgrounds.keys = backgrounds.keys[1:]
+		}
+		backgrounds.keys = append(backgrounds.keys, ck)
+		backgrounds.imgs[ck] = bg
+	}
 	return d
 }
 

@@ -203,3 +203,38 @@ func TestBlur(t *testing.T) {
 		}
 	}
 }
+
+// TestMRZRect checks the zone's box against the ink: the characters are inside,
+// and nothing dark is in a margin of 1.5 mm around it.
+func TestMRZRect(t *testing.T) {
+	for _, k := range []Kind{Passport, IDCard, TD2Card} {
+		for seed := range int64(3) {
+			s := RandomFaceless(k, seed, now)
+			front, back := Render(s)
+			page := front.(*image.RGBA)
+			if !s.MRZOnFront() {
+				page = back.(*image.RGBA)
+			}
+			r := s.MRZRect()
+			m := int(1.5 * float64(PageW) / layouts[k].w)
+			outer := r.Inset(-m)
+			var in, out int
+			for y := outer.Min.Y; y < outer.Max.Y; y++ {
+				for x := outer.Min.X; x < outer.Max.X; x++ {
+					c := page.RGBAAt(x, y)
+					if int(c.R)+int(c.G)+int(c.B) > 3*100 {
+						continue
+					}
+					if image.Pt(x, y).In(r) {
+						in++
+					} else {
+						out++
+					}
+				}
+			}
+			if in < r.Dx()*r.Dy()/20 || out > 0 {
+				t.Errorf("%v seed %d: zone box %v has %d dark pixels inside, %d around it", k, seed, r, in, out)
+			}
+		}
+	}
+}

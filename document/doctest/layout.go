@@ -3,6 +3,8 @@ package doctest
 import (
 	"image"
 	"math"
+
+	"github.com/rampart-id/rampart/mrz/ocrb"
 )
 
 // layout is where a kind's parts are, in millimetres.
@@ -39,13 +41,20 @@ func (s Spec) MRZRect() image.Rectangle {
 	if len(lines) == 0 {
 		return image.Rectangle{}
 	}
+	// The ink's extent above and below the baseline over all characters, in mm.
+	var up, down int
+	for i := range len(ocrb.Chars) {
+		ink := ocrb.Ink(ocrb.Chars[i])
+		up, down = max(up, ocrb.Baseline-ink.Min.Y), max(down, ink.Max.Y-ocrb.Baseline)
+	}
+	cell := mrzPitch / ocrb.CellW
 	sc := l.scale()
 	w := float64(len(lines[0])) * mrzPitch
 	x0 := (l.w - w) / 2
-	y1 := l.h - l.mrzBottom + 0.1 // baseline, and a hair for antialiasing
-	y0 := y1 - float64(len(lines)-1)*l.mrzLine - mrzPitch - 0.2
-	r := func(v float64) int { return int(math.Round(v * sc)) }
-	return image.Rect(r(x0), r(y0), r(x0+w), r(y1))
+	base := l.h - l.mrzBottom
+	y0 := base - float64(len(lines)-1)*l.mrzLine - float64(up)*cell
+	y1 := base + float64(down)*cell
+	return image.Rect(int(math.Floor(x0*sc)), int(math.Floor(y0*sc)), int(math.Ceil((x0+w)*sc)), int(math.Ceil(y1*sc))+1)
 }
 
 // MRZOnFront says whether the zone is on the front page (passports, TD2 cards)
