@@ -5,7 +5,7 @@ import "sort"
 // assemble turns the codeword reads into the symbol: the row indicators vote for the
 // column count, error correction level and row count; every other read votes for its
 // cell; cells without a clear winner are erasures.
-func assemble(all []obs) ([]byte, error) {
+func assemble(all []obs, loose [][]obs) ([]byte, error) {
 	var cols, ec, upper, lower [32]int
 	maxRow := -1
 	rowSeen := map[int]int{}
@@ -67,7 +67,7 @@ func assemble(all []obs) ([]byte, error) {
 		}
 		tried[c.rows] = true
 		var msg []byte
-		if msg, err = grid(all, c.rows, nc, level); err == nil {
+		if msg, err = grid(all, loose, c.rows, nc, level); err == nil {
 			return msg, nil
 		}
 	}
@@ -85,25 +85,84 @@ func argmax(v []int) (int, int) {
 }
 
 // grid places the reads in a rows × cols grid of data codewords, corrects it and
-// decodes the message.
-func grid(all []obs, rows, cols, level int) ([]byte, error) {
+// decodes the message. Readings without a row indicator are placed where they agree
+// best with the anchored ones.
+func grid(all []obs, loose [][]obs, rows, cols, level int) ([]byte, error) {
 	n := rows * cols
 	k := 2 << level
 	if n <= k+1 || n > 928 {
 		return nil, ErrChecksum
 	}
-	votes := map[int]int{} // cell*1000 + value → reads
-	for _, o := range all {
+	cell := func(o obs, row int) int {
 		col := o.slot
 		if o.right {
 			col = cols + 1 - o.slot
 		}
-		if col < 1 || col > cols || o.row >= rows {
+		if col < 1 || col > cols || row < 0 || row >= rows {
+			return -1
+		}
+		return row*cols + col - 1
+	}
+	votes := map[int]int{} // cell*1000 + value → weighted reads
+	for _, o := range all {
+		if c := cell(o, o.row); c >= 0 {
+			votes[c*1000+int(o.w.value)] += int(o.w.weight)
+		}
+	}
+	best, second := tally(votes, n)
+	var extra []int
+	for _, line := range loose {
+		// Offsets keep each row's cluster, so they go in steps of 3.
+		bestOff, bestHits, runnerUp := 0, 0, 0
+		for off := -((line[0].row + 90) / 3 * 3); off < rows+3; off += 3 {
+			hits := 0
+			for _, o := range line {
+				if c := cell(o, o.row+off); c >= 0 && best[c][1] > second[c] && best[c][0] == int(o.w.value) {
+					hits++
+				}
+			}
+			if hits > bestHits {
+				bestOff, bestHits, runnerUp = off, hits, bestHits
+			} else if hits > runnerUp {
+				runnerUp = hits
+			}
+		}
+		if bestHits >= 2 && runnerUp == 0 {
+			for _, o := range line {
+				if c := cell(o, o.row+bestOff); c >= 0 {
+					extra = append(extra, c*1000+int(o.w.value), int(o.w.weight))
+				}
+			}
+		}
+	}
+	if len(extra) > 0 {
+		for i := 0; i < len(extra); i += 2 {
+			votes[extra[i]] += extra[i+1]
+		}
+		best, second = tally(votes, n)
+	}
+	cw := make([]int, n)
+	var erasures []int
+	for i, b := range best {
+		if b[1] == 0 || b[1] <= second[i] {
+			erasures = append(erasures, i)
 			continue
 		}
-		votes[(o.row*cols+col-1)*1000+int(o.w.value)]++
+		cw[i] = b[0]
 	}
-	best := make([][2]int, n) // per cell: value, reads
+	if e, ok := correct(cw, k, erasures); !ok || !trusted(n, k, len(erasures), e) {
+		return nil, ErrChecksum
+	}
+	length := cw[0]
+	if length < 1 || length > n-k {
+		return nil, ErrChecksum
+	}
+	return message(cw[1:length])
+}
+
+// tally finds each cell's most voted value with its votes, and the runner-up's votes.
+func tally(votes map[int]int, n int) ([][2]int, []int) {
+	best := make([][2]int, n)
 	second := make([]int, n)
 	for key, c := range votes {
 		i, v := key/1000, key%1000
@@ -115,25 +174,5 @@ func grid(all []obs, rows, cols, level int) ([]byte, error) {
 			second[i] = c
 		}
 	}
-	cw := make([]int, n)
-	var erasures []int
-	for i, b := range best {
-		if b[1] == 0 || b[1] <= second[i] {
-			erasures = append(erasures, i)
-			continue
-		}
-		cw[i] = b[0]
-	}
-	slack := 1
-	if k >= 8 {
-		slack = 2
-	}
-	if _, ok := correct(cw, k, erasures, slack); !ok {
-		return nil, ErrChecksum
-	}
-	length := cw[0]
-	if length < 1 || length > n-k {
-		return nil, ErrChecksum
-	}
-	return message(cw[1:length])
+	return best, second
 }

@@ -10,6 +10,7 @@ import "math"
 type word struct {
 	value   int16
 	cluster int8
+	weight  int8 // vote weight: 2 when read as measured, 1 when a module was moved
 }
 
 // lookup maps a 17-module pattern (first module in bit 16) to its codeword.
@@ -17,7 +18,7 @@ var lookup = func() map[uint32]word {
 	m := make(map[uint32]word, 3*929)
 	for c := range patterns {
 		for v, p := range patterns[c] {
-			m[p] = word{int16(v), int8(c)}
+			m[p] = word{value: int16(v), cluster: int8(c)}
 		}
 	}
 	return m
@@ -87,6 +88,7 @@ func decodeWord(w []float32) (word, bool) {
 		}
 	}
 	if wd, ok := lookup[bits(mod)]; ok {
+		wd.weight = 2
 		return wd, true
 	}
 	best, bestCost := word{}, float32(1.6)
@@ -111,6 +113,7 @@ func decodeWord(w []float32) (word, bool) {
 			}
 		}
 	}
+	best.weight = 1
 	return best, found
 }
 

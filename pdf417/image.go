@@ -148,4 +148,3 @@ func normalize(w, h int, g []uint8) plane {
 	}
 	return plane{w, h, out}
 }
-

@@ -33,7 +33,7 @@ func Decode(img image.Image) ([]byte, error) {
 	for _, a := range []float64{-8, 0, 8} {
 		s.sweep(a, 4, full)
 	}
-	if msg, err := assemble(s.obs); err == nil {
+	if msg, err := assemble(s.obs, s.loose); err == nil {
 		return msg, nil // a sharp, level symbol needs no more
 	}
 	region, spacing := full, 3.0
@@ -49,8 +49,11 @@ func Decode(img image.Image) ([]byte, error) {
 			s.sweep(a, ps.spacing, region)
 		}
 		var msg []byte
-		if msg, err = assemble(s.obs); err == nil {
+		if msg, err = assemble(s.obs, s.loose); err == nil {
 			return msg, nil
+		}
+		if s.lines == 0 {
+			return nil, ErrNotFound // not a single row read: the finer pass would not help
 		}
 	}
 	return nil, err

@@ -1,5 +1,7 @@
 package pdf417
 
+import "math"
+
 // Reed–Solomon over GF(929), the prime field PDF417 uses: generator 3, check
 // polynomial roots 3^1 … 3^k. Decoding takes erasures (cells no scanline could read)
 // as well as errors: an erasure costs one check codeword, an error two.
@@ -58,10 +60,9 @@ func syndromes(cw []int, k int) ([]int, bool) {
 }
 
 // correct fixes cw in place given k check codewords and the indices of erased
-// codewords, and reports how many codewords it changed. It fails unless the errors
-// and erasures fit with slack check codewords to spare, the margin that keeps a
-// badly damaged symbol from being "corrected" into a wrong message.
-func correct(cw []int, k int, erasures []int, slack int) (int, bool) {
+// codewords, and reports how many errors (besides the erasures) it corrected. Whether
+// a correction that large can be trusted is for the caller to judge (see trusted).
+func correct(cw []int, k int, erasures []int) (int, bool) {
 	n := len(cw)
 	for _, e := range erasures {
 		cw[e] = 0
@@ -71,7 +72,7 @@ func correct(cw []int, k int, erasures []int, slack int) (int, bool) {
 		return 0, true
 	}
 	f := len(erasures)
-	if f+slack > k {
+	if f > k {
 		return 0, false
 	}
 	// Erasure locator: product of (1 - X x), X = 3^(degree of the position).
@@ -119,7 +120,7 @@ func correct(cw []int, k int, erasures []int, slack int) (int, bool) {
 	}
 	deg := len(lambda) - 1
 	errs := deg - f
-	if deg != l || errs < 0 || 2*errs+f+slack > k {
+	if deg != l || errs < 0 || 2*errs+f > k {
 		return 0, false
 	}
 	// Evaluator Ω = S·Λ mod x^k, and Λ's formal derivative.
@@ -153,5 +154,27 @@ func correct(cw []int, k int, erasures []int, slack int) (int, bool) {
 	if _, zero := syndromes(cw, k); !zero {
 		return 0, false
 	}
-	return found, true
+	return errs, true
+}
+
+// maxRisk is the largest accepted chance that a correction lands on a wrong message.
+const maxRisk = 1e-8
+
+// trusted reports whether correcting e errors and f erasures among n codewords with
+// k check codewords is safe: the chance that a word damaged beyond repair falls within
+// that distance of some other valid codeword, about C(n−f, e)·928^e / 929^(k−f), must
+// stay below maxRisk. It caps the correction of small symbols, whose few check
+// codewords would otherwise turn a misread into a plausible wrong message.
+func trusted(n, k, f, e int) bool {
+	if 2*e+f > k {
+		return false
+	}
+	if e == 0 && f == 0 {
+		return true // every check holds as read: nothing was guessed
+	}
+	lc, _ := math.Lgamma(float64(n - f + 1))
+	l1, _ := math.Lgamma(float64(e + 1))
+	l2, _ := math.Lgamma(float64(n - f - e + 1))
+	logRisk := lc - l1 - l2 + float64(e)*math.Log(gfSize-1) - float64(k-f)*math.Log(gfSize)
+	return logRisk <= math.Log(maxRisk)
 }

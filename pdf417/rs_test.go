@@ -59,7 +59,7 @@ func TestCorrect(t *testing.T) {
 			cw[p] = rng.IntN(929)
 			erasures = append(erasures, p)
 		}
-		if _, ok := correct(cw, k, erasures, 0); !ok {
+		if _, ok := correct(cw, k, erasures); !ok {
 			t.Fatalf("k=%d errors=%d erasures=%d: not corrected", k, errs, eras)
 		}
 		for i := range cw {
@@ -70,8 +70,7 @@ func TestCorrect(t *testing.T) {
 	}
 }
 
-// Beyond the capacity the decoder must refuse rather than return another codeword,
-// given its slack.
+// Beyond the capacity, a correction that is trusted must never be a wrong one.
 func TestCorrectRefusesTooMany(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	wrong := 0
@@ -83,10 +82,10 @@ func TestCorrectRefusesTooMany(t *testing.T) {
 		}
 		cw := rsEncode(data, k)
 		want := append([]int(nil), cw...)
-		for _, p := range rng.Perm(len(cw))[:k/2+2] {
+		for _, p := range rng.Perm(len(cw))[:k/2+1+rng.IntN(4)] {
 			cw[p] = (cw[p] + 1 + rng.IntN(928)) % 929
 		}
-		if _, ok := correct(cw, k, nil, 2); ok {
+		if e, ok := correct(cw, k, nil); ok && trusted(len(cw), k, 0, e) {
 			for i := range cw {
 				if cw[i] != want[i] {
 					wrong++
@@ -97,5 +96,25 @@ func TestCorrectRefusesTooMany(t *testing.T) {
 	}
 	if wrong > 0 {
 		t.Errorf("%d of 300 over-damaged words miscorrected", wrong)
+	}
+}
+
+func TestTrusted(t *testing.T) {
+	for _, tc := range []struct {
+		n, k, f, e int
+		want       bool
+	}{
+		{161, 16, 0, 0, true},
+		{161, 16, 0, 7, true},
+		{161, 16, 7, 3, true},
+		{161, 16, 14, 1, false}, // two check codewords left cannot vouch for a correction
+		{48, 4, 0, 1, false},    // level 1: an error cannot be told from a misread
+		{48, 4, 1, 0, true},
+		{30, 2, 0, 0, true},
+		{30, 2, 1, 0, false},
+	} {
+		if got := trusted(tc.n, tc.k, tc.f, tc.e); got != tc.want {
+			t.Errorf("trusted(n=%d k=%d f=%d e=%d) = %v", tc.n, tc.k, tc.f, tc.e, got)
+		}
 	}
 }

@@ -19,6 +19,9 @@ type obs struct {
 	w     word
 }
 
+// maxLoose bounds the readings kept without an anchor.
+const maxLoose = 20000
+
 // hysteresis, in half local ranges: a sample must pass it to change colour.
 const hysteresis = 0.25
 
@@ -28,6 +31,7 @@ type scanner struct {
 	obs   []obs
 	line  []obs // the current reading, before its rows are anchored
 	lines int   // readings anchored by their row indicator
+	loose [][]obs // readings whose row indicator was not read; rows relative
 
 	// The current line: y = y0 + slope·(x − x0), sampled at every x.
 	x0, y0, slope float64
@@ -211,6 +215,10 @@ func (s *scanner) read(a int, m float32, dir int) {
 		a = best
 	}
 	// Anchor: the row indicator says row/3 in its value/30 and row%3 in its cluster.
+	// Without it the reading is kept aside, to be placed later by what it agrees with.
+	if len(s.line) >= 3 && s.line[0].slot != 0 && len(s.loose) < maxLoose {
+		s.loose = append(s.loose, append([]obs(nil), s.line...))
+	}
 	if len(s.line) < 2 || s.line[0].slot != 0 {
 		return
 	}
