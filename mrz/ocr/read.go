@@ -4,7 +4,6 @@ import (
 	"errors"
 	"image"
 	"math"
-	"sort"
 	"time"
 
 	"github.com/rampart-id/rampart/mrz"
@@ -31,13 +30,6 @@ const (
 	detectMax = 1100 // lines are found at this resolution or below
 	// minMean is the mean correlation below which a read is no zone at all.
 	minMean = 0.45
-	// An unchecked character needs this correlation, and this lead over the next.
-	minUnchecked    = 0.5
-	marginUnchecked = 0.04
-	// Alternates are tried for at most this many checked characters whose lead is
-	// below maxAltMargin; exactly one combination must then pass every check.
-	maxAlts      = 4
-	maxAltMargin = 0.1
 	maxCands     = 6 // zone candidates tried
 )
 
@@ -54,7 +46,7 @@ func Read(img image.Image) (Result, error) {
 	if best.mean < minMean {
 		return Result{}, ErrNotFound
 	}
-	return best.result(r), nil
+	return best.result(r, best.text()), nil
 }
 
 // ReadDocument reads the zone and parses it. It returns a document only when every
@@ -72,9 +64,9 @@ func ReadDocument(img image.Image, now time.Time) (mrz.Document, Result, error) 
 			if rd.mean < minMean {
 				continue
 			}
-			doc, e := rd.parse(now)
+			doc, lines, e := rd.parse(now)
 			if e == nil {
-				return doc, rd.result(r), nil
+				return doc, rd.result(r, lines), nil
 			}
 			if err == ErrNotFound || errors.Is(e, ErrUnsure) {
 				err = e
@@ -255,70 +247,12 @@ func (rd reading) text() []string {
 	return out
 }
 
-// parse parses the best reading; failing that, the combinations of the runner-up
-// characters where the reading was least sure, of which exactly one must pass.
-func (rd reading) parse(now time.Time) (mrz.Document, error) {
-	lines := rd.text()
-	doc, err := mrz.Parse(lines, now)
-	if err != nil {
-		type alt struct {
-			line, pos int
-			margin    float32
-		}
-		var alts []alt
-		lay := layouts[rd.format]
-		for i, cs := range rd.cells {
-			for j, g := range cs {
-				if lay.checked[i][j] && g.s1-g.s2 < maxAltMargin && g.s2 > minMean {
-					alts = append(alts, alt{i, j, g.s1 - g.s2})
-				}
-			}
-		}
-		sort.Slice(alts, func(a, b int) bool { return alts[a].margin < alts[b].margin })
-		if len(alts) > maxAlts {
-			alts = alts[:maxAlts]
-		}
-		found := 0
-		for mask := 1; mask < 1<<len(alts); mask++ {
-			b := make([][]byte, len(lines))
-			for i := range lines {
-				b[i] = []byte(lines[i])
-			}
-			for k, a := range alts {
-				if mask&(1<<k) != 0 {
-					b[a.line][a.pos] = rd.cells[a.line][a.pos].c2
-				}
-			}
-			try := make([]string, len(b))
-			for i := range b {
-				try[i] = string(b[i])
-			}
-			if d, e := mrz.Parse(try, now); e == nil {
-				found++
-				doc = d
-			}
-		}
-		if found != 1 {
-			return mrz.Document{}, err
-		}
-	}
-	lay := layouts[rd.format]
-	for i, cs := range rd.cells {
-		for j, g := range cs {
-			if !lay.checked[i][j] && (g.s1 < minUnchecked || g.s1-g.s2 < marginUnchecked) {
-				return mrz.Document{}, ErrUnsure
-			}
-		}
-	}
-	return doc, nil
-}
-
 // result is the reading with the zone's corners in the photo.
-func (rd reading) result(r *reader) Result {
-	res := Result{Lines: rd.text(), Format: rd.format}
+func (rd reading) result(r *reader, lines []string) Result {
+	res := Result{Lines: lines, Format: rd.format}
 	n := float64(widths[rd.format])
-	lines := rd.c.geoms(rd.flip)
-	top, bot := lines[0], lines[len(lines)-1]
+	gs := rd.c.geoms(rd.flip)
+	top, bot := gs[0], gs[len(gs)-1]
 	corners := [4][2]float64{}
 	corners[0][0], corners[0][1] = top.pos(-0.5, -0.75)
 	corners[1][0], corners[1][1] = top.pos(n-0.5, -0.75)
