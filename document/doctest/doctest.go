@@ -16,7 +16,12 @@
 // Photograph puts a scan on a table and takes a picture at one of the Levels: from
 // clean and straight (0) to rotated, in perspective, blurred, noisy, unevenly lit,
 // with glare, and JPEG compressed (3). NewShot and Shot.Take do the same with the
-// parameters visible, such as where the document's corners land.
+// parameters visible: Shot.Corners and Shot.Map say where the page, and so
+// Spec.MRZRect and Spec.PortraitRect, land in the photo.
+//
+// Random loads facetest's portraits on its first call (seconds, the face models);
+// RandomFaceless makes the same documents with a silhouette, for tests that only
+// read text. Everything is safe for concurrent use.
 //
 //	s := doctest.Random(doctest.Passport, 7, time.Now())
 //	front, _ := doctest.Render(s)

@@ -238,3 +238,37 @@ func TestMRZRect(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrent renders and photographs from several goroutines at once, as
+// parallel tests do, and expects what one goroutine makes.
+func TestConcurrent(t *testing.T) {
+	specs := []Spec{RandomFaceless(IDCard, 8, now), RandomFaceless(Passport, 8, now), RandomFaceless(Licence, 8, now)}
+	want := make([]uint64, len(specs))
+	for i, s := range specs {
+		_, back := Render(s)
+		if back == nil {
+			back, _ = Render(s)
+		}
+		want[i] = digest(Photograph(back, 1, 3))
+	}
+	got := make([]uint64, len(specs))
+	done := make(chan bool)
+	for i, s := range specs {
+		go func() {
+			_, back := Render(s)
+			if back == nil {
+				back, _ = Render(s)
+			}
+			got[i] = digest(Photograph(back, 1, 3))
+			done <- true
+		}()
+	}
+	for range specs {
+		<-done
+	}
+	for i := range specs {
+		if got[i] != want[i] {
+			t.Errorf("%v: a concurrent render differs", specs[i].Kind)
+		}
+	}
+}

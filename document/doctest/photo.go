@@ -31,6 +31,9 @@ type Shot struct {
 	// Light is the exposure across the output: a gradient of LightSlope (relative
 	// change from the centre to the edge) in direction LightAngle, and a vignette.
 	LightSlope, LightAngle, Vignette float64
+	// Cast is the white balance: red and blue gains relative to green, as under
+	// warm or cool light.
+	Cast [2]float64
 	// Glare is a reflection centred at (GlareX, GlareY) in page fractions with radius
 	// GlareR in page widths; GlareR 0 is none.
 	GlareX, GlareY, GlareR float64
@@ -61,6 +64,8 @@ func NewShot(page image.Rectangle, level int, seed int64) Shot {
 	}[level]
 	s.BlurPasses, s.Noise, s.Quality = int(k.blur), k.noise, []int{92, 85, 75, 65}[level]
 	s.LightSlope, s.LightAngle, s.Vignette = k.light*u(0.5, 1), u(0, 2*math.Pi), k.vig
+	warm := sym([]float64{0, 0.03, 0.05, 0.08}[level])
+	s.Cast = [2]float64{1 + warm, 1 - warm}
 	if k.glare > 0 {
 		s.GlareR = u(0.06, 0.12)
 		if level == 2 {

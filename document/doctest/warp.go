@@ -63,6 +63,10 @@ func (s Shot) warp(out *image.RGBA, src *image.RGBA) {
 	rmax2 := cx*cx + cy*cy
 	gx, gy, gr := s.GlareX*pw, s.GlareY*ph, s.GlareR*pw
 	gr2 := gr * gr
+	castR, castB := s.Cast[0], s.Cast[1]
+	if castR == 0 {
+		castR, castB = 1, 1 // a Shot made by hand without a cast
+	}
 	var px [4]float64
 	for y := range s.H {
 		fy := float64(y) + 0.5
@@ -91,7 +95,7 @@ func (s Shot) warp(out *image.RGBA, src *image.RGBA) {
 			dxc, dyc := fx-cx, fy-cy
 			l := 1 + dxc*lx + dyc*ly - s.Vignette*(dxc*dxc+dyc*dyc)/rmax2
 			i := 4 * x
-			row[i], row[i+1], row[i+2], row[i+3] = clamp8(r*l), clamp8(g*l), clamp8(b*l), 255
+			row[i], row[i+1], row[i+2], row[i+3] = clamp8(r*l*castR), clamp8(g*l), clamp8(b*l*castB), 255
 		}
 	}
 }
