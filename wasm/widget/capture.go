@@ -7,7 +7,9 @@ import (
 	"errors"
 	"image/jpeg"
 	"strings"
+	"time"
 
+	"github.com/rampart-id/rampart/document"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/quality"
@@ -161,8 +163,15 @@ func (w *Widget) check(p Photo) func() {
 			w.b.Announce(w.t.T("file_unreadable"))
 		}
 	}
-	rep := quality.Assess(img)
-	return func() { w.showReview(review{photo: p, local: rep}) }
+	r := review{photo: p, local: quality.Assess(img)}
+	// On the side that carries the document's machine-readable data, read it now with
+	// the server's own reader: a photo it cannot read is retaken at once, not failed
+	// minutes later.
+	if name := docKey(w.doc); document.DataSide(name) == w.sideKey() {
+		_, err := document.ReadSide(img, name, time.Now())
+		r.read, r.unreadable = true, err != nil
+	}
+	return func() { w.showReview(r) }
 }
 
 // review is a photo under review: the local verdict and, once uploaded, the server's.
@@ -171,10 +180,12 @@ type review struct {
 	local    quality.Report
 	uploaded bool
 	server   []*widgetv1.QualityCheck
+	// read: the machine-readable data was looked for; unreadable: it was not read.
+	read, unreadable bool
 }
 
 func (w *Widget) showReview(r review) {
-	ok := r.local.OK()
+	ok := r.local.OK() && !r.unreadable
 	lead := w.t.T("rev_ok")
 	if r.uploaded {
 		lead = w.t.T("rev_server_bad")
@@ -187,6 +198,9 @@ func (w *Widget) showReview(r review) {
 	b.WriteString(`<ul class="checks">`)
 	for _, c := range r.local.Checks {
 		b.WriteString(w.checkItem(c.Name, c.Passed, c.Reason))
+	}
+	if r.read {
+		b.WriteString(w.dataItem(!r.unreadable))
 	}
 	b.WriteString(`</ul>`)
 	if r.uploaded {
@@ -207,6 +221,16 @@ func (w *Widget) showReview(r review) {
 		}
 		w.upload(r)
 	})
+}
+
+// dataItem says whether the document's data was read, and if not, what to show.
+func (w *Widget) dataItem(read bool) string {
+	if read {
+		return `<li class="ok" id="data-read">` + iconCheck + `<span>` + esc(w.t.T("ok_document_data")) +
+			`<span class="sr-only"> — ` + esc(w.t.T("check_passed")) + `</span></span></li>`
+	}
+	return `<li class="bad" id="data-unreadable">` + iconAlert + `<span><span class="sr-only">` + esc(w.t.T("check_failed")) + `: </span>` +
+		esc(w.t.T("unreadable_"+docKey(w.doc))) + `</span></li>`
 }
 
 func (w *Widget) checkItem(name string, passed bool, reason string) string {

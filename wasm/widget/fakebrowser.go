@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rampart-id/rampart/document/doctest"
 	"github.com/rampart-id/rampart/models"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 )
@@ -64,7 +65,12 @@ func NewFakeBrowser() *FakeBrowser {
 
 // The default camera pictures are rendered once per test binary: they are slow to draw.
 var (
-	defaultDoc   = sync.OnceValue(func() image.Image { return qualitytest.Document(1, 1600, 1000) })
+	// A generated passport photo page (no real person): its zone is readable, and it
+	// stands for every side of every document type.
+	defaultDoc = sync.OnceValue(func() image.Image {
+		page, _ := doctest.Render(doctest.RandomFaceless(doctest.Passport, 1, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)))
+		return doctest.Photograph(page, 0, 1)
+	})
 	defaultFaces = sync.OnceValue(func() []image.Image {
 		var out []image.Image
 		for _, f := range qualitytest.FaceFrames(1, 8, 640, 480) {
@@ -401,7 +407,7 @@ func (f *FakeBrowser) Wait(timeout time.Duration, what string, cond func() bool)
 
 // WaitScreen waits until the screen with the given data-screen is shown.
 func (f *FakeBrowser) WaitScreen(name string) error {
-	return f.Wait(5*time.Second, "screen "+name, func() bool { return f.view.Name == name })
+	return f.Wait(15*time.Second, "screen "+name, func() bool { return f.view.Name == name })
 }
 
 // Click presses the button with the id, waiting up to 5 s for it to be on screen and

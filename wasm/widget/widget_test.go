@@ -322,6 +322,38 @@ func TestPassportSkipsBackSide(t *testing.T) {
 	h.waitCalls("start:rpi_test", "upload:front:passport", "challenge", "liveness", "submit", "watch")
 }
 
+// TestUnreadableDocumentSaidAtOnce: a passport photo whose zone cannot be read is
+// flagged on the review screen, in words saying which part to show, with "Retake"
+// first; the same page with its zone passes.
+func TestUnreadableDocumentSaidAtOnce(t *testing.T) {
+	// A page with text-like fields but no machine-readable zone.
+	blank := qualitytest.Document(3, 1600, 1000)
+	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{}, func(b *FakeBrowser) { b.DocImage = blank })
+	h.click("start")
+	h.click("doc-passport")
+	h.screen("capture-front")
+	h.click("capture")
+	h.screen("review-image")
+	h.contains("We can't read the lines at the bottom of the photo page")
+	if !h.b.Has("data-unreadable") {
+		t.Error("no unreadable-data item")
+	}
+	if html := h.b.HTML(); strings.Index(html, `id="retake"`) > strings.Index(html, `id="accept"`) {
+		t.Error("an unreadable photo should offer Retake first")
+	}
+	h.b.mu.Lock()
+	h.b.DocImage = nil // the default camera picture: a generated passport page
+	h.b.mu.Unlock()
+	h.click("retake")
+	h.screen("capture-front")
+	h.click("capture")
+	h.screen("review-image")
+	h.contains("Document data read")
+	if !h.b.Has("data-read") {
+		t.Errorf("no data-read item: %s", h.b.HTML())
+	}
+}
+
 func TestReturningVerifiedGoesToPayment(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_VERIFIED)}, Options{})
 	h.screen("payment")
