@@ -22,6 +22,7 @@ type config struct {
 	concurrency int
 	out         string
 	facesOnly   bool
+	docsOnly    bool
 }
 
 func main() {
@@ -33,9 +34,21 @@ func main() {
 	flag.IntVar(&c.concurrency, "concurrency", 16, "concurrent clients in throughput runs")
 	flag.StringVar(&c.out, "out", "BENCHMARKS.md", "report file")
 	flag.BoolVar(&c.facesOnly, "faces-only", false, "time the face stages only (no servers, no widget)")
+	flag.BoolVar(&c.docsOnly, "documents-only", false, "run the document read-rate survey only")
 	flag.Parse()
 	ctx := context.Background()
 	rep := &report{started: time.Now(), cfg: c}
+	fmt.Fprintln(os.Stderr, "== documents")
+	sv, err := measureDocuments()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "documents: %v\n", err)
+		rep.errors = append(rep.errors, "documents: "+err.Error())
+	}
+	rep.documents = sv
+	if c.docsOnly {
+		fmt.Print(documentSection(sv))
+		return
+	}
 	fmt.Fprintln(os.Stderr, "== face stages")
 	fr, err := measureFaces(ctx)
 	if err != nil {

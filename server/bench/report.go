@@ -6,15 +6,18 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/rampart-id/rampart/document/doctest"
 )
 
 type report struct {
-	started  time.Time
-	cfg      config
-	backends []backendResult
-	widget   widgetResult
-	faces    faceResult
-	errors   []string
+	started   time.Time
+	cfg       config
+	backends  []backendResult
+	widget    widgetResult
+	faces     faceResult
+	documents doctest.Survey
+	errors    []string
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000) }
@@ -69,6 +72,7 @@ func (r *report) markdown() string {
 			n, w.FirstPaint[n/2], w.FirstPaint[n-1], w.Interactive[n/2], w.Interactive[n-1])
 	}
 	b.WriteString(r.faceStages())
+	b.WriteString(documentSection(r.documents))
 	b.WriteString(r.targets())
 	b.WriteString("\n" + history)
 	if len(r.errors) > 0 {

@@ -6,13 +6,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rampart-id/rampart/document/doctest"
 	"github.com/rampart-id/rampart/face/facetest"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/liveness"
 	"github.com/rampart-id/rampart/wasm/rpc"
 )
 
-// A simulated person: the portrait of one face of the demo photos on a passport page,
+// A simulated person: the portrait of one face of the demo photos on a generated passport,
 // and recordings of that person doing challenges (made once per challenge, then sent
 // as often as needed).
 type person struct {
@@ -37,7 +38,10 @@ func personFor(i int) (*person, error) {
 			return
 		}
 		for k, p := range ps {
-			people = append(people, &person{p: p, passport: jpegOf(facetest.Passport(p, int64(k)), 90), videos: map[string][]*widgetv1.LivenessFrame{}})
+			doc := doctest.Random(doctest.Passport, int64(k), time.Now())
+			doc.Person.Portrait = p
+			page, _ := doctest.Render(doc)
+			people = append(people, &person{p: p, passport: jpegOf(doctest.Photograph(page, 1, int64(k)), 90), videos: map[string][]*widgetv1.LivenessFrame{}})
 		}
 	})
 	if peopleErr != nil {
