@@ -28,6 +28,7 @@ var lookup = func() map[uint32]word {
 var (
 	startWidths = []float64{8, 1, 1, 1, 1, 1, 1, 3}
 	stopWidths  = []float64{7, 1, 1, 3, 1, 1, 1, 2, 1}
+	flippedStop = []float64{1, 2, 1, 1, 1, 3, 1, 1, 7}
 )
 
 // matches reports whether the element widths w have the proportions of want: each

@@ -148,3 +148,10 @@ func normalize(w, h int, g []uint8) plane {
 	}
 	return plane{w, h, out}
 }
+
+// rotate180 turns the plane upside down.
+func (p *plane) rotate180() {
+	for i, j := 0, len(p.v)-1; i < j; i, j = i+1, j-1 {
+		p.v[i], p.v[j] = p.v[j], p.v[i]
+	}
+}

@@ -22,19 +22,32 @@ var (
 	ErrFormat   = errors.New("pdf417: corrected symbol holds malformed data")
 )
 
-// Decode finds one PDF417 symbol in img and returns its message.
+// Decode finds one PDF417 symbol in img and returns its message. The symbol may be
+// upside down.
+func Decode(img image.Image) ([]byte, error) {
+	p := newPlane(img)
+	msg, flipped, err := decode(&p)
+	if errors.Is(err, ErrNotFound) && flipped {
+		p.rotate180()
+		msg, _, err = decode(&p)
+	}
+	return msg, err
+}
+
+// decode reads the plane as it lies, and reports whether it saw stop patterns the
+// wrong way round, the sign of a symbol upside down.
 //
 // A sparse pass at three angles locates the symbol; denser passes over its
 // neighbourhood then read it, the finer one only when the first could not decode.
-func Decode(img image.Image) ([]byte, error) {
-	p := newPlane(img)
-	s := &scanner{p: &p}
+func decode(p *plane) (msg []byte, flipped bool, err error) {
+	s := &scanner{p: p}
+	defer func() { flipped = s.flipped >= 3 }()
 	full := image.Rect(0, 0, p.w, p.h)
 	for _, a := range []float64{-8, 0, 8} {
 		s.sweep(a, 4, full)
 	}
 	if msg, err := assemble(s.obs, s.loose); err == nil {
-		return msg, nil // a sharp, level symbol needs no more
+		return msg, false, nil // a sharp, level symbol needs no more
 	}
 	region, spacing := full, 3.0
 	if !s.box.Empty() {
@@ -43,20 +56,18 @@ func Decode(img image.Image) ([]byte, error) {
 		margin := max(16, b.Dy()/6)
 		region, spacing = b.Inset(-margin).Intersect(full), 2
 	}
-	err := ErrNotFound
 	for _, ps := range []struct{ from, step, spacing float64 }{{-12, 3, spacing}, {-11.5, 1, 1.5}} {
 		for a := ps.from; a <= -ps.from+1e-9; a += ps.step {
 			s.sweep(a, ps.spacing, region)
 		}
-		var msg []byte
 		if msg, err = assemble(s.obs, s.loose); err == nil {
-			return msg, nil
+			return msg, false, nil
 		}
 		if s.lines == 0 {
-			return nil, ErrNotFound // not a single row read: the finer pass would not help
+			return nil, false, ErrNotFound // not a single row read: the finer pass would not help
 		}
 	}
-	return nil, err
+	return nil, false, err
 }
 
 // sweep scans parallel lines at angle deg (degrees from horizontal), spacing pixels

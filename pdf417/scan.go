@@ -26,12 +26,13 @@ const maxLoose = 20000
 const hysteresis = 0.25
 
 type scanner struct {
-	p     *plane
-	edges []float32 // crossing positions along the current line, in samples
-	obs   []obs
-	line  []obs // the current reading, before its rows are anchored
-	lines int   // readings anchored by their row indicator
-	loose [][]obs // readings whose row indicator was not read; rows relative
+	p       *plane
+	edges   []float32 // crossing positions along the current line, in samples
+	obs     []obs
+	line    []obs   // the current reading, before its rows are anchored
+	lines   int     // readings anchored by their row indicator
+	loose   [][]obs // readings whose row indicator was not read; rows relative
+	flipped int     // stop patterns seen mirrored
 
 	// The current line: y = y0 + slope·(x − x0), sampled at every x.
 	x0, y0, slope float64
@@ -109,6 +110,9 @@ func (s *scanner) readEdges(firstBar bool) {
 		}
 		if matches(w[:9], stopWidths, 18) {
 			s.read(i, (e[i+9]-e[i])/18, -1)
+		}
+		if matches(w[:9], flippedStop, 18) {
+			s.flipped++
 		}
 	}
 }
