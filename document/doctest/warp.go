@@ -269,32 +269,37 @@ func blur(img *image.RGBA, n int) {
 			buf[y*w+x] = uint64(p[0]) | uint64(p[1])<<16 | uint64(p[2])<<32 | uint64(p[3])<<48
 		}
 	}
-	// Rows, edges clamped.
+	// Rows, edges clamped; then columns, written back to the image. Each tap is
+	// added across a whole row at a time.
 	line := make([]uint64, w+2*n)
+	acc := make([]uint64, w)
 	for y := range h {
 		row := buf[y*w : (y+1)*w]
 		copy(line[n:], row)
 		for i := range n {
 			line[i], line[n+w+i] = row[0], row[w-1]
 		}
-		for x := range row {
-			var acc uint64
-			for t, kv := range k {
-				acc += kv * line[x+t]
+		clear(acc)
+		for t, kv := range k {
+			for x, v := range line[t : t+w] {
+				acc[x] += kv * v
 			}
-			row[x] = norm(acc)
+		}
+		for x, v := range acc {
+			row[x] = norm(v)
 		}
 	}
-	// Columns, edges clamped, written back to the image.
 	for y := range h {
-		out := img.Pix[y*img.Stride : y*img.Stride+4*w]
-		for x := range w {
-			var acc uint64
-			for t, kv := range k {
-				yy := min(max(y+t-n, 0), h-1)
-				acc += kv * buf[yy*w+x]
+		clear(acc)
+		for t, kv := range k {
+			yy := min(max(y+t-n, 0), h-1)
+			for x, v := range buf[yy*w : yy*w+w] {
+				acc[x] += kv * v
 			}
-			v := norm(acc)
+		}
+		out := img.Pix[y*img.Stride : y*img.Stride+4*w]
+		for x, v := range acc {
+			v = norm(v)
 			p := out[4*x : 4*x+4 : 4*x+4]
 			p[0], p[1], p[2], p[3] = uint8(v), uint8(v>>16), uint8(v>>32), uint8(v>>48)
 		}
