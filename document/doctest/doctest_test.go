@@ -4,6 +4,7 @@ import (
 	"hash/fnv"
 	"image"
 	"image/draw"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -269,6 +270,28 @@ func TestConcurrent(t *testing.T) {
 	for i := range specs {
 		if got[i] != want[i] {
 			t.Errorf("%v: a concurrent render differs", specs[i].Kind)
+		}
+	}
+}
+
+// TestGlareAwayFromZoneAtLevel2 checks that the glare of level 2 photos stays off
+// the zone: where it adds more than 5% of white, it is above the zone's box.
+func TestGlareAwayFromZoneAtLevel2(t *testing.T) {
+	for _, k := range []Kind{Passport, IDCard, TD2Card} {
+		s := RandomFaceless(k, 1, now)
+		l := layouts[k]
+		page := image.Rect(0, 0, PageW, int(math.Round(l.h*l.scale())))
+		zoneTop := float64(s.MRZRect().Min.Y)
+		for seed := range int64(200) {
+			shot := NewShot(page, 2, seed)
+			if shot.GlareR == 0 {
+				t.Fatalf("%v seed %d: no glare at level 2", k, seed)
+			}
+			// 1.5·exp(-2d²/r²) > 0.05 within d < 1.31r.
+			reach := shot.GlareY*float64(page.Dy()) + 1.31*shot.GlareR*float64(page.Dx())
+			if reach >= zoneTop {
+				t.Errorf("%v seed %d: glare reaches y=%.0f, the zone starts at %.0f", k, seed, reach, zoneTop)
+			}
 		}
 	}
 }
