@@ -256,3 +256,21 @@ func BenchmarkDecode(b *testing.B) {
 }
 
 var _ = fmt.Sprint
+
+// BenchmarkDecodeNothing is the cost of a photo without a symbol: every pass runs.
+func BenchmarkDecodeNothing(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	img := image.NewGray(image.Rect(0, 0, 1600, 1000))
+	for y := 0; y < 1000; y++ {
+		for x := 0; x < 1600; x++ {
+			// Blotchy texture with some fine grain, like a card's printed background.
+			img.Pix[y*1600+x] = uint8(150 + 40*((x/37+y/23)%2) + rng.IntN(20))
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Decode(img); !errors.Is(err, ErrNotFound) {
+			b.Fatal(err)
+		}
+	}
+}

@@ -92,6 +92,12 @@ func render(t testing.TB, msg string, level byte, sc scene) image.Image {
 		}
 		return dark[row][col]
 	}
+	// Only pixels within the symbol's bounding box need supersampling.
+	bx0, by0, bx1, by1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, c := range quad {
+		bx0, by0 = math.Min(bx0, c[0]), math.Min(by0, c[1])
+		bx1, by1 = math.Max(bx1, c[0]), math.Max(by1, c[1])
+	}
 	g := make([]float64, sc.w*sc.h)
 	for y := 0; y < sc.h; y++ {
 		for x := 0; x < sc.w; x++ {
@@ -101,7 +107,8 @@ func render(t testing.TB, msg string, level byte, sc scene) image.Image {
 			}
 			// 3×3 supersampling for anti-aliased edges.
 			n := 0
-			for sy := 0; sy < 3; sy++ {
+			inside := float64(x+1) >= bx0 && float64(x) <= bx1 && float64(y+1) >= by0 && float64(y) <= by1
+			for sy := 0; sy < 3 && inside; sy++ {
 				for sx := 0; sx < 3; sx++ {
 					if isDark(float64(x)+(float64(sx)+0.5)/3, float64(y)+(float64(sy)+0.5)/3) {
 						n++
