@@ -10,13 +10,13 @@ import (
 	"github.com/rampart-id/rampart/mrz"
 )
 
-// TestSyntheticPhotos reads synthetic photos of every format at every level: most
-// must be read, and none wrongly. MRZ_SYNTH=n reads n per format and level (and
-// logs the rates) instead of the few the default run has time for.
+// TestSyntheticPhotos reads synthetic photos of every format at every level: the
+// easier levels must be read, and none wrongly. MRZ_SYNTH=n reads n per format and
+// level (and logs the rates) instead of the one the default run has time for.
 func TestSyntheticPhotos(t *testing.T) {
-	n := 3
+	n := 1 // the doctest photos are the main test; these add upside-down photos
 	if testing.Short() {
-		n = 1
+		t.Skip("synthetic photos are slow to make")
 	}
 	if v, err := strconv.Atoi(os.Getenv("MRZ_SYNTH")); err == nil {
 		n = v
