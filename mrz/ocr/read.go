@@ -29,8 +29,8 @@ const (
 	maxSide   = 2000 // the photo is averaged down to this first
 	detectMax = 1100 // lines are found at this resolution or below
 	// minMean is the mean correlation below which a read is no zone at all.
-	minMean = 0.45
-	maxCands     = 6 // zone candidates tried
+	minMean  = 0.45
+	maxCands = 6 // zone candidates tried
 )
 
 // Read finds the machine-readable zone of a photo of a document and reads its
