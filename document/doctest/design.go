@@ -178,8 +178,7 @@ var silhouette = sync.OnceValue(func() *image.RGBA {
 	return img
 })
 
-// portrait draws the holder's photo with its top-left corner at (x, y) mm and, when
-// ghost is set, a small faded copy of it at (gx, gy) mm as a secondary image.
+// portrait draws the holder's photo with its top-left corner at (x, y) mm.
 func (p *page) portrait(pt facetest.Portrait, x, y float64) image.Rectangle {
 	img := portraitImage(pt)
 	r := img.Rect.Add(image.Pt(p.px(x), p.px(y)))
