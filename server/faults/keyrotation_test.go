@@ -50,7 +50,7 @@ func TestMasterKeyRotation(t *testing.T) {
 
 	newKey := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32))
 	out := cli(t, dbURL, "keys", "rotate", "--master-key", newKey, "--old-master-keys", masterKey)
-	if !strings.Contains(string(out), "re-wrapped") {
+	if !strings.Contains(string(out), "re-wrapped") || !strings.Contains(string(out), "re-keyed the document index of 1 identities") {
 		t.Fatalf("rotate: %s", out)
 	}
 	// A second run finds nothing left to do.
@@ -83,6 +83,10 @@ func TestMasterKeyRotation(t *testing.T) {
 	res, err := rc.GetCase(context.Background(), req)
 	if err != nil {
 		t.Fatalf("open case with only the new key: %v", err)
+	}
+	// The identity read from the passport is sealed too, and opens with the new key.
+	if id := res.Msg.GetIdentity(); id.GetDocumentNumber() == "" || id.GetDateOfBirth() == "" {
+		t.Errorf("identity after rotation: %v", id)
 	}
 	for _, im := range res.Msg.GetImages() {
 		if len(im.GetData()) < 3 || im.GetData()[0] != 0xFF || im.GetData()[1] != 0xD8 {

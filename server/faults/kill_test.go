@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
 	"image/jpeg"
 	"io"
 	"math/rand/v2"
@@ -19,7 +20,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"github.com/rampart-id/rampart/face/facetest"
+	"github.com/rampart-id/rampart/document/doctest"
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
@@ -90,7 +91,8 @@ func selfie(t *testing.T, api rpc.API, seed int64) *widgetv1.SubmitLivenessReque
 // noise, at JPEG quality 100.
 func phonePhoto(t *testing.T, seed int64) []byte {
 	t.Helper()
-	img := qualitytest.Resize(facetest.Passport(testserver.Capture{Seed: seed}.Portrait(t), seed), 3000, 1875)
+	page := passportPage(t, seed)
+	img := qualitytest.Resize(page, 3000, 3000*page.Bounds().Dy()/page.Bounds().Dx())
 	rng := rand.New(rand.NewPCG(uint64(seed), 7))
 	for i := range img.Pix {
 		if i%4 != 3 {
@@ -109,10 +111,21 @@ func phonePhoto(t *testing.T, seed int64) []byte {
 func passportOf(t *testing.T, seed int64, q int) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := jpeg.Encode(&b, facetest.Passport(testserver.Capture{Seed: seed}.Portrait(t), seed), &jpeg.Options{Quality: q}); err != nil {
+	if err := jpeg.Encode(&b, passportPage(t, seed), &jpeg.Options{Quality: q}); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// passportPage is a generated passport page (a number no other page of the process
+// has) of the person selfie(…, seed) shows.
+func passportPage(t *testing.T, seed int64) image.Image {
+	t.Helper()
+	c := testserver.Capture{Seed: seed}
+	d := c.Document(t)
+	d.Kind = doctest.Passport
+	page, _ := doctest.Render(d)
+	return page
 }
 
 func openDB(t *testing.T, dbURL string) *sql.DB {

@@ -14,6 +14,7 @@ import (
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/vault"
+	"github.com/rampart-id/rampart/server/verify"
 )
 
 type stringList []string
@@ -227,6 +228,18 @@ func keysCmd(ctx context.Context, args []string) error {
 		return keys.Rewrap(env)
 	})
 	fmt.Printf("re-wrapped %d blobs under master key %s\n", n, keys.CurrentKeyID())
+	if err == nil {
+		// The duplicate-document index is keyed per master key: recompute it under the
+		// current one, so the old key's entries are not lost when it is dropped.
+		n, err = st.RekeyDocuments(ctx, func(caseID string, sealed []byte) ([]byte, error) {
+			id, err := verify.OpenIdentity(keys, store.CaseIdentity{CaseID: caseID, Sealed: sealed})
+			if err != nil {
+				return nil, err
+			}
+			return verify.DocumentKeys(keys.IndexKeys()[:1], id)[0], nil
+		})
+		fmt.Printf("re-keyed the document index of %d identities\n", n)
+	}
 	if err == nil {
 		fmt.Println("once every server runs with the new --master-key, the old key can be dropped from --old-master-keys")
 	}
