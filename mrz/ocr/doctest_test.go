@@ -3,6 +3,7 @@ package ocr_test
 import (
 	"fmt"
 	"image"
+	"math"
 	"os"
 	"strconv"
 	"sync"
@@ -87,4 +88,48 @@ func TestDoctestPhotos(t *testing.T) {
 			t.Logf("%.1f ms per read", float64(readTime.Milliseconds())/float64(reads))
 		}
 	})
+}
+
+// TestDoctestBox: the zone's box lands on the zone the generator drew, corner by
+// corner, within a third of a character (it reaches a little beyond the ink).
+func TestDoctestBox(t *testing.T) {
+	for _, kind := range []doctest.Kind{doctest.Passport, doctest.IDCard, doctest.TD2Card} {
+		for level := 1; level <= 2; level++ {
+			seed := int64(7 + level)
+			s := doctest.RandomFaceless(kind, seed, docNow)
+			front, back := doctest.Render(s)
+			page := front
+			if !s.MRZOnFront() {
+				page = back
+			}
+			shot := doctest.NewShot(page.Bounds(), level, seed)
+			_, res, err := ocr.ReadDocument(shot.Take(page), docNow)
+			if err != nil {
+				t.Errorf("%v level %d: %v", kind, level, err)
+				continue
+			}
+			z := s.MRZRect()
+			var want [4][2]float64
+			for i, p := range [4]image.Point{z.Min, {z.Max.X, z.Min.Y}, z.Max, {z.Min.X, z.Max.Y}} {
+				want[i][0], want[i][1] = shot.Map(float64(p.X), float64(p.Y))
+			}
+			pitch := math.Hypot(want[1][0]-want[0][0], want[1][1]-want[0][1]) / float64(len(s.MRZ()[0]))
+			for i, c := range res.Box {
+				if d := math.Hypot(float64(c.X)-want[i][0], float64(c.Y)-want[i][1]); d > 0.35*pitch {
+					t.Errorf("%v level %d: corner %d at %v, zone's at (%.0f,%.0f): %.1f pitches off", kind, level, i, c, want[i][0], want[i][1], d/pitch)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkReadDocumentDoctest reads a generated passport photo (1600×1100) at
+// level 2.
+func BenchmarkReadDocumentDoctest(b *testing.B) {
+	img, _ := docPhoto(doctest.Passport, 2, 3)
+	for b.Loop() {
+		if _, _, err := ocr.ReadDocument(img, docNow); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
