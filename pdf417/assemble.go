@@ -1,6 +1,9 @@
 package pdf417
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // assemble turns the codeword reads into the symbol: the row indicators vote for the
 // column count, error correction level and row count; every other read votes for its
@@ -43,31 +46,41 @@ func assemble(all []obs, loose [][]obs) ([]byte, error) {
 		return nil, ErrNotFound
 	}
 
-	// Row count candidates, most voted first, then the count of rows actually seen.
-	type cand struct{ rows, votes int }
-	var cands []cand
+	// Row count candidates, most voted first, and the count of rows actually seen.
+	// Encoders do not all agree on the row count part of the indicators (one writes
+	// (rows−3)/3 on the left where the right has (rows−1)/3), so a few are tried:
+	// error correction, with the length descriptor, tells the right one.
+	votes := map[int]int{maxRow + 1: 0}
 	for u, nu := range upper {
 		for l, nl := range lower[:3] {
-			if nu+nl == 0 {
-				continue
-			}
-			r := 3*u + l + 1
-			if r >= 2 && r <= 90 {
-				cands = append(cands, cand{r, nu + nl})
+			if r := 3*u + l + 1; nu > 0 && nl > 0 && r >= 2 && r <= 90 {
+				votes[r] = max(votes[r], nu+nl)
 			}
 		}
 	}
-	cands = append(cands, cand{maxRow + 1, 0})
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].votes > cands[j].votes })
-	tried := map[int]bool{}
+	cands := make([]int, 0, len(votes))
+	for r := range votes {
+		cands = append(cands, r)
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if votes[cands[i]] != votes[cands[j]] {
+			return votes[cands[i]] > votes[cands[j]]
+		}
+		return cands[i] < cands[j]
+	})
+	if len(cands) > 4 {
+		cands = cands[:4]
+		if !slices.Contains(cands, maxRow+1) {
+			cands[3] = maxRow + 1
+		}
+	}
 	err := ErrChecksum
-	for _, c := range cands[:min(len(cands), 4)] {
-		if tried[c.rows] || c.rows < 2 {
+	for _, rows := range cands {
+		if rows < 2 {
 			continue
 		}
-		tried[c.rows] = true
 		var msg []byte
-		if msg, err = grid(all, loose, c.rows, nc, level); err == nil {
+		if msg, err = grid(all, loose, rows, nc, level); err == nil {
 			return msg, nil
 		}
 	}

@@ -34,15 +34,17 @@ func gray(img image.Image) (int, int, []uint8) {
 	switch m := img.(type) {
 	case *image.Gray:
 		for y := 0; y < h; y++ {
-			copy(g[y*w:(y+1)*w], m.Pix[(y)*m.Stride:])
+			i := m.PixOffset(b.Min.X, b.Min.Y+y)
+			copy(g[y*w:(y+1)*w], m.Pix[i:i+w])
 		}
 	case *image.YCbCr:
 		for y := 0; y < h; y++ {
-			copy(g[y*w:(y+1)*w], m.Y[y*m.YStride:])
+			i := m.YOffset(b.Min.X, b.Min.Y+y)
+			copy(g[y*w:(y+1)*w], m.Y[i:i+w])
 		}
 	case *image.RGBA:
 		for y := 0; y < h; y++ {
-			row := m.Pix[y*m.Stride:]
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
 			for x := 0; x < w; x++ {
 				p := row[4*x:]
 				g[y*w+x] = uint8((299*int(p[0]) + 587*int(p[1]) + 114*int(p[2])) / 1000)
@@ -50,7 +52,7 @@ func gray(img image.Image) (int, int, []uint8) {
 		}
 	case *image.NRGBA:
 		for y := 0; y < h; y++ {
-			row := m.Pix[y*m.Stride:]
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
 			for x := 0; x < w; x++ {
 				p := row[4*x:]
 				// Transparent pixels count as white paper.

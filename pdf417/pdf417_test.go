@@ -2,8 +2,8 @@ package pdf417
 
 import (
 	"errors"
-	"fmt"
 	"image"
+	"image/color"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -80,6 +80,41 @@ func TestScaledByEncoder(t *testing.T) {
 	got, err := Decode(img)
 	if err != nil || string(got) != msg {
 		t.Fatalf("Decode = %q, %v", got, err)
+	}
+}
+
+// Decode reads the pixels of a sub-image, not of the image it was cut from, whatever
+// its pixel format.
+func TestSubImagesAndFormats(t *testing.T) {
+	msg := licenceRecord()
+	gray := render(t, msg, 3, scene{blur: 1, angle: 2}).(*image.Gray)
+	b := gray.Bounds()
+	rgba := image.NewRGBA(b)
+	nrgba := image.NewNRGBA(b)
+	ycc := image.NewYCbCr(b, image.YCbCrSubsampleRatio420)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			v := gray.GrayAt(x, y).Y
+			rgba.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+			nrgba.SetNRGBA(x, y, color.NRGBA{v, v, v, 255})
+			ycc.Y[ycc.YOffset(x, y)] = v
+		}
+	}
+	// A window offset from the origin that still holds the whole symbol.
+	win := image.Rect(60, 50, b.Max.X-40, b.Max.Y-30)
+	type sub interface {
+		SubImage(image.Rectangle) image.Image
+	}
+	for name, img := range map[string]sub{"gray": gray, "rgba": rgba, "nrgba": nrgba, "ycbcr": ycc} {
+		for _, im := range []image.Image{img.(image.Image), img.SubImage(win)} {
+			if got, err := Decode(im); err != nil || string(got) != msg {
+				t.Errorf("%s %v: Decode = %q, %v", name, im.Bounds(), got, err)
+			}
+		}
+	}
+	// A window that cuts the symbol in half must not yield a message.
+	if got, err := Decode(gray.SubImage(image.Rect(0, 0, b.Dx()/2, b.Dy()))); err == nil {
+		t.Errorf("half a symbol decoded to %q", got)
 	}
 }
 
@@ -254,8 +289,6 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
-
-var _ = fmt.Sprint
 
 // BenchmarkDecodeNothing is the cost of a photo without a symbol: every pass runs.
 func BenchmarkDecodeNothing(b *testing.B) {

@@ -3,13 +3,11 @@ package pdf417
 import (
 	"bytes"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"math"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/boombuler/barcode"
 	bpdf "github.com/boombuler/barcode/pdf417"
 )
 
@@ -29,7 +27,7 @@ type scene struct {
 }
 
 // modules is the symbol's module matrix (one entry per row, not per pixel row).
-func modules(t testing.TB, msg string, level byte) (cols int, dark [][]bool) {
+func modules(t testing.TB, msg string, level byte) (dark [][]bool) {
 	t.Helper()
 	bc, err := bpdf.Encode(msg, level)
 	if err != nil {
@@ -44,13 +42,13 @@ func modules(t testing.TB, msg string, level byte) (cols int, dark [][]bool) {
 		}
 		dark = append(dark, row)
 	}
-	return (b.Dx()-1)/17 - 4, dark
+	return dark
 }
 
 // render draws the symbol onto a light card at the scene's pose and degrades it.
 func render(t testing.TB, msg string, level byte, sc scene) image.Image {
 	t.Helper()
-	cols, dark := modules(t, msg, level)
+	dark := modules(t, msg, level)
 	if sc.rowHeight == 0 {
 		sc.rowHeight = 3
 	}
@@ -118,7 +116,6 @@ func render(t testing.TB, msg string, level byte, sc scene) image.Image {
 			g[y*sc.w+x] = light - (light-35)*float64(n)/9
 		}
 	}
-	_ = cols
 	for i := 0; i < sc.blur; i++ {
 		g = boxBlur(g, sc.w, sc.h)
 	}
@@ -185,6 +182,3 @@ func (m homography) apply(x, y float64) (float64, float64, bool) {
 	}
 	return (m[0]*x + m[1]*y + m[2]) / w, (m[3]*x + m[4]*y + m[5]) / w, true
 }
-
-var _ = color.Gray{}
-var _ = barcode.Scale
