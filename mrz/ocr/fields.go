@@ -7,6 +7,7 @@ import "github.com/rampart-id/rampart/mrz"
 type layout struct {
 	sets    [][]charset
 	checked [][]bool
+	codes   [][2]int // the country codes' line and first position
 }
 
 // span sets positions [from, to) of a line.
@@ -38,7 +39,19 @@ func makeLayout(width int, lines ...[]span) layout {
 // The layouts: codes, countries and names hold letters and fillers; numbers and
 // optional data anything; dates digits; check digits a digit (or a filler, for an
 // empty field).
-var layouts = map[mrz.Format]layout{
+var layouts = map[mrz.Format]layout{}
+
+func init() {
+	for f, l := range rawLayouts {
+		l.codes = [][2]int{{0, 2}, {1, 10}}
+		if f == mrz.TD1 {
+			l.codes[1] = [2]int{1, 15}
+		}
+		layouts[f] = l
+	}
+}
+
+var rawLayouts = map[mrz.Format]layout{
 	mrz.TD1: makeLayout(30,
 		[]span{{5, 14, setAny, true}, {14, 15, setDigit | setFiller, true}, {15, 30, setAny, true}},
 		[]span{{0, 7, setDigit, true}, {7, 8, setSex, false}, {8, 15, setDigit, true}, {18, 29, setAny, true}, {29, 30, setDigit, true}},

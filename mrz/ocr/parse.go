@@ -36,17 +36,25 @@ func value(c byte) int {
 // it.
 func (rd reading) parse(now time.Time) (mrz.Document, []string, error) {
 	lay := layouts[rd.format]
+	text := make([][]byte, len(rd.cells))
+	for i := range text {
+		text[i] = []byte(rd.text()[i])
+	}
+	resolved := rd.countries(lay, text)
 	// The characters a check digit cannot vouch for must be clear: those of
 	// unchecked fields, and those whose runner-up has the same value.
 	for i, cs := range rd.cells {
 		for j, g := range cs {
 			blind := !lay.checked[i][j] || value(g.c1) == value(g.c2)
-			if blind && (g.s1 < minUnchecked || g.s1-g.s2 < marginUnchecked) {
+			if blind && !resolved[[2]int{i, j}] && !plain(g) {
 				return mrz.Document{}, nil, ErrUnsure
 			}
 		}
 	}
-	lines := rd.text()
+	lines := make([]string, len(text))
+	for i := range text {
+		lines[i] = string(text[i])
+	}
 	doc, err := mrz.Parse(lines, now)
 	if err == nil {
 		return doc, lines, nil
@@ -91,4 +99,50 @@ func (rd reading) parse(now time.Time) (mrz.Document, []string, error) {
 		return mrz.Document{}, nil, err
 	}
 	return doc, found, nil
+}
+
+// plain says whether a cell's best character is plainly the best.
+func plain(g guess) bool { return g.s1 >= minUnchecked && g.s1-g.s2 >= marginUnchecked }
+
+// countries settles the country codes' unsure characters (both candidates good
+// matches, neither clearly better) where exactly one choice makes a code that
+// exists, writing it into text; it returns the positions settled.
+func (rd reading) countries(lay layout, text [][]byte) map[[2]int]bool {
+	out := map[[2]int]bool{}
+	for _, f := range lay.codes {
+		line, at := f[0], f[1]
+		var unsure []int
+		for j := at; j < at+3; j++ {
+			if g := rd.cells[line][j]; !plain(g) {
+				if g.s1 < minUnchecked || g.s2 < minUnchecked {
+					unsure = nil
+					break
+				}
+				unsure = append(unsure, j)
+			}
+		}
+		if len(unsure) == 0 {
+			continue
+		}
+		var fit []byte
+		n := 0
+		for mask := 0; mask < 1<<len(unsure); mask++ {
+			code := append([]byte(nil), text[line][at:at+3]...)
+			for k, j := range unsure {
+				if mask&(1<<k) != 0 {
+					code[j-at] = rd.cells[line][j].c2
+				}
+			}
+			if isCountry(string(code)) {
+				fit, n = code, n+1
+			}
+		}
+		if n == 1 {
+			copy(text[line][at:], fit)
+			for _, j := range unsure {
+				out[[2]int{line, j}] = true
+			}
+		}
+	}
+	return out
 }
