@@ -92,6 +92,9 @@ func decodeWord(w []float32) (word, bool) {
 		wd.weight = 2
 		return wd, true
 	}
+	if wd, ok := byEdges(&f); ok {
+		return wd, true
+	}
 	best, bestCost := word{}, float32(1.6)
 	found := false
 	for i := range mod {
@@ -115,6 +118,46 @@ func decodeWord(w []float32) (word, bool) {
 		}
 	}
 	best.weight = 1
+	return best, found
+}
+
+// byEdges reads the codeword from the distances between like edges (leading edge of a
+// bar to the next bar's, and so for spaces), which blur and ink spread leave alone
+// where they make every bar wider or narrower. Those seven sums, rounded, fix the
+// widths up to the first one; each first width is tried and the pattern closest to
+// the measured widths that is a codeword wins.
+func byEdges(f *[8]float32) (word, bool) {
+	var sums [7]int
+	for i := range sums {
+		sums[i] = int(f[i] + f[i+1] + 0.5)
+	}
+	best, bestCost, found := word{}, float32(0), false
+	for first := 1; first <= 6; first++ {
+		var mod [8]int
+		mod[0] = first
+		sum, ok := first, true
+		for i := 1; i < 8 && ok; i++ {
+			if i < 7 {
+				mod[i] = sums[i-1] - mod[i-1]
+			} else {
+				mod[i] = 17 - sum
+			}
+			ok = mod[i] >= 1 && mod[i] <= 6
+			sum += mod[i]
+		}
+		if !ok {
+			continue
+		}
+		var cost float32
+		for k := range mod {
+			d := f[k] - float32(mod[k])
+			cost += max(d, -d)
+		}
+		if wd, hit := lookup[bits(mod)]; hit && (!found || cost < bestCost) {
+			best, bestCost, found = wd, cost, true
+		}
+	}
+	best.weight = 2
 	return best, found
 }
 
