@@ -40,8 +40,8 @@ type scanner struct {
 	box image.Rectangle
 }
 
-// scan samples the line y = y0 + slope·(x − x0) at every integer x of [xa, xb] whose y
-// lies in [ya, yb], taking the nearest pixel row. Sampling at whole columns keeps the
+// scan samples the line y = y0 + slope·x at every integer x of r where the line is
+// within r, taking the nearest pixel row. Sampling at whole columns keeps the
 // positions along the line exact, which is what the widths need; widths come out
 // stretched by the line's secant, the same for every element, so ratios are unchanged.
 func (s *scanner) scan(y0, slope float64, r image.Rectangle) {
@@ -218,15 +218,23 @@ func (s *scanner) read(a int, m float32, dir int) {
 		}
 		a = best
 	}
-	// Anchor: the row indicator says row/3 in its value/30 and row%3 in its cluster.
-	// Without it the reading is kept aside, to be placed later by what it agrees with.
-	if len(s.line) >= 3 && s.line[0].slot != 0 && len(s.loose) < maxLoose {
-		s.loose = append(s.loose, append([]obs(nil), s.line...))
+	// Anchor: a row indicator (the first codeword, or the one recorded at the opposite
+	// pattern) says row/3 in its value/30 and row%3 in its cluster. Without one the
+	// reading is kept aside, to be placed later by what it agrees with.
+	anchor := -1
+	for i, o := range s.line {
+		if o.slot == 0 {
+			anchor = i
+			break
+		}
 	}
-	if len(s.line) < 2 || s.line[0].slot != 0 {
+	if anchor < 0 || len(s.line) < 2 {
+		if len(s.line) >= 3 && len(s.loose) < maxLoose {
+			s.loose = append(s.loose, append([]obs(nil), s.line...))
+		}
 		return
 	}
-	ri := s.line[0]
+	ri := s.line[anchor]
 	row := 3*(int(ri.w.value)/30) + int(ri.w.cluster)
 	if row >= 90 {
 		return
