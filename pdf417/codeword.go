@@ -31,9 +31,9 @@ var (
 	flippedStop = []float64{1, 2, 1, 1, 1, 3, 1, 1, 7}
 )
 
-// matches reports whether the element widths w have the proportions of want: each
-// element within a module (more for the wide ones) of its width once the total is
-// scaled to the pattern's.
+// matches reports whether the element widths w have the proportions of want: once the
+// total is scaled to the pattern's, each element within about half a module of its
+// width, a little more for the wide ones.
 func matches(w []float32, want []float64, modules float64) bool {
 	var total float64
 	for _, x := range w {
