@@ -125,9 +125,14 @@ func grid(all []obs, loose [][]obs, rows, cols, level int) ([]byte, error) {
 	best, second := tally(votes, n)
 	var extra []int
 	for _, line := range loose {
-		// Offsets keep each row's cluster, so they go in steps of 3.
+		// Offsets keep each row's cluster, so they go in steps of 3, over those that
+		// put some of the line inside the grid.
+		lo, hi := line[0].row, line[0].row
+		for _, o := range line {
+			lo, hi = min(lo, o.row), max(hi, o.row)
+		}
 		bestOff, bestHits, runnerUp := 0, 0, 0
-		for off := -((line[0].row + 90) / 3 * 3); off < rows+3; off += 3 {
+		for off := -(hi+90)/3*3 + 90; off <= rows-1-lo; off += 3 {
 			hits := 0
 			for _, o := range line {
 				if c := cell(o, o.row+off); c >= 0 && best[c][1] > second[c] && best[c][0] == int(o.w.value) {
