@@ -92,6 +92,13 @@ func TestParseRealWorldShapes(t *testing.T) {
 		want: Licence{Kind: "DL", Country: "USA", State: "MI", Number: "M123", Surname: "ROE",
 			GivenNames: "RICHARD", BirthDate: day(1970, 1, 2), ExpiryDate: day(2027, 1, 2),
 			IIN: "636032", Version: 9},
+	}, {
+		// The subfile lacks its "ID" prefix; the designator says what it is.
+		name: "no subfile prefix",
+		rec:  "@\n\x1e\rANSI 636045090001ID00310090\nDAQWDL1234\nDCSLEE\nDACANN\nDBB02031985\nDBA02032029\nDAJWA\nDBC2\r",
+		want: Licence{Kind: "ID", Country: "USA", State: "WA", Number: "WDL1234", Surname: "LEE",
+			GivenNames: "ANN", BirthDate: day(1985, 2, 3), ExpiryDate: day(2029, 2, 3), Sex: "F",
+			IIN: "636045", Version: 9},
 	}} {
 		got, err := Parse([]byte(tc.rec))
 		if err != nil {

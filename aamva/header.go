@@ -109,6 +109,12 @@ func subfile(data []byte, h header) (string, []byte) {
 		}
 	}
 	if best < 0 {
+		// Some issuers drop the type in front of the subfile: trust the designator.
+		for _, d := range h.designator {
+			if d.kind == "DL" || d.kind == "ID" {
+				return d.kind, data[h.end:]
+			}
+		}
 		return "", nil
 	}
 	return kind, data[h.end+best+2:]
