@@ -132,6 +132,7 @@ var distortions = []struct {
 	{"noise", scene{noise: 12, blur: 1}, 1},
 	{"uneven light", scene{uneven: true, blur: 1}, 1},
 	{"jpeg 70", scene{jpeg: 70, blur: 1}, 1},
+	{"printed text around", scene{clutter: true, width: 0.6, angle: -3, blur: 1}, 1},
 	{"upside down", scene{angle: 176, blur: 1}, 1},
 	{"thin rows", scene{rowHeight: 2, blur: 1, angle: 2}, 1},
 	{"all at once", scene{angle: -6, persp: 0.03, blur: 2, noise: 8, uneven: true, jpeg: 70, width: 0.85}, 0.8},

@@ -22,6 +22,7 @@ type scene struct {
 	noise     float64 // grey levels, standard deviation
 	jpeg      int     // quality, 0 for none
 	uneven    bool    // lighting gradient
+	clutter   bool    // text-like print above and below the symbol
 	damage    func(row, col int) bool
 	seed      uint64
 }
@@ -114,6 +115,26 @@ func render(t testing.TB, msg string, level byte, sc scene) image.Image {
 				}
 			}
 			g[y*sc.w+x] = light - (light-35)*float64(n)/9
+		}
+	}
+	if sc.clutter {
+		// Lines of "text": strokes of random widths in character cells, the way the
+		// printed fields of a card back sit around its barcode.
+		for ty := 20; ty+14 < sc.h; ty += 24 {
+			if float64(ty+14) >= by0-10 && float64(ty) <= by1+10 {
+				continue
+			}
+			for x := 30; x < sc.w-30; {
+				w := 1 + rng.IntN(4)
+				if rng.IntN(3) > 0 {
+					for y := ty; y < ty+14; y++ {
+						for dx := 0; dx < w && x+dx < sc.w; dx++ {
+							g[y*sc.w+x+dx] = 40
+						}
+					}
+				}
+				x += w + 1 + rng.IntN(4)
+			}
 		}
 	}
 	for i := 0; i < sc.blur; i++ {
