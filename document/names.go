@@ -3,69 +3,30 @@ package document
 import (
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/rampart-id/rampart/mrz"
 )
 
 // Name comparison for the partner's expected name: documents print names in capitals,
 // transliterated (ICAO 9303: Ü as UE or U, ß as SS, Ø as OE), truncated when long, with
 // fillers for spaces and hyphens; partners send them as the user typed them. So both
-// sides are folded to capital ASCII tokens, every token in both transliterations.
+// sides are folded to zone tokens, the expected one in both transliterations.
 
-// translit gives the ICAO 9303 transliteration of letters that do not simply lose an
-// accent; other letters lose their diacritics.
-var translit = map[rune]string{
-	'Ä': "AE", 'Ö': "OE", 'Ü': "UE", 'Å': "AA", 'Æ': "AE", 'Ø': "OE", 'Œ': "OE",
-	'ß': "SS", 'Þ': "TH", 'Ð': "D", 'Đ': "D", 'Ł': "L", 'Ħ': "H", 'Ŀ': "L", 'Ŋ': "N", 'Ŧ': "T",
-}
-
-// plain maps accented Latin letters to their base letter.
-var plain = map[rune]rune{}
-
-func init() {
-	for base, accented := range map[rune]string{
-		'A': "ÀÁÂÃÄÅĀĂĄǍ", 'C': "ÇĆĈĊČ", 'D': "ĎĐÐ", 'E': "ÈÉÊËĒĔĖĘĚ", 'G': "ĜĞĠĢ", 'H': "ĤĦ",
-		'I': "ÌÍÎÏĨĪĬĮİ", 'J': "Ĵ", 'K': "Ķ", 'L': "ĹĻĽĿŁ", 'N': "ÑŃŅŇ", 'O': "ÒÓÔÕÖØŌŎŐ",
-		'R': "ŔŖŘ", 'S': "ŚŜŞŠȘ", 'T': "ŢŤŦȚ", 'U': "ÙÚÛÜŨŪŬŮŰŲ", 'W': "Ŵ", 'Y': "ÝŶŸ", 'Z': "ŹŻŽ",
-	} {
-		for _, r := range accented {
-			plain[r] = base
-		}
-	}
-}
-
-// nameForms folds one name into tokens, each with its spellings: accents dropped
-// ("MULLER") and ICAO transliteration ("MUELLER").
+// nameForms folds one name into tokens, each with its spellings in zone characters:
+// ICAO transliteration ("MUELLER") and accents dropped ("MULLER").
 func nameForms(name string) [][]string {
-	var out [][]string
-	for _, tok := range strings.FieldsFunc(strings.ToUpper(name), func(r rune) bool {
-		return r == '<' || r == '-' || r == '\'' || r == '’' || r == ',' || r == '.' || unicode.IsSpace(r)
-	}) {
-		var a, b strings.Builder
-		for _, r := range tok {
-			if t, ok := translit[r]; ok {
-				b.WriteString(t)
-			} else if p, ok := plain[r]; ok {
-				b.WriteRune(p)
-			} else if r < unicode.MaxASCII && unicode.IsLetter(r) {
-				b.WriteRune(r)
-			}
-			switch p, ok := plain[r]; {
-			case ok:
-				a.WriteRune(p)
-			case r < unicode.MaxASCII && unicode.IsLetter(r):
-				a.WriteRune(r)
-			case translit[r] != "":
-				a.WriteString(translit[r])
-			}
+	split := func(s string) []string {
+		return strings.FieldsFunc(s, func(r rune) bool { return r == '<' })
+	}
+	// Commas, dots and apostrophes separate or join words as typed; the zone has none.
+	name = strings.NewReplacer(",", " ", ".", " ", "'", "", "’", "").Replace(name)
+	icao, plain := split(mrz.Transliterate(name)), split(mrz.Unaccented(name))
+	out := make([][]string, len(icao))
+	for i, t := range icao {
+		out[i] = []string{t}
+		if i < len(plain) && plain[i] != t {
+			out[i] = append(out[i], plain[i])
 		}
-		if a.Len() == 0 {
-			continue
-		}
-		forms := []string{a.String()}
-		if b.String() != a.String() {
-			forms = append(forms, b.String())
-		}
-		out = append(out, forms)
 	}
 	return out
 }

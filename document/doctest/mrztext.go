@@ -3,7 +3,6 @@ package doctest
 import (
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/rampart-id/rampart/mrz"
 )
@@ -81,48 +80,5 @@ func mrzName(surname, given string, n int) string {
 	return pad(full, n)
 }
 
-// translit are ICAO's transliterations of the Latin letters that are not A-Z; other
-// letters with diacritics lose them.
-var translit = map[rune]string{
-	'Ä': "AE", 'Å': "AA", 'Æ': "AE", 'Ö': "OE", 'Ø': "OE", 'Œ': "OE", 'Ü': "UE",
-	'ß': "SS", 'Þ': "TH", 'Ð': "D", 'Đ': "D", 'Ł': "L", 'Ĳ': "IJ", 'Ħ': "H", 'Ŧ': "T",
-}
-
-// plain maps letters with diacritics to their base letter.
-var plain = map[rune]rune{}
-
-func init() {
-	for base, s := range map[rune]string{
-		'A': "ÀÁÂÃĀĂĄ", 'C': "ÇĆĈĊČ", 'D': "Ď", 'E': "ÈÉÊËĒĔĖĘĚ", 'G': "ĜĞĠĢ", 'H': "Ĥ",
-		'I': "ÌÍÎÏĨĪĬĮİ", 'J': "Ĵ", 'K': "Ķ", 'L': "ĹĻĽĿ", 'N': "ÑŃŅŇ", 'O': "ÒÓÔÕŌŎŐ",
-		'R': "ŔŖŘ", 'S': "ŚŜŞŠȘ", 'T': "ŢŤȚ", 'U': "ÙÚÛŨŪŬŮŰŲ", 'W': "Ŵ", 'Y': "ÝŸŶ",
-		'Z': "ŹŻŽ",
-	} {
-		for _, r := range s {
-			plain[r] = base
-		}
-	}
-}
-
-// Transliterate writes a name in zone characters: upper case, ICAO's
-// transliterations (Ü as UE, Ø as OE, ß as SS), diacritics dropped, spaces and
-// hyphens as fillers, apostrophes and other marks left out.
-func Transliterate(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(name) {
-		switch {
-		case r >= 'A' && r <= 'Z':
-			b.WriteRune(r)
-		case translit[r] != "":
-			b.WriteString(translit[r])
-		case plain[r] != 0:
-			b.WriteRune(plain[r])
-		case r == ' ' || r == '-' || r == '<':
-			b.WriteByte('<')
-		case unicode.IsLetter(r):
-			// A letter outside the table: the zone would need a national rule.
-			b.WriteByte('X')
-		}
-	}
-	return strings.Trim(b.String(), "<")
-}
+// Transliterate writes a name in zone characters (mrz.Transliterate).
+func Transliterate(name string) string { return mrz.Transliterate(name) }
