@@ -173,7 +173,7 @@ func align(st *strip, sets []charset) aligned {
 	var sum float32
 	for k := 0; k < alignProbes; k++ {
 		i := (k*(n-1) + (alignProbes-1)/2) / (alignProbes - 1)
-		g, bx, by := best(st, marginX+S*i, marginY, 4, 3, sets[i])
+		g, bx, by := best(st, marginX+S*i, marginY, 3, 2, sets[i])
 		sum += g.s1
 		if g.s1 > 0.3 {
 			is = append(is, float64(i))

@@ -76,7 +76,7 @@ func TestDoctestPhotos(t *testing.T) {
 						ok++
 					}
 				}
-				t.Logf("level %d: %d/%d read; refused %v", level, ok, n, refused)
+				t.Logf("%v level %d: %d/%d read; refused %v", kind, level, ok, n, refused)
 				if ok*100 < minRead[level]*n {
 					t.Errorf("level %d: %d of %d read, want %d%%", level, ok, n, minRead[level])
 				}
