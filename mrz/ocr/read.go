@@ -13,8 +13,9 @@ import (
 // check digits do not hold).
 var (
 	ErrNotFound = errors.New("ocr: no machine-readable zone found")
-	// ErrUnsure: the zone's check digits hold but a character no check digit covers
-	// (a name, a country, the sex) could not be told apart from another.
+	// ErrUnsure: a character no check digit can vouch for (in a name, a country
+	// code, the sex, or one whose runner-up has the same check value, such as S
+	// and 8) could not be told apart from the runner-up.
 	ErrUnsure = errors.New("ocr: unchecked characters unsure")
 )
 
@@ -49,12 +50,15 @@ func Read(img image.Image) (Result, error) {
 	return best.result(r, best.text()), nil
 }
 
-// ReadDocument reads the zone and parses it. It returns a document only when every
-// check digit holds and each character no check digit covers was read clearly;
-// otherwise ErrNotFound, ErrUnsure or mrz.Parse's error for the best candidate.
+// ReadDocument reads the zone and parses it, trying the candidate zones and both
+// orientations, likeliest first. It returns a document only when every check digit
+// holds and each character no check digit covers was read clearly; otherwise
+// ErrNotFound, or the error (ErrUnsure or mrz.Parse's) of the reading that looked
+// most like a zone.
 func ReadDocument(img image.Image, now time.Time) (mrz.Document, Result, error) {
 	r := newReader(img)
 	err := ErrNotFound
+	var errMean float32
 	for _, c := range r.candidates() {
 		for _, rd := range r.orientations(c) {
 			if rd.mean < minMean {
@@ -68,8 +72,8 @@ func ReadDocument(img image.Image, now time.Time) (mrz.Document, Result, error) 
 			if e == nil {
 				return doc, rd.result(r, lines), nil
 			}
-			if err == ErrNotFound || errors.Is(e, ErrUnsure) {
-				err = e
+			if rd.mean > errMean {
+				err, errMean = e, rd.mean
 			}
 		}
 	}
