@@ -9,8 +9,8 @@ import (
 
 const (
 	nChars   = len(ocrb.Chars)
-	cellPix  = S * cellRows
-	tmplDown = ocrb.CellW / S // the atlas cell is this many template pixels across
+	cellPix  = pitchPx * cellRows
+	tmplDown = ocrb.CellW / pitchPx // the atlas cell is this many template pixels across
 )
 
 // templates are the glyphs at the strip's scale, zero-mean and of unit norm, so a
@@ -21,15 +21,15 @@ var templates = sync.OnceValue(func() *[nChars][cellPix]float32 {
 		g := ocrb.Glyph(ocrb.Chars[k])
 		var mean float64
 		for y := 0; y < cellRows; y++ {
-			for x := 0; x < S; x++ {
+			for x := 0; x < pitchPx; x++ {
 				var s int
 				for j := 0; j < tmplDown; j++ {
 					for i := 0; i < tmplDown; i++ {
 						s += int(g.Pix[(y*tmplDown+j)*g.Stride+x*tmplDown+i])
 					}
 				}
-				t[k][y*S+x] = float32(s) / (tmplDown * tmplDown)
-				mean += float64(t[k][y*S+x])
+				t[k][y*pitchPx+x] = float32(s) / (tmplDown * tmplDown)
+				mean += float64(t[k][y*pitchPx+x])
 			}
 		}
 		mean /= cellPix
@@ -69,7 +69,7 @@ type guess struct {
 func match(st *strip, x, y int, set charset, sc *[nChars]float32) {
 	var sum, sq float32
 	for j := 0; j < cellRows; j++ {
-		for _, v := range st.pix[(y+j)*st.w+x : (y+j)*st.w+x+S] {
+		for _, v := range st.pix[(y+j)*st.w+x : (y+j)*st.w+x+pitchPx] {
 			sum += v
 			sq += v * v
 		}
@@ -93,8 +93,8 @@ func match(st *strip, x, y int, set charset, sc *[nChars]float32) {
 		tk := &t[k]
 		var d float32
 		for j := 0; j < cellRows; j++ {
-			row := st.pix[(y+j)*st.w+x : (y+j)*st.w+x+S]
-			tr := tk[j*S : j*S+S]
+			row := st.pix[(y+j)*st.w+x : (y+j)*st.w+x+pitchPx]
+			tr := tk[j*pitchPx : j*pitchPx+pitchPx]
 			for i, v := range row {
 				d += v * tr[i]
 			}
@@ -120,7 +120,7 @@ func best(st *strip, x, y, rx, ry int, set charset) (g guess, bx, by int) {
 		}
 		for dx := -rx; dx <= rx; dx++ {
 			xx := x + dx
-			if xx < 0 || xx+S > st.w {
+			if xx < 0 || xx+pitchPx > st.w {
 				continue
 			}
 			match(st, xx, yy, set, &sc)
@@ -154,7 +154,7 @@ func best(st *strip, x, y, rx, ry int, set charset) (g guess, bx, by int) {
 }
 
 // aligned is a line's strip with where its characters are found to be: cell i's
-// window at column marginX + S·i + x(i), row marginY + y(i), x and y linear fits.
+// window at column marginX + pitchPx·i + x(i), row marginY + y(i), x and y linear fits.
 type aligned struct {
 	st             *strip
 	sets           []charset
@@ -173,11 +173,11 @@ func align(st *strip, sets []charset) aligned {
 	var sum float32
 	for k := 0; k < alignProbes; k++ {
 		i := (k*(n-1) + (alignProbes-1)/2) / (alignProbes - 1)
-		g, bx, by := best(st, marginX+S*i, marginY, 3, 2, sets[i])
+		g, bx, by := best(st, marginX+pitchPx*i, marginY, 3, 2, sets[i])
 		sum += g.s1
 		if g.s1 > 0.3 {
 			is = append(is, float64(i))
-			xs = append(xs, float64(bx-marginX-S*i))
+			xs = append(xs, float64(bx-marginX-pitchPx*i))
 			ys = append(ys, float64(by-marginY))
 			ws = append(ws, float64(g.s1))
 		}
@@ -194,7 +194,7 @@ func (a aligned) classify() ([]guess, float32) {
 	out := make([]guess, len(a.sets))
 	var sum float32
 	for i := range out {
-		x := marginX + S*i + int(math.Round(a.ax+a.bx*float64(i)))
+		x := marginX + pitchPx*i + int(math.Round(a.ax+a.bx*float64(i)))
 		y := marginY + int(math.Round(a.ay+a.by*float64(i)))
 		out[i], _, _ = best(a.st, x, y, 2, 1, a.sets[i])
 		sum += out[i].s1

@@ -230,10 +230,10 @@ func (rd *reading) classify() {
 }
 
 // level picks the coarsest level where the pitch (given in detection pixels) is
-// still at least S pixels, and the scale from detection pixels to it.
+// still at least pitchPx pixels, and the scale from detection pixels to it.
 func (r *reader) level(pitch float64) (*plane, float64) {
 	k := r.det
-	for k > 0 && pitch*float64(int(1)<<(r.det-k)) < S {
+	for k > 0 && pitch*float64(int(1)<<(r.det-k)) < pitchPx {
 		k--
 	}
 	return r.levels[k], float64(int(1) << (r.det - k))

@@ -2,13 +2,12 @@ package ocr
 
 import "math"
 
-// The strip a line is resampled into: S pixels per character pitch, the glyph
+// The strip a line is resampled into: pitchPx pixels per character pitch, the glyph
 // templates' scale, with margins for the search of each character's position.
 const (
-	S        = 16        // strip pixels per pitch
+	pitchPx  = 16        // strip pixels per pitch
 	cellRows = 24        // a template's height: the atlas cell's 1.5 pitches
 	centreY  = 11.75     // the row (continuous) of the templates' ink centre
-	inkLeft  = 10.0 / 64 // where a glyph's ink starts in its cell, in pitches
 	inkWidth = 44.0 / 64 // a glyph's ink width, in pitches
 	marginX  = 12
 	marginY  = 6
@@ -67,8 +66,8 @@ func (g geom) pos(t, v float64) (float64, float64) {
 // pitch is the line's mean pitch.
 func (g geom) pitch() float64 { return g.b + g.c*float64(g.n-1) }
 
-// strip is a line resampled S pixels per pitch: cell i's template window starts at
-// column marginX + S·i, row marginY, when the geometry is exact.
+// strip is a line resampled pitchPx pixels per pitch: cell i's template window starts at
+// column marginX + pitchPx·i, row marginY, when the geometry is exact.
 type strip struct {
 	w, h int
 	pix  []float32
@@ -77,13 +76,13 @@ type strip struct {
 // sample resamples the line from lv, a picture scale times the detection picture's
 // resolution.
 func sample(lv *plane, scale float64, g geom) *strip {
-	st := &strip{w: 2*marginX + S*g.n, h: 2*marginY + cellRows}
+	st := &strip{w: 2*marginX + pitchPx*g.n, h: 2*marginY + cellRows}
 	st.pix = make([]float32, st.w*st.h)
 	for sx := 0; sx < st.w; sx++ {
-		t := (float64(sx)+0.5-marginX)/S - 0.5
+		t := (float64(sx)+0.5-marginX)/pitchPx - 0.5
 		// The column's top and bottom points; rows are evenly spaced between.
-		v0 := (0.5 - marginY - centreY) / S
-		v1 := (float64(st.h) - 0.5 - marginY - centreY) / S
+		v0 := (0.5 - marginY - centreY) / pitchPx
+		v1 := (float64(st.h) - 0.5 - marginY - centreY) / pitchPx
 		x0, y0 := g.pos(t, v0)
 		x1, y1 := g.pos(t, v1)
 		for sy := 0; sy < st.h; sy++ {
