@@ -4,6 +4,7 @@ import (
 	"errors"
 	"image"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/rampart-id/rampart/mrz"
@@ -117,4 +118,16 @@ func FuzzRead(f *testing.F) {
 		}
 		Read(img)
 	})
+}
+
+// TestReadLines: Read gives the zone's characters and format as printed, on a
+// photo where every character is clear.
+func TestReadLines(t *testing.T) {
+	for i, f := range []mrz.Format{mrz.TD1, mrz.TD2, mrz.TD3} {
+		img, lines := synth(uint64(60+i), f, levels[0], 1600, 1000)
+		res, err := Read(img)
+		if err != nil || res.Format != f || strings.Join(res.Lines, "\n") != strings.Join(lines, "\n") {
+			t.Errorf("%s: %q %s %v, want %q", f, res.Lines, res.Format, err, lines)
+		}
+	}
 }
