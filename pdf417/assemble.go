@@ -42,7 +42,8 @@ func assemble(all []obs, loose [][]obs) ([]byte, error) {
 	nc, cVotes := argmax(cols[:])
 	level, eVotes := argmax(ec[:])
 	nc++
-	if cVotes < 3 || eVotes < 2 || maxRow < 0 {
+	// A symbol's indicators agree; stray reads in noise or print scatter their votes.
+	if cVotes < 6 || eVotes < 4 || maxRow < 0 || 2*cVotes <= sum(cols[:]) || 2*eVotes <= sum(ec[:]) {
 		return nil, ErrNotFound
 	}
 
@@ -85,6 +86,14 @@ func assemble(all []obs, loose [][]obs) ([]byte, error) {
 		}
 	}
 	return nil, err
+}
+
+func sum(v []int) int {
+	n := 0
+	for _, x := range v {
+		n += x
+	}
+	return n
 }
 
 func argmax(v []int) (int, int) {

@@ -132,6 +132,7 @@ var distortions = []struct {
 	{"noise", scene{noise: 12, blur: 1}, 1},
 	{"uneven light", scene{uneven: true, blur: 1}, 1},
 	{"jpeg 70", scene{jpeg: 70, blur: 1}, 1},
+	{"small modules", scene{w: 1600, h: 1000, width: 0.3, angle: 3, blur: 1, noise: 4}, 1},
 	{"printed text around", scene{clutter: true, width: 0.6, angle: -3, blur: 1}, 1},
 	{"upside down", scene{angle: 176, blur: 1}, 1},
 	{"thin rows", scene{rowHeight: 2, blur: 1, angle: 2}, 1},
@@ -198,9 +199,12 @@ func TestNothingToFind(t *testing.T) {
 	for i := range blank.Pix {
 		blank.Pix[i] = 200
 	}
-	noise := image.NewGray(image.Rect(0, 0, 640, 480))
-	for i := range noise.Pix {
-		noise.Pix[i] = uint8(rng.IntN(256))
+	noise := func() *image.Gray {
+		img := image.NewGray(image.Rect(0, 0, 640+rng.IntN(400), 480+rng.IntN(300)))
+		for i := range img.Pix {
+			img.Pix[i] = uint8(rng.IntN(256))
+		}
+		return img
 	}
 	// Vertical stripes of random widths look like bars everywhere.
 	stripes := image.NewGray(image.Rect(0, 0, 640, 480))
@@ -217,7 +221,8 @@ func TestNothingToFind(t *testing.T) {
 			}
 		}
 	}
-	for name, img := range map[string]image.Image{"blank": blank, "noise": noise, "stripes": stripes, "empty": image.NewGray(image.Rect(0, 0, 0, 0))} {
+	for name, img := range map[string]image.Image{"blank": blank, "noise 1": noise(), "noise 2": noise(), "noise 3": noise(),
+		"noise 4": noise(), "stripes": stripes, "empty": image.NewGray(image.Rect(0, 0, 0, 0))} {
 		if got, err := Decode(img); !errors.Is(err, ErrNotFound) {
 			t.Errorf("%s: Decode = %q, %v; want ErrNotFound", name, got, err)
 		}

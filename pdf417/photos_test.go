@@ -47,7 +47,7 @@ func TestRandomPhotos(t *testing.T) {
 }
 
 // TestHarshPhotos goes beyond what the reader promises: small modules, heavy noise,
-// strong blur. Many are not read, which is fine; none may be misread.
+// strong blur. Some are not read, which is fine; none may be misread.
 func TestHarshPhotos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")

@@ -23,7 +23,7 @@ type obs struct {
 const maxLoose = 20000
 
 // hysteresis, in half local ranges: a sample must pass it to change colour.
-const hysteresis = 0.25
+const hysteresis = 0.1
 
 type scanner struct {
 	p       *plane
