@@ -297,6 +297,21 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeHard is a photo that needs the dense passes: small modules, tilt,
+// perspective, blur, noise and JPEG together.
+func BenchmarkDecodeHard(b *testing.B) {
+	img := render(b, licenceRecord(), 3, scene{w: 1600, h: 1000, width: 0.4, angle: 9, persp: 0.04, blur: 2, noise: 10, jpeg: 70, uneven: true})
+	if _, err := Decode(img); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Decode(img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkDecodeNothing is the cost of a photo without a symbol: every pass runs.
 func BenchmarkDecodeNothing(b *testing.B) {
 	rng := rand.New(rand.NewPCG(7, 8))
