@@ -12,7 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/rampart-id/rampart/document/doctest"
 	"github.com/rampart-id/rampart/face/facetest"
 	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/quality/qualitytest"
@@ -129,7 +131,11 @@ func cameraPersonPassport(t *testing.T, seed int64) image.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return facetest.Passport(ps[0], seed)
+	d := doctest.Random(doctest.Passport, seed, time.Now())
+	d.Person.Portrait = ps[0]
+	d.Number = fmt.Sprintf("W%08d", seed) // one passport per seed
+	page, _ := doctest.Render(d)
+	return doctest.Photograph(page, 1, seed)
 }
 
 func imageFile(t *testing.T, name string, img image.Image) string {

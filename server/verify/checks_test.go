@@ -3,7 +3,10 @@ package verify
 import (
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/rampart-id/rampart/document"
+	"github.com/rampart-id/rampart/document/doctest"
 	"github.com/rampart-id/rampart/face/facetest"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/liveness"
@@ -39,10 +42,14 @@ func TestEvaluateFaces(t *testing.T) {
 	}
 	a, b := ps[0], ps[len(ps)-1]
 	ch := liveness.Challenge{liveness.TurnLeft, liveness.Closer, liveness.TurnRight}
-	passport := facetest.Passport(a, 1)
+	now := time.Now()
+	doc := doctest.Random(doctest.Passport, 1, now)
+	doc.Person.Portrait = a
+	page, _ := doctest.Render(doc)
+	passport := doctest.Photograph(page, 1, 1)
 	liveA := selfieFrames(facetest.LiveVideo(a, ch))
 	liveB := selfieFrames(facetest.LiveVideo(b, ch))
-	genuine := Input{DocumentType: "passport", Front: passport, Challenge: ch.String(), Frames: liveA}
+	genuine := Input{DocumentType: "passport", Front: passport, Challenge: ch.String(), Frames: liveA, Now: now, MinAge: DefaultMinAge}
 
 	res, err := Evaluate(genuine)
 	if err != nil {
@@ -79,6 +86,9 @@ func TestEvaluateFaces(t *testing.T) {
 		{"the person changes mid-sequence", with(func(in *Input) { in.Frames = changed }), InReview, []string{kyc.ReasonSelfiePersonChange}},
 		{"a face already verified for another user", with(func(in *Input) { in.Known = []Known{{UserID: "other", Descriptor: *res.Face}} }), InReview, []string{kyc.ReasonDuplicateIdentity}},
 		{"a drawn portrait on the document", with(func(in *Input) { in.Front = qualitytest.Document(3, 1600, 1000) }), Failed, []string{kyc.ReasonFaceMismatch}},
+		{"the document under another user", with(func(in *Input) { in.DocumentHolders = []string{"other"} }), InReview, []string{kyc.ReasonDuplicateIdentity}},
+		{"someone else than the partner expected", with(func(in *Input) { in.Expected = &document.Expected{Name: "Zygmunt Quackenbush"} }), InReview, []string{kyc.ReasonIdentityMismatch}},
+		{"too young for this partner", with(func(in *Input) { in.MinAge = 130 }), Failed, []string{kyc.ReasonUnderage}},
 		{"missing back", with(func(in *Input) { in.DocumentType = "national_id" }), Failed, []string{kyc.ReasonMissingSide}},
 		{"blurry document", with(func(in *Input) { in.Front = qualitytest.Blur(passport, 4) }), Failed, []string{"image_blurry"}},
 	}

@@ -117,7 +117,7 @@ func TestDocumentsEndToEnd(t *testing.T) {
 // waitReview waits until the user's case is routed to review (or 20 s pass).
 func waitReview(t *testing.T, srv *testserver.Server, partnerID, user string) (bool, []string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		needs, reasons := reviewOf(t, srv, partnerID, user)
 		if needs || time.Now().After(deadline) {

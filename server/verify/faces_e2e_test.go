@@ -88,7 +88,7 @@ func TestFacesEndToEnd(t *testing.T) {
 
 		// Alice again, under another user id: a human looks at it.
 		submit("alice-again", testserver.Capture{Person: a, Seed: 5})
-		deadline := time.Now().Add(20 * time.Second)
+		deadline := time.Now().Add(60 * time.Second)
 		for {
 			needs, reasons := reviewOf(t, srv, p.PartnerID, "alice-again")
 			if needs {

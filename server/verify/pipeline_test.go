@@ -26,7 +26,7 @@ import (
 // waitStatus polls the profile until it leaves pending (or 20 s pass).
 func waitStatus(t *testing.T, srv *testserver.Server, partnerID, user string) store.Profile {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		p, err := srv.Store.Read().Profile(context.Background(), partnerID, user)
 		if err != nil {
