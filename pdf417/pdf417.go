@@ -26,6 +26,9 @@ var (
 // upside down.
 func Decode(img image.Image) ([]byte, error) {
 	p := newPlane(img)
+	if p.w < 40 || p.h < 4 {
+		return nil, ErrNotFound // too small to hold a symbol
+	}
 	msg, flipped, err := decode(&p)
 	if errors.Is(err, ErrNotFound) && flipped {
 		p.rotate180()

@@ -230,6 +230,20 @@ func TestNothingToFind(t *testing.T) {
 	}
 }
 
+// Images of extreme shapes, including ones halved to nothing, must not panic.
+func TestOddShapes(t *testing.T) {
+	for _, r := range []image.Rectangle{image.Rect(0, 0, 10000, 10), image.Rect(0, 0, 10, 10000),
+		image.Rect(0, 0, 5000, 3), image.Rect(0, 0, 41, 5), image.Rect(-5, -5, 60, 60)} {
+		img := image.NewGray(r)
+		for i := range img.Pix {
+			img.Pix[i] = uint8(i * 7)
+		}
+		if got, err := Decode(img); !errors.Is(err, ErrNotFound) {
+			t.Errorf("%v: Decode = %q, %v", r, got, err)
+		}
+	}
+}
+
 func TestMessageModes(t *testing.T) {
 	for _, tc := range []struct {
 		cw   []int
