@@ -2,6 +2,7 @@ package mrz
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -121,4 +122,19 @@ func TestLongDocumentNumber(t *testing.T) {
 	if err != nil || d.Number != number {
 		t.Fatalf("%+v %v", d, err)
 	}
+}
+
+// FuzzParse: any lines give a document or an error, never a panic; a document's
+// fields come from its lines.
+func FuzzParse(f *testing.F) {
+	f.Add("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10")
+	f.Add("I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<")
+	f.Add("")
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := Parse(strings.Split(s, "\n"), now)
+		if err == nil && (d.Format == "" || d.BirthDate.IsZero() || d.ExpiryDate.IsZero()) {
+			t.Errorf("parsed %q without a format or dates: %+v", s, d)
+		}
+	})
 }
