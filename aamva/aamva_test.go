@@ -47,6 +47,9 @@ func TestEncodeDateOrder(t *testing.T) {
 	if !strings.Contains(us, "\nDBB01021980\n") || !strings.Contains(us, "DCGUSA") {
 		t.Errorf("USA record: %q", us)
 	}
+	if got, err := Parse([]byte(us)); err != nil || got.Sex != "X" {
+		t.Errorf("unspecified sex: %+v, %v", got, err)
+	}
 	ca := string(Encode(Licence{State: "QC", Number: "1", Surname: "A", BirthDate: day(1980, 1, 2), ExpiryDate: day(2030, 3, 4)}))
 	if !strings.Contains(ca, "\nDBB19800102\n") || !strings.Contains(ca, "DCGCAN") {
 		t.Errorf("Canadian record: %q", ca)

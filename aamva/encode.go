@@ -8,8 +8,9 @@ import (
 
 // Encode writes l as a version 10 record with one subfile (DL or ID, from l.Kind; DL
 // when empty). Mandatory elements the Licence does not hold (address, eye colour,
-// height, document discriminator) get neutral placeholders, so that the record is
-// complete for readers that insist on them. Dates are MMDDCCYY for the USA and
+// height, document discriminator) get neutral placeholders, and an empty Sex is written
+// as 9 (not specified), so that the record is complete for readers that insist on
+// them. Names are written in upper case. Dates are MMDDCCYY for the USA and
 // CCYYMMDD for Canada; the country defaults to the one of the jurisdiction.
 func Encode(l Licence) []byte {
 	kind := l.Kind
@@ -62,10 +63,12 @@ func Encode(l Licence) []byte {
 		el{"DBD", date(l.IssueDate)},
 		el{"DBB", date(l.BirthDate)},
 	)
-	if s := map[string]string{"M": "1", "F": "2", "X": "9"}[l.Sex]; s != "" {
-		els = append(els, el{"DBC", s})
+	sex := map[string]string{"M": "1", "F": "2"}[l.Sex]
+	if sex == "" {
+		sex = "9" // not specified: the element itself is mandatory
 	}
 	els = append(els,
+		el{"DBC", sex},
 		el{"DAY", "UNK"},
 		el{"DAU", height},
 		el{"DAG", "1 MAIN ST"},
