@@ -117,7 +117,7 @@ func normalize(w, h int, g []uint8) plane {
 			}
 			mid[by*bw+bx] = (float32(l) + float32(u)) / 2
 			// A floor on the range keeps flat paper from turning into bars.
-			half[by*bw+bx] = max(float32(u)-float32(l), 64) / 2
+			half[by*bw+bx] = max(float32(u)-float32(l), 96) / 2
 		}
 	}
 	// Interpolate between block centres: vertically once per row, then across it.

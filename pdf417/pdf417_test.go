@@ -133,6 +133,7 @@ var distortions = []struct {
 	{"uneven light", scene{uneven: true, blur: 1}, 1},
 	{"jpeg 70", scene{jpeg: 70, blur: 1}, 1},
 	{"small modules", scene{w: 1600, h: 1000, width: 0.3, angle: 3, blur: 1, noise: 4}, 1},
+	{"low contrast", scene{ink: 150, angle: -4, blur: 1, noise: 3}, 1},
 	{"close-up", scene{w: 1600, h: 1000, width: 0.95, angle: 3, blur: 2}, 1},
 	{"printed text around", scene{clutter: true, width: 0.6, angle: -3, blur: 1}, 1},
 	{"upside down", scene{angle: 176, blur: 1}, 1},

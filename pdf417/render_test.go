@@ -23,6 +23,7 @@ type scene struct {
 	jpeg      int     // quality, 0 for none
 	uneven    bool    // lighting gradient
 	clutter   bool    // text-like print above and below the symbol
+	ink       float64 // grey level of the bars; 35 when zero
 	damage    func(row, col int) bool
 	seed      uint64
 }
@@ -114,7 +115,11 @@ func render(t testing.TB, msg string, level byte, sc scene) image.Image {
 					}
 				}
 			}
-			g[y*sc.w+x] = light - (light-35)*float64(n)/9
+			ink := sc.ink
+			if ink == 0 {
+				ink = 35
+			}
+			g[y*sc.w+x] = light - (light-ink)*float64(n)/9
 		}
 	}
 	if sc.clutter {
