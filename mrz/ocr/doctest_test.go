@@ -77,7 +77,9 @@ func TestDoctestPhotos(t *testing.T) {
 					}
 				}
 				t.Logf("%v level %d: %d/%d read; refused %v", kind, level, ok, n, refused)
-				if ok*100 < minRead[level]*n {
+				// A rate means little over a few photos: the short run checks only that
+				// the easy levels read everything.
+				if (level < 2 || n >= 10) && ok*100 < minRead[level]*n {
 					t.Errorf("level %d: %d of %d read, want %d%%", level, ok, n, minRead[level])
 				}
 			}
