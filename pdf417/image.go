@@ -98,10 +98,12 @@ func normalize(w, h int, g []uint8) plane {
 	for y := 0; y < h; y++ {
 		row := g[y*w : (y+1)*w]
 		brow := (y / bs) * bw
-		for x, v := range row {
-			bi := brow + x/bs
-			lo[bi] = min(lo[bi], v)
-			hi[bi] = max(hi[bi], v)
+		for bx := 0; bx < bw; bx++ {
+			l, u := lo[brow+bx], hi[brow+bx]
+			for _, v := range row[bx*bs : min(w, (bx+1)*bs)] {
+				l, u = min(l, v), max(u, v)
+			}
+			lo[brow+bx], hi[brow+bx] = l, u
 		}
 	}
 	mid := make([]float32, bw*bh)
@@ -120,19 +122,13 @@ func normalize(w, h int, g []uint8) plane {
 			half[by*bw+bx] = max(float32(u)-float32(l), 96) / 2
 		}
 	}
-	// Interpolate between block centres: vertically once per row, then across it.
-	x0s, x1s := make([]int32, w), make([]int32, w)
-	txs := make([]float32, w)
-	for x := 0; x < w; x++ {
-		fx := (float32(x)+0.5)/float32(bs) - 0.5
-		x0 := max(0, min(bw-1, int(fx)))
-		x0s[x], x1s[x] = int32(x0), int32(min(bw-1, x0+1))
-		txs[x] = max(0, min(1, fx-float32(x0)))
-	}
+	// Interpolate between block centres: vertically once per row, then across it,
+	// incrementally within each span between two centres.
+	bsf, hb := float32(bs), bs/2
 	rowMid, rowInv := make([]float32, bw), make([]float32, bw)
 	out := make([]float32, w*h)
 	for y := 0; y < h; y++ {
-		fy := (float32(y)+0.5)/float32(bs) - 0.5
+		fy := (float32(y)+0.5)/bsf - 0.5
 		y0 := max(0, min(bh-1, int(fy)))
 		y1 := min(bh-1, y0+1)
 		ty := max(0, min(1, fy-float32(y0)))
@@ -141,11 +137,23 @@ func normalize(w, h int, g []uint8) plane {
 			rowInv[bx] = 1 / (half[y0*bw+bx] + (half[y1*bw+bx]-half[y0*bw+bx])*ty)
 		}
 		row, o := g[y*w:(y+1)*w], out[y*w:(y+1)*w]
-		for x, gv := range row {
-			x0, x1, tx := x0s[x], x1s[x], txs[x]
-			m := rowMid[x0] + (rowMid[x1]-rowMid[x0])*tx
-			inv := rowInv[x0] + (rowInv[x1]-rowInv[x0])*tx
-			o[x] = (float32(gv) - m) * inv
+		x := 0
+		for ; x < min(w, hb); x++ { // before the first centre
+			o[x] = (float32(row[x]) - rowMid[0]) * rowInv[0]
+		}
+		for j := 0; j+1 < bw && x < w; j++ {
+			end := min(w, (j+1)*bs+hb)
+			t := (float32(x)+0.5)/bsf - 0.5 - float32(j)
+			dm, di := (rowMid[j+1]-rowMid[j])/bsf, (rowInv[j+1]-rowInv[j])/bsf
+			m, inv := rowMid[j]+dm*bsf*t, rowInv[j]+di*bsf*t
+			for ; x < end; x++ {
+				o[x] = (float32(row[x]) - m) * inv
+				m += dm
+				inv += di
+			}
+		}
+		for ; x < w; x++ { // after the last
+			o[x] = (float32(row[x]) - rowMid[bw-1]) * rowInv[bw-1]
 		}
 	}
 	return plane{w, h, out}

@@ -66,10 +66,12 @@ func (s *scanner) scan(y0, slope float64, r image.Rectangle) {
 	state := 0 // -1 dark, 1 light, 0 not yet known
 	var prev, lastZero float32
 	w, v := s.p.w, s.p.v
-	y := s.y0 + 0.5
+	// The row in 32.32 fixed point: cheaper than a float conversion per sample.
+	y := int64((s.y0 + 0.5) * (1 << 32))
+	dy := int64(slope * (1 << 32))
 	for t, x := 0, int(xa); x <= int(xb); t, x = t+1, x+1 {
-		val := v[int(y)*w+x]
-		y += slope
+		val := v[int(y>>32)*w+x]
+		y += dy
 		if t > 0 && (prev < 0) != (val < 0) {
 			lastZero = float32(t-1) + prev/(prev-val)
 		}
