@@ -1,10 +1,11 @@
 // Package pdf417 finds and decodes a PDF417 symbol in a photo, such as the barcode on
 // the back of a North American driving licence: perspective, a few degrees of
-// rotation, blur, noise, uneven light and JPEG artefacts are expected. Scanlines at
-// several angles read codewords next to the start and stop patterns, every read votes
-// for its row and column, and cells nobody agreed on become erasures for the
-// Reed–Solomon decoder, whose check is what stands between a damaged photo and a wrong
-// message. Only the standard library is used, so it also runs in WebAssembly.
+// rotation (or upside down), blur, noise, uneven light and JPEG artefacts are
+// expected. Scanlines at several angles read codewords next to the start and stop
+// patterns, every read votes for its row and column, and cells nobody agreed on become
+// erasures for the Reed–Solomon decoder, whose check is what stands between a damaged
+// photo and a wrong message. The message comes back as bytes; ECI and Macro PDF417
+// are skipped. Only the standard library is used, so it also runs in WebAssembly.
 package pdf417
 
 //go:generate sh -c "cd ../tools/pdf417table && go run . -o ../../pdf417/table.go"
