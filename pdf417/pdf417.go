@@ -53,6 +53,9 @@ func decode(p *plane) (msg []byte, flipped bool, err error) {
 	if msg, err := assemble(s.obs, s.loose); err == nil {
 		return msg, false, nil // a sharp, level symbol needs no more
 	}
+	if s.patterns < 3 {
+		return nil, false, ErrNotFound // not even the start or stop pattern: nothing to read
+	}
 	region, spacing := full, 3.0
 	if !s.box.Empty() {
 		// The sparse pass may have missed a row or two at the top and bottom.

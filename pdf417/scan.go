@@ -26,13 +26,14 @@ const maxLoose = 20000
 const hysteresis = 0.1
 
 type scanner struct {
-	p       *plane
-	edges   []float32 // crossing positions along the current line, in samples
-	obs     []obs
-	line    []obs   // the current reading, before its rows are anchored
-	lines   int     // readings anchored by their row indicator
-	loose   [][]obs // readings whose row indicator was not read; rows relative
-	flipped int     // stop patterns seen mirrored
+	p        *plane
+	edges    []float32 // crossing positions along the current line, in samples
+	obs      []obs
+	line     []obs   // the current reading, before its rows are anchored
+	lines    int     // readings anchored by their row indicator
+	loose    [][]obs // readings whose row indicator was not read; rows relative
+	flipped  int     // stop patterns seen mirrored
+	patterns int     // start and stop patterns seen
 
 	// The current line: y = y0 + slope·(x − x0), sampled at every x.
 	x0, y0, slope float64
@@ -108,9 +109,11 @@ func (s *scanner) readEdges(firstBar bool) {
 			w[k] = e[i+k+1] - e[i+k]
 		}
 		if matches(w[:8], startWidths, 17) {
+			s.patterns++
 			s.read(i+8, (e[i+8]-e[i])/17, 1)
 		}
 		if matches(w[:9], stopWidths, 18) {
+			s.patterns++
 			s.read(i, (e[i+9]-e[i])/18, -1)
 		}
 		if matches(w[:9], flippedStop, 18) {
