@@ -13,8 +13,9 @@ const (
 	tmplDown = ocrb.CellW / pitchPx // the atlas cell is this many template pixels across
 )
 
-// templates are the glyphs at the strip's scale, zero-mean and of unit norm, so a
-// dot product with a zero-mean window is its normalized cross-correlation.
+// templates are the glyphs at the strip's scale, softened a little as every photo
+// is, zero-mean and of unit norm, so a dot product with a window is its
+// normalized cross-correlation.
 var templates = sync.OnceValue(func() *[nChars][cellPix]float32 {
 	var t [nChars][cellPix]float32
 	for k := 0; k < nChars; k++ {
@@ -31,6 +32,11 @@ var templates = sync.OnceValue(func() *[nChars][cellPix]float32 {
 				t[k][y*pitchPx+x] = float32(s) / (tmplDown * tmplDown)
 				mean += float64(t[k][y*pitchPx+x])
 			}
+		}
+		blur3(&t[k])
+		mean = 0
+		for _, v := range t[k] {
+			mean += float64(v)
 		}
 		mean /= cellPix
 		var norm float64
@@ -234,4 +240,21 @@ func robustLine(x, y, w []float64) (a, b float64) {
 		}
 	}
 	return a, b
+}
+
+// blur3 smooths a template with [1 2 1]/4 both ways, edges repeated.
+func blur3(t *[cellPix]float32) {
+	var tmp [cellPix]float32
+	for y := 0; y < cellRows; y++ {
+		for x := 0; x < pitchPx; x++ {
+			l, r := max(x-1, 0), min(x+1, pitchPx-1)
+			tmp[y*pitchPx+x] = (t[y*pitchPx+l] + 2*t[y*pitchPx+x] + t[y*pitchPx+r]) / 4
+		}
+	}
+	for y := 0; y < cellRows; y++ {
+		u, d := max(y-1, 0), min(y+1, cellRows-1)
+		for x := 0; x < pitchPx; x++ {
+			t[y*pitchPx+x] = (tmp[u*pitchPx+x] + 2*tmp[y*pitchPx+x] + tmp[d*pitchPx+x]) / 4
+		}
+	}
 }
