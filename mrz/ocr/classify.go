@@ -20,7 +20,6 @@ var templates = sync.OnceValue(func() *[nChars][cellPix]float32 {
 	var t [nChars][cellPix]float32
 	for k := 0; k < nChars; k++ {
 		g := ocrb.Glyph(ocrb.Chars[k])
-		var mean float64
 		for y := 0; y < cellRows; y++ {
 			for x := 0; x < pitchPx; x++ {
 				var s int
@@ -30,11 +29,10 @@ var templates = sync.OnceValue(func() *[nChars][cellPix]float32 {
 					}
 				}
 				t[k][y*pitchPx+x] = float32(s) / (tmplDown * tmplDown)
-				mean += float64(t[k][y*pitchPx+x])
 			}
 		}
 		blur3(&t[k])
-		mean = 0
+		var mean float64
 		for _, v := range t[k] {
 			mean += float64(v)
 		}
