@@ -1,3 +1,7 @@
+// The document generator loads face models that are not built for WebAssembly.
+
+//go:build !(js && wasm)
+
 package ocr_test
 
 import (
