@@ -46,6 +46,11 @@ func TestMasterKeyRotation(t *testing.T) {
 		return out
 	}
 	before := post(first.URL)
+	db := openDB(t, dbURL)
+	waitFor(t, "the passport to be read and its identity sealed", 60*time.Second, func() bool {
+		var n int
+		return db.QueryRow(`SELECT count(*) FROM case_identities`).Scan(&n) == nil && n == 1
+	})
 	first.kill()
 
 	newKey := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32))
