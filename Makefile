@@ -57,11 +57,18 @@ test-short: ## Unit tests only (no PostgreSQL, no browser)
 	$(GO) test -short ./...
 
 FUZZTIME ?= 20000x
+FUZZTIME_IMAGES ?= 2000x
 .PHONY: fuzz
 fuzz: ## Run every fuzz target briefly (FUZZTIME=20000x: a count, not a duration, which can end mid-run and fail)
 	$(GO) test ./server/imageintake/ -run '^$$' -fuzz FuzzIntake -fuzztime $(FUZZTIME)
 	$(GO) test ./server/auth/ -run '^$$' -fuzz FuzzTokenParsing -fuzztime $(FUZZTIME)
 	$(GO) test ./server/rest/ -run '^$$' -fuzz FuzzDecodeSession -fuzztime $(FUZZTIME)
+	$(GO) test ./server/origin/ -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./mrz/ -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./aamva/ -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./pdf417/ -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	@# Each input is an image searched for a zone: a tenth of the count keeps it brief.
+	$(GO) test ./mrz/ocr/ -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME_IMAGES)
 
 .PHONY: bench
 bench: build ## Load benchmarks against a running server; writes BENCHMARKS.md
