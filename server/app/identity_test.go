@@ -64,6 +64,9 @@ func TestIdentityEveryProtocol(t *testing.T) {
 				id.GetDocumentNumber() != "" || id.GetSource() != "mrz" || r.ident.GetVerifiedAt() == nil {
 				t.Errorf("%s: identity %v, made from %+v", c.name(), r.ident, doc)
 			}
+			if r.header != nil && r.header.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s: an identity answer may be cached: Cache-Control %q", c.name(), r.header.Get("Cache-Control"))
+			}
 			if first == nil {
 				first = &r
 			} else if !proto.Equal(first.ident, r.ident) {

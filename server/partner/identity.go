@@ -35,7 +35,9 @@ func (h *handler) GetIdentity(ctx context.Context, req *connect.Request[partnerv
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(res), nil
+	out := connect.NewResponse(res)
+	out.Header().Set("Cache-Control", "no-store") // personal data: never kept by a cache
+	return out, nil
 }
 
 // Identity returns the identity read from the document that verified the user, to a

@@ -55,6 +55,9 @@ func NewHandler(api http.Handler) (http.Handler, error) {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
+		// Every answer is about one user (statuses, sessions, identities): no cache
+		// keeps it.
+		w.Header().Set("Cache-Control", "no-store")
 		mux.ServeHTTP(w, r)
 	}), nil
 }

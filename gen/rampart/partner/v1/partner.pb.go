@@ -586,11 +586,11 @@ const file_rampart_partner_v1_partner_proto_rawDesc = "" +
 	"\x0fpartner_user_id\x18\x01 \x01(\tR\rpartnerUserId\x124\n" +
 	"\bidentity\x18\x02 \x01(\v2\x18.rampart.kyc.v1.IdentityR\bidentity\x12;\n" +
 	"\vverified_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"verifiedAt2\xc3\x02\n" +
+	"verifiedAt2\xbe\x02\n" +
 	"\x0ePartnerService\x12f\n" +
 	"\fGetKycStatus\x12'.rampart.partner.v1.GetKycStatusRequest\x1a(.rampart.partner.v1.GetKycStatusResponse\"\x03\x90\x02\x01\x12d\n" +
-	"\rCreateSession\x12(.rampart.partner.v1.CreateSessionRequest\x1a).rampart.partner.v1.CreateSessionResponse\x12c\n" +
-	"\vGetIdentity\x12&.rampart.partner.v1.GetIdentityRequest\x1a'.rampart.partner.v1.GetIdentityResponse\"\x03\x90\x02\x01B\xd0\x01\n" +
+	"\rCreateSession\x12(.rampart.partner.v1.CreateSessionRequest\x1a).rampart.partner.v1.CreateSessionResponse\x12^\n" +
+	"\vGetIdentity\x12&.rampart.partner.v1.GetIdentityRequest\x1a'.rampart.partner.v1.GetIdentityResponseB\xd0\x01\n" +
 	"\x16com.rampart.partner.v1B\fPartnerProtoP\x01Z>github.com/rampart-id/rampart/gen/rampart/partner/v1;partnerv1\xa2\x02\x03RPX\xaa\x02\x12Rampart.Partner.V1\xca\x02\x12Rampart\\Partner\\V1\xe2\x02\x1eRampart\\Partner\\V1\\GPBMetadata\xea\x02\x14Rampart::Partner::V1b\x06proto3"
 
 var (

@@ -39,7 +39,8 @@ type PartnerServiceClient interface {
 	CreateSession(ctx context.Context, in *CreateSessionRequest, opts ...grpc.CallOption) (*CreateSessionResponse, error)
 	// GetIdentity returns what the user's verified document says, for partners allowed to
 	// see it (permission_denied / REST 403 forbidden otherwise; not_found until verified).
-	// Every call is written to the audit log.
+	// Every call is written to the audit log (so, over Connect, it is a POST: not a
+	// side-effect-free GET that caches could keep).
 	GetIdentity(ctx context.Context, in *GetIdentityRequest, opts ...grpc.CallOption) (*GetIdentityResponse, error)
 }
 
@@ -96,7 +97,8 @@ type PartnerServiceServer interface {
 	CreateSession(context.Context, *CreateSessionRequest) (*CreateSessionResponse, error)
 	// GetIdentity returns what the user's verified document says, for partners allowed to
 	// see it (permission_denied / REST 403 forbidden otherwise; not_found until verified).
-	// Every call is written to the audit log.
+	// Every call is written to the audit log (so, over Connect, it is a POST: not a
+	// side-effect-free GET that caches could keep).
 	GetIdentity(context.Context, *GetIdentityRequest) (*GetIdentityResponse, error)
 	mustEmbedUnimplementedPartnerServiceServer()
 }

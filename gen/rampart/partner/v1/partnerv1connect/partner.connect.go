@@ -54,7 +54,8 @@ type PartnerServiceClient interface {
 	CreateSession(context.Context, *connect.Request[v1.CreateSessionRequest]) (*connect.Response[v1.CreateSessionResponse], error)
 	// GetIdentity returns what the user's verified document says, for partners allowed to
 	// see it (permission_denied / REST 403 forbidden otherwise; not_found until verified).
-	// Every call is written to the audit log.
+	// Every call is written to the audit log (so, over Connect, it is a POST: not a
+	// side-effect-free GET that caches could keep).
 	GetIdentity(context.Context, *connect.Request[v1.GetIdentityRequest]) (*connect.Response[v1.GetIdentityResponse], error)
 }
 
@@ -86,7 +87,6 @@ func NewPartnerServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			httpClient,
 			baseURL+PartnerServiceGetIdentityProcedure,
 			connect.WithSchema(partnerServiceMethods.ByName("GetIdentity")),
-			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
 	}
@@ -124,7 +124,8 @@ type PartnerServiceHandler interface {
 	CreateSession(context.Context, *connect.Request[v1.CreateSessionRequest]) (*connect.Response[v1.CreateSessionResponse], error)
 	// GetIdentity returns what the user's verified document says, for partners allowed to
 	// see it (permission_denied / REST 403 forbidden otherwise; not_found until verified).
-	// Every call is written to the audit log.
+	// Every call is written to the audit log (so, over Connect, it is a POST: not a
+	// side-effect-free GET that caches could keep).
 	GetIdentity(context.Context, *connect.Request[v1.GetIdentityRequest]) (*connect.Response[v1.GetIdentityResponse], error)
 }
 
@@ -152,7 +153,6 @@ func NewPartnerServiceHandler(svc PartnerServiceHandler, opts ...connect.Handler
 		PartnerServiceGetIdentityProcedure,
 		svc.GetIdentity,
 		connect.WithSchema(partnerServiceMethods.ByName("GetIdentity")),
-		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
 	return "/rampart.partner.v1.PartnerService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
