@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 
 	"github.com/rampart-id/rampart/face"
 	"github.com/rampart-id/rampart/liveness"
@@ -26,6 +27,9 @@ const (
 	// smaller than this share of the largest's area (a passport's small ghost portrait
 	// is allowed; two portraits of one size are not).
 	singleFaceShare = 0.5
+	// maxPortraitShare bounds a document portrait's box, as a share of the photo's
+	// width and height.
+	maxPortraitShare = 0.5
 )
 
 // found is the largest face in an image, with its landmarks.
@@ -36,10 +40,16 @@ type found struct {
 	ok  bool
 }
 
-func largestFace(img image.Image, inputSize int) (found, error) {
+func largestFace(img image.Image, inputSize int, keep func(image.Image, face.Detection) bool) (found, error) {
 	dets, err := face.Detect(img, face.DetectOptions{InputSize: inputSize})
-	if err != nil || len(dets) == 0 {
+	if err != nil {
 		return found{}, err
+	}
+	if keep != nil {
+		dets = slices.DeleteFunc(dets, func(d face.Detection) bool { return !keep(img, d) })
+	}
+	if len(dets) == 0 {
+		return found{}, nil
 	}
 	best := dets[0]
 	for _, d := range dets[1:] {
@@ -77,7 +87,7 @@ func documentFace(img image.Image) (docFace, error) {
 	if img == nil {
 		return docFace{}, nil
 	}
-	f, err := largestFace(img, documentInputSize)
+	f, err := largestFace(img, documentInputSize, portraitSized)
 	if err != nil || !f.ok {
 		return docFace{}, err
 	}
@@ -94,6 +104,15 @@ func documentFace(img image.Image) (docFace, error) {
 	return docFace{found: true, score: f.det.Score, descriptor: desc}, nil
 }
 
+// portraitSized: a document's portrait is a small part of a photo of the document
+// (a quarter of its width at most, the document filling the frame). The detector
+// now and then scores a box spanning the whole page as a face (0.55 on one generated
+// passport); taken as the largest face it would replace the holder's portrait.
+func portraitSized(img image.Image, d face.Detection) bool {
+	b := img.Bounds()
+	return d.Box.Width <= maxPortraitShare*float64(b.Dx()) && d.Box.Height <= maxPortraitShare*float64(b.Dy())
+}
+
 // selfie is what the frames of a selfie attempt show.
 type selfie struct {
 	withFace int                 // frames with a face
@@ -106,7 +125,7 @@ func analyzeSelfie(frames []Frame) (selfie, error) {
 	var s selfie
 	faces := make([]found, len(frames))
 	for i, fr := range frames {
-		f, err := largestFace(fr.Image, selfieInputSize)
+		f, err := largestFace(fr.Image, selfieInputSize, nil)
 		if err != nil {
 			return s, err
 		}
