@@ -33,6 +33,9 @@ var UserReasons = []string{
 	ReasonUnderage, ReasonTestForced,
 }
 
+// DefaultMinAge is the youngest age a partner accepts unless it set its own.
+const DefaultMinAge = 18
+
 // FinalReasons end a user's KYC with this partner whatever attempts are left: another
 // try cannot change them (an operator may still reset the profile).
 var FinalReasons = []string{ReasonUnderage}

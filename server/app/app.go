@@ -34,6 +34,7 @@ import (
 	"github.com/rampart-id/rampart/server/rest"
 	"github.com/rampart-id/rampart/server/review"
 	"github.com/rampart-id/rampart/server/store"
+	"github.com/rampart-id/rampart/server/verify"
 	"github.com/rampart-id/rampart/server/widget"
 )
 
@@ -53,7 +54,7 @@ type Config struct {
 	// RetentionDays: document images are purged this long after the decision (default 30).
 	RetentionDays int
 	// IdentityRetentionDays: identities read from documents (and the partners'
-	// expected identities) are kept this long (default 1825), images or not.
+	// expected identities) are kept this long (verify.DefaultIdentityRetentionDays), images or not.
 	IdentityRetentionDays int
 	// WorkerHold runs inside each worker after it claims a job (fault-injection tests).
 	WorkerHold func(ctx context.Context, j store.Job)
@@ -132,7 +133,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 		cfg.RetentionDays = 30
 	}
 	if cfg.IdentityRetentionDays == 0 {
-		cfg.IdentityRetentionDays = 1825
+		cfg.IdentityRetentionDays = verify.DefaultIdentityRetentionDays
 	}
 	a := &App{Store: st, cfg: cfg, log: cfg.Logger, keys: keys}
 	lim := cfg.Limits.withDefaults()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/origin"
 	"github.com/rampart-id/rampart/server/store"
@@ -27,7 +28,7 @@ type NewPartner struct {
 	MaxAttempts int // 0 means the default of 3
 	// ShareIdentity lets the partner read its verified users' identity.
 	ShareIdentity bool
-	// MinAge is the youngest age accepted; 0 means the default of 18.
+	// MinAge is the youngest age accepted; 0 means kyc.DefaultMinAge.
 	MinAge int
 }
 
@@ -70,13 +71,7 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 		return Created{}, errors.New("max attempts must be between 1 and 100")
 	}
 	if np.MinAge == 0 {
-		np.MinAge = 18
-	}
-	if np.MinAge < 1 || np.MinAge > 120 {
-		return Created{}, errors.New("min age must be between 1 and 120")
-	}
-	if np.MinAge == 0 {
-		np.MinAge = 18
+		np.MinAge = kyc.DefaultMinAge
 	}
 	if np.MinAge < 1 || np.MinAge > 120 {
 		return Created{}, errors.New("min age must be between 1 and 120")

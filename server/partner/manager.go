@@ -23,6 +23,7 @@ import (
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/store"
+	"github.com/rampart-id/rampart/server/verify"
 )
 
 // Sealer encrypts small secrets at rest (the vault keyring).
@@ -66,7 +67,7 @@ func NewManager(s *store.Store, seal Sealer, cfg Config) *Manager {
 		cfg.IdempotencyTTL = 24 * time.Hour
 	}
 	if cfg.IdentityRetention == 0 {
-		cfg.IdentityRetention = 1825 * 24 * time.Hour
+		cfg.IdentityRetention = verify.DefaultIdentityRetention
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	return &Manager{store: s, seal: seal, cfg: cfg}

@@ -49,7 +49,7 @@ func TestEvaluateFaces(t *testing.T) {
 	passport := doctest.Photograph(page, 1, 1)
 	liveA := selfieFrames(facetest.LiveVideo(a, ch))
 	liveB := selfieFrames(facetest.LiveVideo(b, ch))
-	genuine := Input{DocumentType: "passport", Front: passport, Challenge: ch.String(), Frames: liveA, Now: now, MinAge: DefaultMinAge}
+	genuine := Input{DocumentType: "passport", Front: passport, Challenge: ch.String(), Frames: liveA, Now: now, MinAge: kyc.DefaultMinAge}
 
 	res, err := Evaluate(genuine)
 	if err != nil {

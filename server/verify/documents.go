@@ -5,9 +5,6 @@ import (
 	"github.com/rampart-id/rampart/kyc"
 )
 
-// DefaultMinAge is the youngest age a partner accepts unless it set its own.
-const DefaultMinAge = 18
-
 // DocumentRead is the outcome of reading a case's document: the identity, or why not.
 type DocumentRead struct {
 	Identity document.Identity

@@ -24,7 +24,10 @@ type Keys interface {
 
 // DefaultIdentityRetention is how long identities read from documents are kept (the
 // AML record period) unless redacted.
-const DefaultIdentityRetention = 1825 * 24 * time.Hour
+const (
+	DefaultIdentityRetentionDays = 1825
+	DefaultIdentityRetention     = DefaultIdentityRetentionDays * 24 * time.Hour
+)
 
 // Job limits. A case whose processing never finishes in time (images that decode
 // slowly, a worker that stalls or crashes on it) must not be retried forever, nor hold

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/store"
@@ -81,7 +82,7 @@ func partnerCmd(ctx context.Context, args []string) error {
 	test := fs.Bool("test", false, "test mode: rp_test_ token (create)")
 	attempts := fs.Int("max-attempts", 3, "KYC attempts per user (create)")
 	share := fs.Bool("share-identity", false, "the partner may read its verified users' identity (create)")
-	minAge := fs.Int("min-age", 18, "youngest age the partner accepts (create)")
+	minAge := fs.Int("min-age", kyc.DefaultMinAge, "youngest age the partner accepts (create)")
 	partnerID := fs.String("partner-id", "", "partner id (rotate-token)")
 	grace := fs.Duration("grace", 24*time.Hour, "how long current tokens keep working (rotate-token)")
 	if err := fs.Parse(args[1:]); err != nil {

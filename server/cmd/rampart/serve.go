@@ -40,7 +40,7 @@ func serveCmd(ctx context.Context, args []string) error {
 	budget := fs.Duration("job-budget", verify.DefaultJobBudget, "how long one verification attempt may take; a job that runs out of attempts goes to review")
 	rate := fs.Float64("rate-limit", 200, "requests per second per client or widget token (burst: twice that)")
 	hookLease := fs.Duration("webhook-lease", time.Minute, "how long a webhook attempt is claimed; a crashed sender's event is retried after it")
-	identityRetention := fs.Int("identity-retention-days", envInt("RAMPART_IDENTITY_RETENTION_DAYS", 1825),
+	identityRetention := fs.Int("identity-retention-days", envInt("RAMPART_IDENTITY_RETENTION_DAYS", verify.DefaultIdentityRetentionDays),
 		"days identities read from documents are kept, as the AML record (env RAMPART_IDENTITY_RETENTION_DAYS)")
 	retention := fs.Int("retention-days", envInt("RAMPART_RETENTION_DAYS", 30), "days after a decision before document images are purged (env RAMPART_RETENTION_DAYS)")
 	proxies := fs.String("trusted-proxies", os.Getenv("RAMPART_TRUSTED_PROXIES"), "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For names the client (env RAMPART_TRUSTED_PROXIES)")
