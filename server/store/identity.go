@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -56,13 +54,11 @@ func (t *Tx) DocumentHolders(ctx context.Context, partnerID, exceptUser string, 
 		return nil, nil
 	}
 	args := []any{partnerID, exceptUser}
-	marks := make([]string, len(keys))
-	for i, k := range keys {
+	for _, k := range keys {
 		args = append(args, k)
-		marks[i] = fmt.Sprintf("$%d", i+3)
 	}
 	rows, err := t.q.QueryContext(ctx, `SELECT DISTINCT partner_user_id FROM document_keys
-		WHERE partner_id = $1 AND partner_user_id <> $2 AND doc_key IN (`+strings.Join(marks, ", ")+`)
+		WHERE partner_id = $1 AND partner_user_id <> $2 AND doc_key IN (`+placeholders(3, len(keys))+`)
 		ORDER BY partner_user_id`, args...)
 	if err != nil {
 		return nil, err

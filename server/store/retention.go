@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 )
 
@@ -51,11 +49,7 @@ func (t *Tx) PurgeAbandonedCases(ctx context.Context, before time.Time) (int64, 
 	if err := rows.Err(); err != nil || len(ids) == 0 {
 		return 0, err
 	}
-	marks := make([]string, len(ids))
-	for i := range ids {
-		marks[i] = fmt.Sprintf("$%d", i+1)
-	}
-	in := `(` + strings.Join(marks, ", ") + `)`
+	in := `(` + placeholders(1, len(ids)) + `)`
 	if _, err := t.q.ExecContext(ctx, `DELETE FROM case_images WHERE case_id IN `+in, ids...); err != nil {
 		return 0, err
 	}

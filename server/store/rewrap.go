@@ -20,40 +20,23 @@ var sealedColumns = []struct{ table, col, key string }{
 // for every stored identity, keyOf (which opens it) gives its key, which replaces the
 // case's other keys. After it, a retired master key's index key is no longer needed.
 func (s *Store) RekeyDocuments(ctx context.Context, keyOf func(caseID string, sealed []byte) ([]byte, error)) (int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT CAST(case_id AS TEXT), sealed FROM case_identities`)
+	items, err := s.sealedRows(ctx, `SELECT CAST(case_id AS TEXT), sealed FROM case_identities`)
 	if err != nil {
-		return 0, err
-	}
-	type item struct {
-		caseID string
-		sealed []byte
-	}
-	var items []item
-	for rows.Next() {
-		var it item
-		if err := rows.Scan(&it.caseID, &it.sealed); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		items = append(items, it)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, it := range items {
-		key, err := keyOf(it.caseID, it.sealed)
+		key, err := keyOf(it.key, it.env)
 		if err != nil {
 			return n, err
 		}
 		err = s.InTx(ctx, func(tx *Tx) error {
 			if _, err := tx.q.ExecContext(ctx, `INSERT INTO document_keys (case_id, doc_key, partner_id, partner_user_id, purge_after)
 				SELECT case_id, $2, partner_id, partner_user_id, purge_after FROM case_identities WHERE case_id = $1
-				ON CONFLICT (case_id, doc_key) DO NOTHING`, it.caseID, key); err != nil {
+				ON CONFLICT (case_id, doc_key) DO NOTHING`, it.key, key); err != nil {
 				return err
 			}
-			_, err := tx.q.ExecContext(ctx, `DELETE FROM document_keys WHERE case_id = $1 AND doc_key <> $2`, it.caseID, key)
+			_, err := tx.q.ExecContext(ctx, `DELETE FROM document_keys WHERE case_id = $1 AND doc_key <> $2`, it.key, key)
 			return err
 		})
 		if err != nil {
@@ -70,25 +53,8 @@ func (s *Store) RekeyDocuments(ctx context.Context, keyOf func(caseID string, se
 func (s *Store) RewrapAll(ctx context.Context, rewrap func([]byte) ([]byte, error)) (int, error) {
 	n := 0
 	for _, c := range sealedColumns {
-		rows, err := s.db.QueryContext(ctx, `SELECT CAST(`+c.key+` AS TEXT), `+c.col+` FROM `+c.table+` WHERE `+c.col+` IS NOT NULL`)
+		items, err := s.sealedRows(ctx, `SELECT CAST(`+c.key+` AS TEXT), `+c.col+` FROM `+c.table+` WHERE `+c.col+` IS NOT NULL`)
 		if err != nil {
-			return n, err
-		}
-		type item struct {
-			key string
-			env []byte
-		}
-		var items []item
-		for rows.Next() {
-			var it item
-			if err := rows.Scan(&it.key, &it.env); err != nil {
-				rows.Close()
-				return n, err
-			}
-			items = append(items, it)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return n, err
 		}
 		for _, it := range items {
@@ -108,4 +74,29 @@ func (s *Store) RewrapAll(ctx context.Context, rewrap func([]byte) ([]byte, erro
 		}
 	}
 	return n, nil
+}
+
+// sealedRow is one sealed blob and the key that addresses its row.
+type sealedRow struct {
+	key string
+	env []byte
+}
+
+// sealedRows reads a (key, blob) query to the end before any row is changed, so the
+// updates that follow never run against an open result set.
+func (s *Store) sealedRows(ctx context.Context, query string) ([]sealedRow, error) {
+	rows, err := s.db.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []sealedRow
+	for rows.Next() {
+		var r sealedRow
+		if err := rows.Scan(&r.key, &r.env); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -151,3 +151,12 @@ func nullMicros(t time.Time) sql.NullInt64 {
 	}
 	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
 }
+
+// placeholders lists n query parameters numbered from first: "$3, $4, $5".
+func placeholders(first, n int) string {
+	marks := make([]string, n)
+	for i := range marks {
+		marks[i] = fmt.Sprintf("$%d", first+i)
+	}
+	return strings.Join(marks, ", ")
+}

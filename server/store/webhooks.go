@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -173,13 +172,9 @@ func (t *Tx) ClaimWebhookEvents(ctx context.Context, now time.Time, limit int, l
 		}
 		args = append(args, id)
 	}
-	marks := make([]string, len(ids))
-	for i := range ids {
-		marks[i] = fmt.Sprintf("$%d", i+2)
-	}
 	rows, err = t.q.QueryContext(ctx, `SELECT `+webhookEventCols+`, p.webhook_url, p.webhook_secret, p.webhook_secret_old, p.webhook_secret_old_expires_at, p.test_mode
 		FROM webhook_events e JOIN partners p ON p.id = e.partner_id
-		WHERE e.lease_token = $1 AND e.id IN (`+strings.Join(marks, ", ")+`) ORDER BY e.next_attempt_at, e.seq`, args...)
+		WHERE e.lease_token = $1 AND e.id IN (`+placeholders(2, len(ids))+`) ORDER BY e.next_attempt_at, e.seq`, args...)
 	if err != nil {
 		return nil, err
 	}
