@@ -16,6 +16,7 @@ import (
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	partnerv1 "github.com/rampart-id/rampart/gen/rampart/partner/v1"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
+	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/liveness"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/partner"
@@ -59,13 +60,12 @@ func (c Capture) Document(t testing.TB) doctest.Spec {
 
 // DocumentType is the type a user would tap for a generated document.
 func DocumentType(k doctest.Kind) widgetv1.DocumentType {
-	switch k {
-	case doctest.Passport:
-		return widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT
-	case doctest.Licence:
-		return widgetv1.DocumentType_DOCUMENT_TYPE_DRIVERS_LICENCE
+	for v := range widgetv1.DocumentType_name {
+		if t := widgetv1.DocumentType(v); kyc.DocumentName(t) == doctest.ChosenType(k) {
+			return t
+		}
 	}
-	return widgetv1.DocumentType_DOCUMENT_TYPE_NATIONAL_ID
+	return widgetv1.DocumentType_DOCUMENT_TYPE_UNSPECIFIED
 }
 
 // Portrait is the person a capture shows.
