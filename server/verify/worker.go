@@ -22,8 +22,8 @@ type Keys interface {
 	IndexKeys() [][]byte
 }
 
-// DefaultIdentityRetention is how long identities read from documents are kept (the
-// AML record period) unless redacted.
+// How long identities read from documents are kept (the AML record period) unless
+// redacted, in days and as a duration.
 const (
 	DefaultIdentityRetentionDays = 1825
 	DefaultIdentityRetention     = DefaultIdentityRetentionDays * 24 * time.Hour

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"image/jpeg"
 	"strings"
-	"time"
 
 	"github.com/rampart-id/rampart/document"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
@@ -168,7 +167,7 @@ func (w *Widget) check(p Photo) func() {
 	// the server's own reader: a photo it cannot read is retaken at once, not failed
 	// minutes later.
 	if name := docKey(w.doc); document.DataSide(name) == w.sideKey() {
-		_, err := document.ReadSide(img, name, time.Now())
+		_, err := document.ReadSide(img, name, w.b.Now())
 		r.read, r.unreadable = true, err != nil
 	}
 	return func() { w.showReview(r) }
