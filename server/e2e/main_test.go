@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,6 +167,25 @@ func logChecks(t *testing.T, srv *testserver.Server) {
 		var score float64
 		if rows.Scan(&user, &name, &result, &reason, &score) == nil {
 			t.Logf("check %s %s: %s %s %.3f", user, name, result, reason, score)
+		}
+	}
+	for _, line := range strings.Split(srv.Logs.String(), "\n") {
+		if strings.Contains(line, `"case checks"`) {
+			t.Logf("server: %s", line)
+		}
+	}
+	frames, err := srv.Store.DB().Query(`SELECT c.partner_user_id, c.challenge, i.at_ms, i.step
+		FROM case_images i JOIN kyc_cases c ON c.id = i.case_id WHERE i.kind = 'liveness' ORDER BY c.created_at, i.at_ms`)
+	if err != nil {
+		t.Logf("frames: %v", err)
+		return
+	}
+	defer frames.Close()
+	for frames.Next() {
+		var user, challenge string
+		var at, step int
+		if frames.Scan(&user, &challenge, &at, &step) == nil {
+			t.Logf("frame %s %s: %d ms step %d", user, challenge, at, step)
 		}
 	}
 }

@@ -90,6 +90,9 @@ type Result struct {
 	// Face is the person's face template (from the selfie), kept for the duplicate
 	// check of later cases; nil when no face was found.
 	Face *face.Descriptor
+	// Notes say, for operators' logs, why a check that needs more than a score did not
+	// pass (which move of the challenge was missing, and why).
+	Notes []string
 }
 
 type checks []store.Check
@@ -121,7 +124,7 @@ func Evaluate(in Input) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{}
-	if !selfieChecks(&cs, in, selfie) {
+	if !selfieChecks(&cs, &res.Notes, in, selfie) {
 		return decide(cs, res), nil
 	}
 	res.Face = selfie.template
@@ -181,7 +184,7 @@ func documentChecks(cs *checks, in Input) {
 
 // selfieChecks adds the face-presence, challenge and same-person checks; it reports
 // whether the selfie gave a face template to compare.
-func selfieChecks(cs *checks, in Input, s selfie) bool {
+func selfieChecks(cs *checks, notes *[]string, in Input, s selfie) bool {
 	share := 0.0
 	if len(in.Frames) > 0 {
 		share = float64(s.withFace) / float64(len(in.Frames))
@@ -200,6 +203,7 @@ func selfieChecks(cs *checks, in Input, s selfie) bool {
 		cs.add("liveness_challenge", Pass, "", float64(verdict.Seen), float64(len(ch)))
 	} else {
 		cs.add("liveness_challenge", Fail, kyc.ReasonLivenessChallenge, float64(verdict.Seen), float64(len(ch)))
+		*notes = append(*notes, "liveness_challenge: "+verdict.Why)
 	}
 	if s.spread > ChangeMin {
 		cs.add("selfie_same_person", Review, kyc.ReasonSelfiePersonChange, s.spread, ChangeMin)

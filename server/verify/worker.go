@@ -241,6 +241,9 @@ func (w *Worker) process(ctx context.Context, job store.Job) (Outcome, error) {
 	if err != nil {
 		return "", err
 	}
+	if len(res.Notes) > 0 {
+		w.Log.Info("case checks", "job", job.ID, "case", job.CaseID, "notes", res.Notes)
+	}
 	if forced, ok := TestOverride(partner.TestMode, c.PartnerUserID); ok {
 		res.Outcome = forced
 		if forced == Failed {

@@ -1,6 +1,7 @@
 package widget
 
 import (
+	"github.com/rampart-id/rampart/locale"
 	"math"
 	"net/url"
 	"strconv"
@@ -30,7 +31,7 @@ func ParseOptions(fragment, navigatorLang string) Options {
 	q, _ := url.ParseQuery(strings.TrimPrefix(fragment, "#"))
 	return Options{
 		Token:  strings.TrimSpace(q.Get("token")),
-		Lang:   pickLang(q.Get("lang"), navigatorLang),
+		Lang:   locale.Pick(q.Get("lang"), navigatorLang),
 		Accent: normalizeColor(q.Get("accent")),
 	}
 }

@@ -5,6 +5,7 @@ package widget
 import (
 	"bytes"
 	"context"
+	"github.com/rampart-id/rampart/locale"
 	"image"
 	"image/jpeg"
 	"slices"
@@ -176,7 +177,7 @@ func TestSelfieGuidesEachMove(t *testing.T) {
 	ann := h.b.Announced()
 	var prompts []string
 	for _, k := range []string{"live_loading", "live_hold", "live_closer", "live_turn_right", "live_turn_left", "live_done"} {
-		i := slices.Index(ann, es[k])
+		i := slices.Index(ann, locale.New("es").T(k))
 		if i < 0 {
 			t.Fatalf("%s was never announced: %q", k, ann)
 		}
@@ -245,7 +246,7 @@ func TestSelfieNoFaceDoesNotAdvance(t *testing.T) {
 	if slices.Contains(h.api.Calls(), "liveness") || strings.Contains(h.b.HTML(), `<span class="on">`) {
 		t.Errorf("the challenge advanced without a face: %q\n%s", h.api.Calls(), h.b.HTML())
 	}
-	if !slices.Contains(h.b.Announced(), en["live_stuck"]) {
+	if !slices.Contains(h.b.Announced(), locale.New("en").T("live_stuck")) {
 		t.Error("the stall options were not announced")
 	}
 }

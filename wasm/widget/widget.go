@@ -6,6 +6,7 @@ package widget
 import (
 	"context"
 	"errors"
+	"github.com/rampart-id/rampart/locale"
 	"strings"
 
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
@@ -19,7 +20,7 @@ type Widget struct {
 	b    Browser
 	api  rpc.API
 	opts Options
-	t    Texts
+	t    locale.Texts
 
 	queue chan func()
 	root  context.Context
@@ -48,7 +49,7 @@ func New(b Browser, api rpc.API, opts Options) *Widget {
 	if opts.Lang == "" {
 		opts.Lang = "en"
 	}
-	w := &Widget{b: b, api: api, opts: opts, t: newTexts(opts.Lang), queue: make(chan func(), 64)}
+	w := &Widget{b: b, api: api, opts: opts, t: locale.New(opts.Lang), queue: make(chan func(), 64)}
 	w.faces = &faceCache{load: func(ctx context.Context) (poseFinder, error) { return loadNets(ctx, b) }}
 	return w
 }

@@ -15,7 +15,6 @@ import (
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/liveness"
-	"github.com/rampart-id/rampart/quality"
 	"github.com/rampart-id/rampart/quality/qualitytest"
 	"github.com/rampart-id/rampart/wasm/rpc"
 )
@@ -652,46 +651,6 @@ func TestParseOptions(t *testing.T) {
 	}
 	if onAccent("#ffdd00") != "#111111" || onAccent("#1a4dff") != "#ffffff" {
 		t.Error("onAccent picks the wrong text colour")
-	}
-}
-
-func TestCatalogsComplete(t *testing.T) {
-	for lang, m := range catalogs {
-		for k := range en {
-			if m[k] == "" {
-				t.Errorf("%s lacks %q", lang, k)
-			}
-		}
-		for k := range m {
-			if _, ok := en[k]; !ok {
-				t.Errorf("%s has %q, which English lacks", lang, k)
-			}
-		}
-	}
-	// Every status has a label and every quality reason code has advice.
-	for _, s := range []kyc.Status{kyc.NotStarted, kyc.Pending, kyc.Verified, kyc.Failed} {
-		if _, ok := en["st_"+string(s)]; !ok {
-			t.Errorf("no label for status %s", s)
-		}
-	}
-	for _, r := range []string{quality.ReasonTooSmall, quality.ReasonBlurry, quality.ReasonTooDark, quality.ReasonTooBright, quality.ReasonGlare} {
-		if _, ok := en["reason_"+r]; !ok {
-			t.Errorf("no advice for quality reason %s", r)
-		}
-	}
-	// Every reason a user may be shown has its own plain-language text in each language.
-	for _, r := range kyc.UserReasons {
-		for lang, m := range catalogs {
-			txt := m["reason_"+r]
-			if txt == "" || txt == m["reason_unknown"] || strings.Contains(txt, "_") {
-				t.Errorf("%s: no proper text for user reason %s: %q", lang, r, txt)
-			}
-		}
-	}
-	for _, c := range []string{quality.CheckResolution, quality.CheckBlur, quality.CheckExposure, quality.CheckGlare} {
-		if _, ok := en["ok_"+c]; !ok {
-			t.Errorf("no label for passed check %s", c)
-		}
 	}
 }
 
