@@ -38,6 +38,12 @@ const (
 	minMove    = (liveness.MinStepMS + 150) * time.Millisecond // no move counts sooner after its prompt
 	yawMargin  = 0.04
 	sizeMargin = 1.06
+	// A move seen in one frame only ends its step when that frame shows it by twice the
+	// margins: the server re-measures the frame at another size, and one borderline
+	// frame was measured on its side of the threshold too often (about one challenge in
+	// ten in the browser tests under load). Otherwise the step waits for another sighting.
+	clearYawMargin  = 2 * yawMargin
+	clearSizeMargin = 1 + 2*(sizeMargin-1)
 	// rebase: before the first move is seen, a framed face this much smaller than the
 	// straight-ahead reference means the reference was taken too near (the person had
 	// come close, then moved back), where coming closer could not be seen: the
@@ -52,6 +58,7 @@ type selfie struct {
 	straight []liveness.Pose
 	base     liveness.Pose // the straight-ahead reference
 	kept     int           // frames kept at this move
+	clear    bool          // a kept frame shows the move by the clear margins
 	stepAt   time.Duration // when this step's prompt was shown
 }
 
@@ -93,15 +100,16 @@ var framingPrompt = map[liveness.Framing]string{
 // movePrompt is the key of the instruction for a move (live_turn_left, …).
 func movePrompt(m liveness.Move) string { return "live_" + string(m) }
 
-// stricter is the reference a move is measured against in the widget.
-func stricter(base liveness.Pose, m liveness.Move) liveness.Pose {
+// stricter is the reference a move is measured against in the widget: the
+// straight-ahead pose moved by the given yaw and size margins toward the move.
+func stricter(base liveness.Pose, m liveness.Move, yaw, size float64) liveness.Pose {
 	switch m {
 	case liveness.TurnLeft:
-		base.Yaw += yawMargin
+		base.Yaw += yaw
 	case liveness.TurnRight:
-		base.Yaw -= yawMargin
+		base.Yaw -= yaw
 	case liveness.Closer:
-		base.Size *= sizeMargin
+		base.Size *= size
 	}
 	return base
 }
@@ -133,16 +141,17 @@ func (s *selfie) observe(p liveness.Pose, dark bool, at time.Duration) verdict {
 		return v
 	}
 	m := s.moves[s.step-1]
-	if at-s.stepAt >= minMove && liveness.Seen(m, stricter(s.base, m), p) {
+	if at-s.stepAt >= minMove && liveness.Seen(m, stricter(s.base, m, yawMargin, sizeMargin), p) {
 		v := verdict{keep: true, step: s.step}
 		s.kept++
+		s.clear = s.clear || liveness.Seen(m, stricter(s.base, m, clearYawMargin, clearSizeMargin), p)
 		if s.kept == MoveFrames {
 			s.advance(at)
 		}
 		v.prompt, v.done = s.prompt(), s.done()
 		return v
 	}
-	if s.kept > 0 { // seen once, and the person moved on: next step
+	if s.kept > 0 && s.clear { // seen once, clearly, and the person moved on: next step
 		s.advance(at)
 		if s.done() {
 			return verdict{prompt: "live_done", done: true}
@@ -161,7 +170,7 @@ func (s *selfie) observe(p liveness.Pose, dark bool, at time.Duration) verdict {
 
 func (s *selfie) advance(at time.Duration) {
 	s.step++
-	s.kept = 0
+	s.kept, s.clear = 0, false
 	s.stepAt = at
 }
 

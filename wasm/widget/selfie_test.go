@@ -114,13 +114,20 @@ func TestSelfieSteps(t *testing.T) {
 	if v := feed(straight(0.03, 0.3*1.6), false, "live_closer"); !v.keep || v.step != 2 {
 		t.Fatalf("closer was not kept: %+v", v)
 	}
-	// Only one frame shows it: the next step starts when the person moves on.
+	// Only one frame shows it, clearly: the next step starts when the person moves on.
 	feed(straight(0.03, 0.3), false, "live_turn_left")
 	for range 3 {
 		feed(straight(0.03, 0.3), false, "live_turn_left")
 	}
-	feed(straight(0.35, 0.3), false, "live_turn_left")
-	if v := feed(straight(0.35, 0.3), false, "live_done"); !v.done || !v.keep {
+	// One frame just past the widget's margin, then the person looks back: too close to
+	// the threshold to end the step on its own, so the step waits for another sighting.
+	borderline := straight(0.03+liveness.TurnYaw+yawMargin+0.01, 0.3)
+	if v := feed(borderline, false, "live_turn_left"); !v.keep || v.step != 3 {
+		t.Fatalf("the borderline turn was not kept: %+v", v)
+	}
+	feed(straight(0.03, 0.3), false, "live_turn_left")
+	feed(straight(0.03, 0.3), false, "live_turn_left")
+	if v := feed(borderline, false, "live_done"); !v.done || !v.keep {
 		t.Fatalf("not done: %+v", v)
 	}
 	if len(obs) < liveness.MinFrames || len(obs) > liveness.MaxFrames {
