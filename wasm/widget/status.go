@@ -198,14 +198,15 @@ func (w *Widget) showPayment() {
 		sell := o.GetType() == "sell"
 		var summary string
 		switch {
+		// Amounts are written the user's way ("100,50 €", "0,0025 BTC"), decimals kept.
 		case o.GetAmount() != "" && sell:
-			summary = w.t.T("pay_sell_crypto", "amount", o.GetAmount(), "currency", o.GetCurrency())
+			summary = w.t.T("pay_sell_crypto", "amount", w.t.Money(o.GetAmount(), o.GetCurrency()))
 		case o.GetAmount() != "":
-			summary = w.t.T("pay_buy_crypto", "amount", o.GetAmount(), "currency", o.GetCurrency())
+			summary = w.t.T("pay_buy_crypto", "amount", w.t.Money(o.GetAmount(), o.GetCurrency()))
 		case sell:
-			summary = w.t.T("pay_sell_fiat", "currency", o.GetCurrency(), "fiat_amount", o.GetFiatAmount(), "fiat", o.GetFiatCurrency())
+			summary = w.t.T("pay_sell_fiat", "currency", o.GetCurrency(), "fiat_amount", w.t.Money(o.GetFiatAmount(), o.GetFiatCurrency()))
 		default:
-			summary = w.t.T("pay_buy_fiat", "currency", o.GetCurrency(), "fiat_amount", o.GetFiatAmount(), "fiat", o.GetFiatCurrency())
+			summary = w.t.T("pay_buy_fiat", "currency", o.GetCurrency(), "fiat_amount", w.t.Money(o.GetFiatAmount(), o.GetFiatCurrency()))
 		}
 		fiatLabel := "pay_fiat_buy"
 		if sell {
