@@ -321,13 +321,23 @@ func (w *Widget) showCameraDenied(liveness bool) {
 	}
 }
 
-// guidance lists where each platform keeps the camera permission.
+// guidance says where the user's own platform keeps the camera permission; the other
+// platforms' steps are behind an "Other devices" disclosure (a native <details>, so it
+// is keyboard- and screen-reader-operable without script).
 func (w *Widget) guidance() string {
-	var b strings.Builder
-	b.WriteString(`<dl class="guide-list">`)
-	for _, k := range []string{"ios", "android", "app", "desktop"} {
-		b.WriteString(`<div><dt>` + esc(w.t.T("den_"+k+"_t")) + `</dt><dd>` + esc(w.t.T("den_"+k)) + `</dd></div>`)
+	d := w.b.Device()
+	mine := detectPlatform(d.UserAgent, d.TouchPoints)
+	item := func(p platform) string {
+		return `<div id="guide-` + string(p) + `"><dt>` + esc(w.t.T("den_"+string(p)+"_t")) + `</dt><dd>` + esc(w.t.T("den_"+string(p))) + `</dd></div>`
 	}
-	b.WriteString(`</dl>`)
+	var b strings.Builder
+	b.WriteString(`<dl class="guide-list">` + item(mine) + `</dl>`)
+	b.WriteString(`<details class="others" id="other-devices"><summary>` + esc(w.t.T("den_other")) + `</summary><dl class="guide-list">`)
+	for _, p := range platforms {
+		if p != mine {
+			b.WriteString(item(p))
+		}
+	}
+	b.WriteString(`</dl></details>`)
 	return b.String()
 }

@@ -29,6 +29,9 @@ type FakeBrowser struct {
 	// Nil means a synthetic document and face.
 	DocImage image.Image
 	Faces    []image.Image
+	// UserAgent and TouchPoints are what Device reports.
+	UserAgent   string
+	TouchPoints int
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every change
@@ -305,6 +308,13 @@ func (f *FakeBrowser) SetTheme(lang, accent, _ string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lang, f.accent = lang, accent
+}
+
+// Device implements Browser.
+func (f *FakeBrowser) Device() Device {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return Device{UserAgent: f.UserAgent, TouchPoints: f.TouchPoints}
 }
 
 // Now implements Browser.
