@@ -79,7 +79,8 @@ func (w *Widget) showCapture(camera bool, note string) {
 		}
 		b.WriteString(`<div class="viewfinder"><video id="viewfinder" autoplay muted playsinline aria-hidden="true"></video>` +
 			`<div class="` + guide + `"></div></div><p id="cam-status" class="cam-status">` + esc(w.t.T("cap_starting")) + `</p>` +
-			`<div id="shutter-slot" class="shutter-slot">` + shutter(w.t.T("cap_shutter"), false) + `</div>`)
+			`<div id="shutter-slot" class="shutter-slot">` + shutter(w.t.T("cap_shutter"), false) + `</div>` +
+			`<div id="auto-slot" class="auto-slot">` + w.autoToggle() + `</div>`)
 	} else {
 		b.WriteString(`<div class="placeholder">` + iconCameraOff + `<p>` + esc(note) + `</p></div>`)
 	}
@@ -107,6 +108,7 @@ func (w *Widget) showCapture(camera bool, note string) {
 				w.b.Patch("shutter-slot", shutter(w.t.T("cap_shutter"), true))
 				w.b.Patch("cam-status", esc(w.t.T("cap_ready")))
 				w.b.Announce(w.t.T("cap_ready"))
+				w.startAutoCapture()
 			case errors.Is(err, ErrCameraDenied):
 				w.showCameraDenied(false)
 			case errors.Is(err, ErrNoCamera):
@@ -130,6 +132,7 @@ func shutter(label string, enabled bool) string {
 
 // shoot grabs a frame from the document camera.
 func (w *Widget) shoot() {
+	w.auto.fired = true
 	w.b.Patch("shutter-slot", shutter(w.t.T("cap_shutter"), false))
 	w.b.Patch("cam-status", esc(w.t.T("cap_capturing")))
 	w.async(func(ctx context.Context) func() {

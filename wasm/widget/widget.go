@@ -42,6 +42,7 @@ type Widget struct {
 	side widgetv1.DocumentSide
 
 	faces *faceCache // the face networks of the selfie step, loaded once
+	auto  autoCapture
 }
 
 // New builds a widget; Run starts it.

@@ -639,7 +639,7 @@ func TestParseOptions(t *testing.T) {
 	}
 	for _, tc := range []struct{ frag, nav, lang, accent string }{
 		{"", "es-ES", "es", ""},
-		{"lang=fr", "de", "en", ""},
+		{"lang=fr-CA", "de", "fr", ""}, {"lang=it", "de-AT", "de", ""}, {"lang=it", "pt", "en", ""},
 		{"accent=red", "", "en", ""},
 		{"accent=%23abc", "", "en", "#aabbcc"},
 		{"accent=%23ff5a00;}body{", "", "en", ""},
