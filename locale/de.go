@@ -21,7 +21,7 @@ var de = map[string]string{
 	"intro_s3":           "Wir prüfen es",
 	"intro_s3_hint":      "Meist innerhalb weniger Minuten",
 	"intro_privacy":      "Ihre Fotos werden verschlüsselt übertragen und nur zur Prüfung Ihrer Identität verwendet.",
-	"start":              "Los geht’s",
+	"start":              "Jetzt starten",
 
 	"doc_title":                "Dokument auswählen",
 	"doc_lead":                 "Verwenden Sie ein gültiges Originaldokument – keine Fotokopie und kein Foto eines Bildschirms.",

@@ -74,7 +74,7 @@ var fr = frenchTypography(map[string]string{
 	"den_title":       "L'accès à la caméra est bloqué",
 	"den_lead":        "Autorisez l'accès à la caméra pour cette page, puis touchez « Réessayer la caméra ».",
 	"den_ios_t":       "iPhone ou iPad (Safari)",
-	"den_ios":         "Ouvrez Réglages › Safari › Appareil photo et choisissez Autoriser. Ou touchez aA dans la barre d'adresse › Réglages du site web › Appareil photo › Autoriser.",
+	"den_ios":         "Ouvrez Réglages › Safari › Caméra et choisissez Autoriser. Ou touchez aA dans la barre d'adresse › Réglages du site web › Caméra › Autoriser.",
 	"den_android_t":   "Android (Chrome)",
 	"den_android":     "Touchez l'icône du cadenas à côté de l'adresse › Autorisations › Appareil photo › Autoriser.",
 	"den_app_t":       "Dans une application",
