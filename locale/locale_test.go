@@ -153,3 +153,21 @@ func TestFrenchTypography(t *testing.T) {
 		}
 	}
 }
+
+// A word cannot wrap: the longest must fit a 320 px screen's line (about 24 characters
+// of body text, 17 of a title).
+func TestNoWordTooLongForAPhone(t *testing.T) {
+	for lang, m := range catalogs {
+		for k, v := range m {
+			limit := 24
+			if _, short := shortKeys[k]; short {
+				limit = 17
+			}
+			for _, w := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == '-' || r == '/' }) {
+				if n := len([]rune(w)); n > limit {
+					t.Errorf("%s %q: %q is %d characters, over %d", lang, k, w, n, limit)
+				}
+			}
+		}
+	}
+}
