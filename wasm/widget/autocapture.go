@@ -10,7 +10,8 @@ import (
 )
 
 // Automatic document capture: the shot is taken when the preview has been steady,
-// sharp and filled by a document inside the guide for about a second. The shutter stays
+// sharp, well lit and filled by a document inside the guide for about a second (a shot
+// the review screen would then reject is not taken, so "Retake" does not loop). The shutter stays
 // available throughout, and the user can turn automatic capture off.
 const (
 	// AutoInterval is the time between two preview frames looked at.
@@ -60,10 +61,10 @@ type autoCapture struct {
 
 // frameVerdict is what one preview frame showed.
 type frameVerdict struct {
-	steady, sharp, inside bool
+	steady, sharp, lit, inside bool
 }
 
-func (v frameVerdict) ok() bool { return v.steady && v.sharp && v.inside }
+func (v frameVerdict) ok() bool { return v.steady && v.sharp && v.lit && v.inside }
 
 // autoToggle is the switch that turns automatic capture on and off.
 func (w *Widget) autoToggle() string {
@@ -75,14 +76,18 @@ func (w *Widget) autoToggle() string {
 		esc(w.t.T("cap_auto")) + `</button>`
 }
 
-// startAutoCapture looks at the preview every AutoInterval until the screen changes.
-func (w *Widget) startAutoCapture() {
+// bindAutoToggle makes the toggle work from the moment the screen shows.
+func (w *Widget) bindAutoToggle() {
 	w.auto.steady, w.auto.fired = 0, false
 	w.on("auto-capture", func() {
 		w.auto.off.Store(!w.auto.off.Load())
 		w.auto.steady = 0
 		w.b.Patch("auto-slot", w.autoToggle())
 	})
+}
+
+// startAutoCapture looks at the preview every AutoInterval until the screen changes.
+func (w *Widget) startAutoCapture() {
 	card := kyc.NeedsBack(docKey(w.doc))
 	ctx, then := w.sctx, w.later()
 	go func() {
@@ -130,12 +135,21 @@ func (w *Widget) autoFrame(v frameVerdict) {
 }
 
 // judgeFrame tells whether a frame (g, at the quality checks' AnalysisSide; small, at
-// AutoSteadySide) is steady against the previous small frame, sharp by the server's own
-// blur check, and shows a document filling the guide on a plain surround.
+// AutoSteadySide) is steady against the previous small frame, sharp and lit by the
+// server's own blur, exposure and glare checks, and shows a document filling the guide
+// on a plain surround.
 func judgeFrame(prev, small, g *image.Gray, card bool) frameVerdict {
 	var v frameVerdict
 	v.steady = prev != nil && prev.Rect == small.Rect && meanChange(prev, small) <= AutoMaxChange
-	v.sharp = quality.LaplacianVariance(g) >= quality.MinBlurVariance
+	v.lit = true
+	for _, c := range quality.Assess(g).Checks {
+		switch c.Name {
+		case quality.CheckBlur:
+			v.sharp = c.Passed
+		case quality.CheckExposure, quality.CheckGlare:
+			v.lit = v.lit && c.Passed
+		}
+	}
 	guide := guideRect(g.Rect.Dx(), g.Rect.Dy(), card)
 	inner := guide.Inset(guide.Dx() / 12)
 	outer := guide.Inset(-guide.Dx() / 25)

@@ -100,6 +100,7 @@ func (w *Widget) showCapture(camera bool, note string) {
 		return
 	}
 	w.on("capture", w.shoot)
+	w.bindAutoToggle()
 	w.async(func(ctx context.Context) func() {
 		err := w.b.StartCamera(ctx, "viewfinder", FacingEnvironment)
 		return func() {
