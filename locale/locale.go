@@ -4,13 +4,12 @@ package locale
 
 import (
 	"sort"
-	"strconv"
 	"strings"
 )
 
 // catalogs are the languages spoken. Every user-facing string goes through T; a test
 // checks that each language has every English key.
-var catalogs = map[string]map[string]string{"en": en, "es": es}
+var catalogs = map[string]map[string]string{"en": en, "es": es, "fr": fr, "de": de}
 
 // Languages lists the supported language codes, English first.
 func Languages() []string {
@@ -25,7 +24,8 @@ func Languages() []string {
 }
 
 // Pick returns the first supported language of the lang option and the browser's
-// language (navigator.language), falling back to English. "es-MX" counts as "es".
+// language (navigator.language), falling back to English. "es-MX" counts as "es",
+// "fr-CA" as "fr", "de-AT" as "de".
 func Pick(candidates ...string) string {
 	for _, c := range candidates {
 		c = strings.ToLower(strings.TrimSpace(c))
@@ -73,7 +73,7 @@ func (t Texts) Attempts(n int) string {
 	if n == 1 {
 		return t.T("attempts_one")
 	}
-	return t.T("attempts_other", "n", strconv.Itoa(n))
+	return t.T("attempts_other", "n", t.Int(n))
 }
 
 // Reason turns a failure reason code into advice; unknown codes get a generic text.

@@ -28,11 +28,14 @@ type API interface {
 }
 
 // Error is a failed call: the Connect code, Rampart's stable slug (e.g.
-// session_already_used) and the server's user-safe message.
+// session_already_used), the server's user-safe message and the id of the request, which
+// the user can quote to support.
 type Error struct {
 	Code    string // Connect code, e.g. "failed_precondition"; "unavailable" for network errors
 	Slug    string // Rampart error slug from the ErrorDetail, "" when absent
 	Message string
+	// RequestID is the X-Request-Id the server answered with; "" when it never answered.
+	RequestID string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s (%s): %s", e.Slug, e.Code, e.Message) }

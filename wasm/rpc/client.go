@@ -18,9 +18,21 @@ import (
 
 // Transport sends one HTTP POST. Stream reports the response body as it arrives.
 type Transport interface {
-	Post(ctx context.Context, url string, header map[string]string, body []byte) (status int, respBody []byte, err error)
-	Stream(ctx context.Context, url string, header map[string]string, body []byte) (status int, respBody io.ReadCloser, err error)
+	Post(ctx context.Context, url string, header map[string]string, body []byte) (Reply, []byte, error)
+	Stream(ctx context.Context, url string, header map[string]string, body []byte) (Reply, io.ReadCloser, error)
 }
+
+// Reply is what a call needs of the response besides its body.
+type Reply struct {
+	Status    int
+	RequestID string // the X-Request-Id response header
+}
+
+// RequestIDHeader names the header that carries the server's id of a request.
+const RequestIDHeader = "X-Request-Id"
+
+// maxRequestID bounds the id kept from a response header: it is shown on screen.
+const maxRequestID = 64
 
 type client struct {
 	base  string
@@ -55,15 +67,15 @@ func unary[Res proto.Message](ctx context.Context, c *client, method string, req
 	if err != nil {
 		return res, err
 	}
-	status, out, err := c.t.Post(ctx, c.base+procedure(method), c.header("application/proto"), body)
+	rep, out, err := c.t.Post(ctx, c.base+procedure(method), c.header("application/proto"), body)
 	if err != nil {
 		return res, &Error{Code: "unavailable", Message: err.Error()}
 	}
-	if status != 200 {
-		return res, parseError(out, status)
+	if rep.Status != 200 {
+		return res, parseError(out, rep)
 	}
 	if err := proto.Unmarshal(out, res); err != nil {
-		return res, &Error{Code: "internal", Message: "bad response: " + err.Error()}
+		return res, &Error{Code: "internal", Message: "bad response: " + err.Error(), RequestID: rep.id()}
 	}
 	return res, nil
 }
@@ -102,14 +114,14 @@ func (c *client) WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) e
 	env := make([]byte, 5+len(body))
 	binary.BigEndian.PutUint32(env[1:5], uint32(len(body)))
 	copy(env[5:], body)
-	status, rc, err := c.t.Stream(ctx, c.base+procedure("WatchStatus"), c.header("application/connect+proto"), env)
+	rep, rc, err := c.t.Stream(ctx, c.base+procedure("WatchStatus"), c.header("application/connect+proto"), env)
 	if err != nil {
 		return &Error{Code: "unavailable", Message: err.Error()}
 	}
 	defer rc.Close()
-	if status != 200 {
+	if rep.Status != 200 {
 		b, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
-		return parseError(b, status)
+		return parseError(b, rep)
 	}
 	var hdr [5]byte
 	for {
@@ -132,7 +144,9 @@ func (c *client) WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) e
 				Error *wireError `json:"error"`
 			}
 			if json.Unmarshal(msg, &end) == nil && end.Error != nil {
-				return end.Error.toError()
+				e := end.Error.toError()
+				e.RequestID = rep.id()
+				return e
 			}
 			return nil
 		}
@@ -172,12 +186,32 @@ func (w *wireError) toError() *Error {
 	return e
 }
 
-func parseError(body []byte, status int) *Error {
+func parseError(body []byte, rep Reply) *Error {
 	var w wireError
 	if err := json.Unmarshal(body, &w); err != nil || w.Code == "" {
-		return &Error{Code: "unavailable", Message: "unexpected HTTP status " + itoa(status)}
+		// Something between us and the server answered (a proxy, a captive portal): its
+		// request id, if any, is not the server's but still helps support.
+		return &Error{Code: "unavailable", Message: "unexpected HTTP status " + itoa(rep.Status), RequestID: rep.id()}
 	}
-	return w.toError()
+	e := w.toError()
+	e.RequestID = rep.id()
+	return e
+}
+
+// id is the response's request id, or "" when it is missing or not a plain token: it is
+// shown to the user, so nothing odd from a header reaches the screen.
+func (r Reply) id() string {
+	id := r.RequestID
+	if len(id) == 0 || len(id) > maxRequestID {
+		return ""
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return ""
+		}
+	}
+	return id
 }
 
 func itoa(n int) string {

@@ -14,28 +14,38 @@ func FetchTransport() Transport { return fetchTransport{} }
 
 type fetchTransport struct{}
 
-func (fetchTransport) Post(ctx context.Context, url string, header map[string]string, body []byte) (int, []byte, error) {
+func (fetchTransport) Post(ctx context.Context, url string, header map[string]string, body []byte) (Reply, []byte, error) {
 	res, cancel, err := fetch(ctx, url, header, body)
 	if err != nil {
-		return 0, nil, err
+		return Reply{}, nil, err
 	}
 	defer cancel()
 	buf, err := await(res.Call("arrayBuffer"))
 	if err != nil {
-		return 0, nil, err
+		return Reply{}, nil, err
 	}
 	arr := js.Global().Get("Uint8Array").New(buf)
 	out := make([]byte, arr.Get("length").Int())
 	js.CopyBytesToGo(out, arr)
-	return res.Get("status").Int(), out, nil
+	return reply(res), out, nil
 }
 
-func (fetchTransport) Stream(ctx context.Context, url string, header map[string]string, body []byte) (int, io.ReadCloser, error) {
+func (fetchTransport) Stream(ctx context.Context, url string, header map[string]string, body []byte) (Reply, io.ReadCloser, error) {
 	res, cancel, err := fetch(ctx, url, header, body)
 	if err != nil {
-		return 0, nil, err
+		return Reply{}, nil, err
 	}
-	return res.Get("status").Int(), &streamReader{reader: res.Get("body").Call("getReader"), cancel: cancel}, nil
+	return reply(res), &streamReader{reader: res.Get("body").Call("getReader"), cancel: cancel}, nil
+}
+
+// reply reads the status and the request id (readable cross-origin because the server
+// lists it in Access-Control-Expose-Headers).
+func reply(res js.Value) Reply {
+	r := Reply{Status: res.Get("status").Int()}
+	if id := res.Get("headers").Call("get", RequestIDHeader); id.Type() == js.TypeString {
+		r.RequestID = id.String()
+	}
+	return r
 }
 
 // fetch starts a POST; the returned cancel aborts it (and is called when ctx ends).

@@ -15,27 +15,27 @@ func HTTPTransport(c *http.Client) Transport { return httpTransport{c} }
 
 type httpTransport struct{ c *http.Client }
 
-func (t httpTransport) Post(ctx context.Context, url string, header map[string]string, body []byte) (int, []byte, error) {
-	status, rc, err := t.Stream(ctx, url, header, body)
+func (t httpTransport) Post(ctx context.Context, url string, header map[string]string, body []byte) (Reply, []byte, error) {
+	rep, rc, err := t.Stream(ctx, url, header, body)
 	if err != nil {
-		return 0, nil, err
+		return Reply{}, nil, err
 	}
 	defer rc.Close()
 	b, err := io.ReadAll(rc)
-	return status, b, err
+	return rep, b, err
 }
 
-func (t httpTransport) Stream(ctx context.Context, url string, header map[string]string, body []byte) (int, io.ReadCloser, error) {
+func (t httpTransport) Stream(ctx context.Context, url string, header map[string]string, body []byte) (Reply, io.ReadCloser, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return 0, nil, err
+		return Reply{}, nil, err
 	}
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
 	res, err := t.c.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return Reply{}, nil, err
 	}
-	return res.StatusCode, res.Body, nil
+	return Reply{Status: res.StatusCode, RequestID: res.Header.Get(RequestIDHeader)}, res.Body, nil
 }

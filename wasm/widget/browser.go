@@ -55,10 +55,19 @@ type Browser interface {
 	Close(redirectURL string)
 	// SetTheme sets the document language and the accent colours ("" keeps the defaults).
 	SetTheme(lang, accent, onAccent string)
+	// Device describes the browser (navigator.userAgent and maxTouchPoints), to show the
+	// user the steps of their own platform first.
+	Device() Device
 
 	// Now and Sleep are the widget's clock (fast in tests).
 	Now() time.Time
 	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// Device is what the page knows of the user's browser and device.
+type Device struct {
+	UserAgent   string
+	TouchPoints int
 }
 
 // View is one rendered screen.

@@ -367,6 +367,19 @@ func (b *JSBrowser) SetTheme(lang, accent, onAccent string) {
 }
 
 // Now implements Browser.
+// Device implements Browser.
+func (b *JSBrowser) Device() Device {
+	nav := b.win.Get("navigator")
+	d := Device{}
+	if ua := nav.Get("userAgent"); ua.Type() == js.TypeString {
+		d.UserAgent = ua.String()
+	}
+	if tp := nav.Get("maxTouchPoints"); tp.Type() == js.TypeNumber {
+		d.TouchPoints = tp.Int()
+	}
+	return d
+}
+
 func (b *JSBrowser) Now() time.Time { return time.Now() }
 
 // Sleep implements Browser.

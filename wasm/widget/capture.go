@@ -79,7 +79,8 @@ func (w *Widget) showCapture(camera bool, note string) {
 		}
 		b.WriteString(`<div class="viewfinder"><video id="viewfinder" autoplay muted playsinline aria-hidden="true"></video>` +
 			`<div class="` + guide + `"></div></div><p id="cam-status" class="cam-status">` + esc(w.t.T("cap_starting")) + `</p>` +
-			`<div id="shutter-slot" class="shutter-slot">` + shutter(w.t.T("cap_shutter"), false) + `</div>`)
+			`<div id="shutter-slot" class="shutter-slot">` + shutter(w.t.T("cap_shutter"), false) + `</div>` +
+			`<div id="auto-slot" class="auto-slot">` + w.autoToggle() + `</div>`)
 	} else {
 		b.WriteString(`<div class="placeholder">` + iconCameraOff + `<p>` + esc(note) + `</p></div>`)
 	}
@@ -99,6 +100,7 @@ func (w *Widget) showCapture(camera bool, note string) {
 		return
 	}
 	w.on("capture", w.shoot)
+	w.bindAutoToggle()
 	w.async(func(ctx context.Context) func() {
 		err := w.b.StartCamera(ctx, "viewfinder", FacingEnvironment)
 		return func() {
@@ -107,6 +109,7 @@ func (w *Widget) showCapture(camera bool, note string) {
 				w.b.Patch("shutter-slot", shutter(w.t.T("cap_shutter"), true))
 				w.b.Patch("cam-status", esc(w.t.T("cap_ready")))
 				w.b.Announce(w.t.T("cap_ready"))
+				w.startAutoCapture()
 			case errors.Is(err, ErrCameraDenied):
 				w.showCameraDenied(false)
 			case errors.Is(err, ErrNoCamera):
@@ -130,6 +133,7 @@ func shutter(label string, enabled bool) string {
 
 // shoot grabs a frame from the document camera.
 func (w *Widget) shoot() {
+	w.auto.fired = true
 	w.b.Patch("shutter-slot", shutter(w.t.T("cap_shutter"), false))
 	w.b.Patch("cam-status", esc(w.t.T("cap_capturing")))
 	w.async(func(ctx context.Context) func() {
@@ -321,13 +325,23 @@ func (w *Widget) showCameraDenied(liveness bool) {
 	}
 }
 
-// guidance lists where each platform keeps the camera permission.
+// guidance says where the user's own platform keeps the camera permission; the other
+// platforms' steps are behind an "Other devices" disclosure (a native <details>, so it
+// is keyboard- and screen-reader-operable without script).
 func (w *Widget) guidance() string {
-	var b strings.Builder
-	b.WriteString(`<dl class="guide-list">`)
-	for _, k := range []string{"ios", "android", "app", "desktop"} {
-		b.WriteString(`<div><dt>` + esc(w.t.T("den_"+k+"_t")) + `</dt><dd>` + esc(w.t.T("den_"+k)) + `</dd></div>`)
+	d := w.b.Device()
+	mine := detectPlatform(d.UserAgent, d.TouchPoints)
+	item := func(p platform) string {
+		return `<div id="guide-` + string(p) + `"><dt>` + esc(w.t.T("den_"+string(p)+"_t")) + `</dt><dd>` + esc(w.t.T("den_"+string(p))) + `</dd></div>`
 	}
-	b.WriteString(`</dl>`)
+	var b strings.Builder
+	b.WriteString(`<dl class="guide-list">` + item(mine) + `</dl>`)
+	b.WriteString(`<details class="others" id="other-devices"><summary>` + esc(w.t.T("den_other")) + `</summary><dl class="guide-list">`)
+	for _, p := range platforms {
+		if p != mine {
+			b.WriteString(item(p))
+		}
+	}
+	b.WriteString(`</dl></details>`)
 	return b.String()
 }

@@ -29,6 +29,13 @@ type FakeBrowser struct {
 	// Nil means a synthetic document and face.
 	DocImage image.Image
 	Faces    []image.Image
+	// DocFrames are the back camera's preview frames GrabFrame returns in turn, the
+	// last one repeated; none means the preview cannot be read (no automatic capture).
+	DocFrames []image.Image
+	docGrabs  int
+	// UserAgent and TouchPoints are what Device reports.
+	UserAgent   string
+	TouchPoints int
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every change
@@ -184,16 +191,23 @@ func (f *FakeBrowser) CaptureFrame(_ context.Context, maxSide int, _ float64) (P
 // GrabFrame implements Browser: the front camera shows Faces in turn, one per call.
 func (f *FakeBrowser) GrabFrame(_ context.Context, maxSide int) (*image.RGBA, error) {
 	f.mu.Lock()
-	if f.facing != FacingUser {
+	var img image.Image
+	switch {
+	case f.facing == FacingEnvironment && len(f.DocFrames) > 0:
+		img = f.DocFrames[min(f.docGrabs, len(f.DocFrames)-1)]
+		f.docGrabs++
+		f.notify()
+	case f.facing == FacingUser:
+		faces := f.Faces
+		if len(faces) == 0 {
+			faces = defaultFaces()
+		}
+		img = faces[f.frame%len(faces)]
+		f.frame++
+	default:
 		f.mu.Unlock()
 		return nil, ErrCameraFailed
 	}
-	faces := f.Faces
-	if len(faces) == 0 {
-		faces = defaultFaces()
-	}
-	img := faces[f.frame%len(faces)]
-	f.frame++
 	f.grabbed = img
 	if s := f.small[img]; s != nil && s.Bounds().Dx() <= maxSide && s.Bounds().Dy() <= maxSide {
 		f.mu.Unlock()
@@ -219,6 +233,13 @@ func (f *FakeBrowser) GrabFrame(_ context.Context, maxSide int) (*image.RGBA, er
 	f.small[img] = out
 	f.mu.Unlock()
 	return out, nil
+}
+
+// DocGrabs is the number of document preview frames GrabFrame returned.
+func (f *FakeBrowser) DocGrabs() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.docGrabs
 }
 
 // EncodeGrabbed implements Browser.
@@ -305,6 +326,13 @@ func (f *FakeBrowser) SetTheme(lang, accent, _ string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lang, f.accent = lang, accent
+}
+
+// Device implements Browser.
+func (f *FakeBrowser) Device() Device {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return Device{UserAgent: f.UserAgent, TouchPoints: f.TouchPoints}
 }
 
 // Now implements Browser.

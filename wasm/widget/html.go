@@ -35,7 +35,7 @@ func choice(id, icon, title, hint string) string {
 func (w *Widget) stepper(n int) string {
 	var b strings.Builder
 	b.WriteString(`<div class="steps"><p class="steps-text">`)
-	b.WriteString(esc(w.t.T("step", "n", strconv.Itoa(n))))
+	b.WriteString(esc(w.t.T("step", "n", w.t.Int(n))))
 	b.WriteString(` · ` + esc(w.t.T("step_"+strconv.Itoa(n))) + `</p><ol class="steps-bar" aria-hidden="true">`)
 	for i := 1; i <= 3; i++ {
 		switch {

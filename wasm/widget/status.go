@@ -17,7 +17,12 @@ func (w *Widget) showLoading() {
 	w.render("loading", html, nil, w.t.T("loading"))
 }
 
-func (w *Widget) showError(slug string, retry func()) {
+// showError shows an error that no server request caused (no reference to quote).
+func (w *Widget) showError(slug string, retry func()) { w.showErrorRef(slug, "", retry) }
+
+// showErrorRef shows an error with the id of the failed request, which the user can
+// quote to support (and the server's logs carry).
+func (w *Widget) showErrorRef(slug, requestID string, retry func()) {
 	msg := w.t.ErrorMessage(slug)
 	actions := ""
 	if retry != nil {
@@ -30,7 +35,11 @@ func (w *Widget) showError(slug string, retry func()) {
 	case "session_already_used", "session_expired", "unauthorized", "missing_token":
 		title = w.t.T("err_title_link")
 	}
-	html := w.layout(page{icon: `<div class="hero-bad">` + iconFailed + `</div>`, title: title, lead: msg, actions: actions, center: true})
+	body := ""
+	if requestID != "" {
+		body = `<p id="request-id" class="ref">` + esc(w.t.T("ref", "id", requestID)) + `</p>`
+	}
+	html := w.layout(page{icon: `<div class="hero-bad">` + iconFailed + `</div>`, title: title, lead: msg, body: body, actions: actions, center: true})
 	w.render("error", html, map[string]string{"data-error-code": slug}, msg)
 	if retry != nil {
 		w.on("retry", retry)
@@ -198,14 +207,15 @@ func (w *Widget) showPayment() {
 		sell := o.GetType() == "sell"
 		var summary string
 		switch {
+		// Amounts are written the user's way ("100,50 €", "0,0025 BTC"), decimals kept.
 		case o.GetAmount() != "" && sell:
-			summary = w.t.T("pay_sell_crypto", "amount", o.GetAmount(), "currency", o.GetCurrency())
+			summary = w.t.T("pay_sell_crypto", "amount", w.t.Money(o.GetAmount(), o.GetCurrency()))
 		case o.GetAmount() != "":
-			summary = w.t.T("pay_buy_crypto", "amount", o.GetAmount(), "currency", o.GetCurrency())
+			summary = w.t.T("pay_buy_crypto", "amount", w.t.Money(o.GetAmount(), o.GetCurrency()))
 		case sell:
-			summary = w.t.T("pay_sell_fiat", "currency", o.GetCurrency(), "fiat_amount", o.GetFiatAmount(), "fiat", o.GetFiatCurrency())
+			summary = w.t.T("pay_sell_fiat", "currency", o.GetCurrency(), "fiat_amount", w.t.Money(o.GetFiatAmount(), o.GetFiatCurrency()))
 		default:
-			summary = w.t.T("pay_buy_fiat", "currency", o.GetCurrency(), "fiat_amount", o.GetFiatAmount(), "fiat", o.GetFiatCurrency())
+			summary = w.t.T("pay_buy_fiat", "currency", o.GetCurrency(), "fiat_amount", w.t.Money(o.GetFiatAmount(), o.GetFiatCurrency()))
 		}
 		fiatLabel := "pay_fiat_buy"
 		if sell {

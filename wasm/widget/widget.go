@@ -42,6 +42,7 @@ type Widget struct {
 	side widgetv1.DocumentSide
 
 	faces *faceCache // the face networks of the selfie step, loaded once
+	auto  autoCapture
 }
 
 // New builds a widget; Run starts it.
@@ -204,7 +205,16 @@ func (w *Widget) fail(err error, retry func()) {
 	case "session_already_used", "session_expired", "unauthorized", "forbidden_origin", "not_found":
 		retry = nil // repeating cannot help; the user needs a new link
 	}
-	w.showError(slug, retry)
+	w.showErrorRef(slug, requestIDOf(err), retry)
+}
+
+// requestIDOf is the id of the failed request, "" when the server never answered.
+func requestIDOf(err error) string {
+	var re *rpc.Error
+	if errors.As(err, &re) {
+		return re.RequestID
+	}
+	return ""
 }
 
 // slugOf maps an API error to Rampart's error slug.

@@ -295,7 +295,7 @@ func TestFirstTimeHappyPathIDCard(t *testing.T) {
 	h.screen("verified")
 	h.click("continue")
 	h.screen("payment")
-	h.contains("Buy BTC for 100.00 EUR", "bc1qexamplewallet", "not available yet")
+	h.contains("Buy BTC for €100.00", "bc1qexamplewallet", "not available yet")
 
 	want := []string{"ready", "kyc_started", "kyc_submitted", "kyc_status_changed:pending", "kyc_status_changed:verified", "payment_step"}
 	if got := h.types(); !slices.Equal(got, want) {
@@ -356,7 +356,7 @@ func TestUnreadableDocumentSaidAtOnce(t *testing.T) {
 func TestReturningVerifiedGoesToPayment(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_VERIFIED)}, Options{})
 	h.screen("payment")
-	h.contains("Buy BTC for 100.00 EUR", "Payment processing is not available yet")
+	h.contains("Buy BTC for €100.00", "Payment processing is not available yet")
 	if got := h.types(); !slices.Equal(got, []string{"ready", "payment_step"}) {
 		t.Errorf("events = %q", got)
 	}
@@ -639,7 +639,7 @@ func TestParseOptions(t *testing.T) {
 	}
 	for _, tc := range []struct{ frag, nav, lang, accent string }{
 		{"", "es-ES", "es", ""},
-		{"lang=fr", "de", "en", ""},
+		{"lang=fr-CA", "de", "fr", ""}, {"lang=it", "de-AT", "de", ""}, {"lang=it", "pt", "en", ""},
 		{"accent=red", "", "en", ""},
 		{"accent=%23abc", "", "en", "#aabbcc"},
 		{"accent=%23ff5a00;}body{", "", "en", ""},
