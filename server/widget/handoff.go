@@ -52,7 +52,8 @@ func (m *Manager) CreateHandoff(ctx context.Context, w auth.WidgetPrincipal) (*w
 	if err != nil {
 		return nil, err
 	}
-	return &widgetv1.CreateHandoffResponse{Url: link, ExpiresAt: timestamppb.New(expires), QrSize: int32(size), QrModules: modules}, nil
+	return &widgetv1.CreateHandoffResponse{Url: link, ExpiresAt: timestamppb.New(expires), QrSize: int32(size), QrModules: modules,
+		ValidSeconds: int32(HandoffTTL.Seconds())}, nil
 }
 
 // qrModules encodes s as a QR code (error correction M: a phone camera reads it off a

@@ -47,6 +47,9 @@ func TestHandoffSingleUseAndExpiry(t *testing.T) {
 		if ttl := time.Until(h.GetExpiresAt().AsTime()); ttl > widget.HandoffTTL || ttl < widget.HandoffTTL-time.Minute {
 			t.Errorf("link valid for %v, want %v", ttl, widget.HandoffTTL)
 		}
+		if h.GetValidSeconds() != int32(widget.HandoffTTL.Seconds()) {
+			t.Errorf("valid_seconds %d", h.GetValidSeconds())
+		}
 		if n := int(h.GetQrSize()); n < 21 || len(h.GetQrModules()) != n*n {
 			t.Fatalf("qr: size %d, %d modules", n, len(h.GetQrModules()))
 		}

@@ -56,6 +56,10 @@ type Browser interface {
 	// SetTheme sets the document language and the accent colours ("" keeps the defaults).
 	SetTheme(lang, accent, onAccent string)
 
+	// Desktop reports whether the page runs on a computer rather than a phone or tablet
+	// (no touch points, a fine pointer): the widget then offers to continue on a phone.
+	Desktop() bool
+
 	// Now and Sleep are the widget's clock (fast in tests).
 	Now() time.Time
 	Sleep(ctx context.Context, d time.Duration) error

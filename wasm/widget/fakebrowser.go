@@ -29,6 +29,8 @@ type FakeBrowser struct {
 	// Nil means a synthetic document and face.
 	DocImage image.Image
 	Faces    []image.Image
+	// IsDesktop is what Desktop reports (set it before the widget runs).
+	IsDesktop bool
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every change
@@ -306,6 +308,9 @@ func (f *FakeBrowser) SetTheme(lang, accent, _ string) {
 	defer f.mu.Unlock()
 	f.lang, f.accent = lang, accent
 }
+
+// Desktop implements Browser.
+func (f *FakeBrowser) Desktop() bool { return f.IsDesktop }
 
 // Now implements Browser.
 func (f *FakeBrowser) Now() time.Time {

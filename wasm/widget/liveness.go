@@ -437,10 +437,18 @@ func (w *Widget) submitCase() {
 	})
 }
 
+// showNoCamera: without a camera here the selfie can still be taken on a phone (unless
+// this page is that phone), or here once a camera is connected or allowed.
 func (w *Widget) showNoCamera() {
 	body := `<p class="or">` + esc(w.t.T("nocam_next")) + `</p>` + w.guidance()
+	lead, actions := w.t.T("nocam_lead"), button("retry-camera", "primary", w.t.T("retry_camera"))
+	if !w.viaHandoff {
+		lead = w.t.T("nocam_lead_phone")
+		actions = button("handoff", "primary", w.t.T("ho_offer")) + button("retry-camera", "secondary", w.t.T("retry_camera"))
+	}
 	html := w.layout(page{step: 2, icon: `<div class="hero-bad">` + iconCameraOff + `</div>`, title: w.t.T("nocam_title"),
-		lead: w.t.T("nocam_lead"), body: body, actions: button("retry-camera", "primary", w.t.T("retry_camera"))})
-	w.render("no-camera", html, nil, w.t.T("nocam_title")+". "+w.t.T("nocam_lead"))
+		lead: lead, body: body, actions: actions})
+	w.render("no-camera", html, nil, w.t.T("nocam_title")+". "+lead)
 	w.on("retry-camera", w.startLiveness)
+	w.on("handoff", func() { w.startHandoff(w.startLiveness) })
 }

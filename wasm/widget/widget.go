@@ -42,6 +42,8 @@ type Widget struct {
 	side widgetv1.DocumentSide
 
 	faces *faceCache // the face networks of the selfie step, loaded once
+
+	viaHandoff bool // this page continues, on a phone, a session begun on a computer
 }
 
 // New builds a widget; Run starts it.
@@ -148,6 +150,10 @@ func (w *Widget) emit(typ string, kv ...string) {
 }
 
 func (w *Widget) startSession() {
+	if w.opts.Handoff != "" {
+		w.redeemHandoff()
+		return
+	}
 	if w.opts.Token == "" {
 		w.showError("missing_token", nil)
 		return
@@ -160,14 +166,19 @@ func (w *Widget) startSession() {
 				w.fail(err, w.startSession)
 				return
 			}
-			w.sess = res
-			w.api.SetToken(res.GetWidgetToken())
-			w.emit("ready")
-			w.state = res.GetState()
-			w.status = kyc.FromProto(w.state.GetStatus())
-			w.route()
+			w.started(res)
 		}
 	})
+}
+
+// started takes the session StartSession (or RedeemHandoff) opened.
+func (w *Widget) started(res *widgetv1.StartSessionResponse) {
+	w.sess = res
+	w.api.SetToken(res.GetWidgetToken())
+	w.emit("ready")
+	w.state = res.GetState()
+	w.status = kyc.FromProto(w.state.GetStatus())
+	w.route()
 }
 
 // route shows the screen for the current KYC state.

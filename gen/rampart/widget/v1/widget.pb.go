@@ -1198,7 +1198,10 @@ type CreateHandoffResponse struct {
 	// Modules per side of the QR code of url (quiet zone not included).
 	QrSize int32 `protobuf:"varint,3,opt,name=qr_size,json=qrSize,proto3" json:"qr_size,omitempty"`
 	// The QR code's modules, row by row, one byte each: 1 dark, 0 light.
-	QrModules     []byte `protobuf:"bytes,4,opt,name=qr_modules,json=qrModules,proto3" json:"qr_modules,omitempty"`
+	QrModules []byte `protobuf:"bytes,4,opt,name=qr_modules,json=qrModules,proto3" json:"qr_modules,omitempty"`
+	// How long the link works from now, in seconds: what the widget tells the user
+	// without trusting the device's clock.
+	ValidSeconds  int32 `protobuf:"varint,5,opt,name=valid_seconds,json=validSeconds,proto3" json:"valid_seconds,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1259,6 +1262,13 @@ func (x *CreateHandoffResponse) GetQrModules() []byte {
 		return x.QrModules
 	}
 	return nil
+}
+
+func (x *CreateHandoffResponse) GetValidSeconds() int32 {
+	if x != nil {
+		return x.ValidSeconds
+	}
+	return 0
 }
 
 // RedeemHandoffRequest carries the code from the handoff link.
@@ -1426,14 +1436,15 @@ const file_rampart_widget_v1_widget_proto_rawDesc = "" +
 	"\x11SubmitCaseRequest\"G\n" +
 	"\x12SubmitCaseResponse\x121\n" +
 	"\x05state\x18\x01 \x01(\v2\x1b.rampart.widget.v1.KycStateR\x05state\"\x16\n" +
-	"\x14CreateHandoffRequest\"\x9c\x01\n" +
+	"\x14CreateHandoffRequest\"\xc1\x01\n" +
 	"\x15CreateHandoffResponse\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x129\n" +
 	"\n" +
 	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12\x17\n" +
 	"\aqr_size\x18\x03 \x01(\x05R\x06qrSize\x12\x1d\n" +
 	"\n" +
-	"qr_modules\x18\x04 \x01(\fR\tqrModules\"G\n" +
+	"qr_modules\x18\x04 \x01(\fR\tqrModules\x12#\n" +
+	"\rvalid_seconds\x18\x05 \x01(\x05R\fvalidSeconds\"G\n" +
 	"\x14RedeemHandoffRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\twidget_id\x18\x02 \x01(\tR\bwidgetId\"Z\n" +
