@@ -57,7 +57,7 @@ type Browser interface {
 	SetTheme(lang, accent, onAccent string)
 
 	// Desktop reports whether the page runs on a computer rather than a phone or tablet
-	// (no touch points, a fine pointer): the widget then offers to continue on a phone.
+	// (no touch points, no coarse pointer): the widget then offers to continue on a phone.
 	Desktop() bool
 
 	// Now and Sleep are the widget's clock (fast in tests).

@@ -374,7 +374,7 @@ func (b *JSBrowser) Desktop() bool {
 	if b.win.Get("matchMedia").Type() != js.TypeFunction {
 		return false
 	}
-	return b.win.Call("matchMedia", "(pointer: fine)").Get("matches").Bool()
+	return !b.win.Call("matchMedia", "(any-pointer: coarse)").Get("matches").Bool()
 }
 
 // Now implements Browser.

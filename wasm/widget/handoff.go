@@ -72,8 +72,8 @@ func (w *Widget) showHandoff(h *widgetv1.CreateHandoffResponse, back func()) {
 	var b strings.Builder
 	b.WriteString(`<figure class="qr" id="handoff-qr" data-handoff-url="` + esc(h.GetUrl()) + `">`)
 	b.WriteString(qrSVG(int(h.GetQrSize()), h.GetQrModules(), w.t.T("ho_qr_label")))
-	b.WriteString(`</figure><p class="fine">` + esc(w.t.T("ho_link")) + `</p><p class="mono handoff-link">` + esc(h.GetUrl()) + `</p>`)
-	b.WriteString(`<p class="fine">` + esc(w.t.T("ho_expires", "minutes", strconv.Itoa(max(1, minutes)))) + `</p>`)
+	b.WriteString(`</figure><p class="handoff-note">` + esc(w.t.T("ho_link")) + `</p><p class="handoff-link">` + esc(h.GetUrl()) + `</p>`)
+	b.WriteString(`<p class="handoff-note">` + esc(w.t.T("ho_expires", "minutes", strconv.Itoa(max(1, minutes)))) + `</p>`)
 	b.WriteString(`<p id="status-line" class="status-line">` + esc(w.t.T("ho_waiting")) + `</p>`)
 	actions := button("handoff-new", "secondary", w.t.T("ho_new")) + button("handoff-here", "secondary", w.t.T("ho_here"))
 	html := w.layout(page{title: w.t.T("ho_title"), lead: w.t.T("ho_lead"), body: b.String(), actions: actions})
