@@ -118,4 +118,3 @@ func assertQRShows(t *testing.T, x *w, link string) {
 		t.Fatalf("%d of %d modules differ from the QR code of %s (screenshot %v)", wrong, (n+8)*(n+8), link, b)
 	}
 }
-
