@@ -45,7 +45,7 @@ func TestHandoffToPhoneThenPaymentOnDesktop(t *testing.T) {
 	if phone.has("#handoff") {
 		t.Error("the phone offers to continue on a phone")
 	}
-	passport(phone, documentFile(t, 71))
+	passport(phone, documentFile(t, 91))
 	phone.screen("verified")
 	if body := phone.text("main#rampart"); !strings.Contains(body, "computer") {
 		t.Errorf("the phone does not send the user back to the computer: %s", body)
