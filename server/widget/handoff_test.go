@@ -103,6 +103,16 @@ func TestHandoffSingleUseAndExpiry(t *testing.T) {
 			t.Fatalf("malformed code: %v", err)
 		}
 
+		// Guessing is throttled per client address, like bad init tokens.
+		limited := false
+		for i := 0; i < 50 && !limited; i++ {
+			_, err := phone.RedeemHandoff(ctx, &widgetv1.RedeemHandoffRequest{Code: made})
+			limited = slug(err) == "rate_limit_exceeded"
+		}
+		if !limited {
+			t.Error("50 guessed codes were not throttled")
+		}
+
 		// No handoff once there is nothing left to capture.
 		srv.ForceStatus(t, p.PartnerID, "dana", kyc.Verified, time.Time{})
 		if _, err := desk.CreateHandoff(ctx, &widgetv1.CreateHandoffRequest{}); slug(err) != "case_not_open" {
