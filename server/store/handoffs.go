@@ -16,9 +16,11 @@ type Handoff struct {
 	UsedAt        time.Time
 }
 
-// CreateHandoff stores a code's hash; expired codes of the session go with it.
+// CreateHandoff stores a code's hash. It replaces the session's unused codes (a new
+// code on the screen revokes the one shown before) and drops its expired ones.
 func (t *Tx) CreateHandoff(ctx context.Context, hash []byte, h Handoff) error {
-	if _, err := t.q.ExecContext(ctx, `DELETE FROM handoff_codes WHERE session_id = $1 AND expires_at <= $2`, h.SessionID, micros(t.now)); err != nil {
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM handoff_codes WHERE session_id = $1 AND (used_at IS NULL OR expires_at <= $2)`,
+		h.SessionID, micros(t.now)); err != nil {
 		return err
 	}
 	_, err := t.q.ExecContext(ctx, `INSERT INTO handoff_codes (code_hash, session_id, partner_id, partner_user_id, created_at, expires_at)

@@ -27,8 +27,8 @@ func handoffCode(t *testing.T, link string) string {
 }
 
 // TestHandoffSingleUseAndExpiry: a handoff link opens the same session and case on a
-// second device once; a second redemption, an expired code, a made-up code and another
-// partner's widget page are refused with clear errors.
+// second device once; a second redemption, an expired or replaced code, a made-up code
+// and another partner's widget page are refused with clear errors.
 func TestHandoffSingleUseAndExpiry(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
@@ -94,6 +94,17 @@ func TestHandoffSingleUseAndExpiry(t *testing.T) {
 		srv.Store.SetClock(time.Now)
 		if slug(err) != "session_expired" {
 			t.Fatalf("expired code: %v", err)
+		}
+		// A new code revokes the unused one shown before.
+		h3, err := desk.CreateHandoff(ctx, &widgetv1.CreateHandoffRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := desk.CreateHandoff(ctx, &widgetv1.CreateHandoffRequest{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := phone.RedeemHandoff(ctx, &widgetv1.RedeemHandoffRequest{Code: handoffCode(t, h3.GetUrl())}); slug(err) != "unauthorized" {
+			t.Fatalf("a replaced code: %v", err)
 		}
 		made := strings.Replace(code, code[len(code)-6:], "AAAAAA", 1)
 		if _, err := phone.RedeemHandoff(ctx, &widgetv1.RedeemHandoffRequest{Code: made}); slug(err) != "unauthorized" {

@@ -156,7 +156,7 @@ func TestTryAgainRedoesOnlyTheFailedStep(t *testing.T) {
 	h.screen("failed")
 	h.click("try-again")
 	h.screen("liveness-intro")
-	h.contains("Step 2 of 3")
+	h.contains("Step 2 of 3", "Your document was accepted and is kept")
 	h.click("start-liveness")
 	h.screen("verifying")
 	h.waitCalls("start:rpi_test", "challenge", "liveness", "submit", "watch")
@@ -166,4 +166,10 @@ func TestTryAgainRedoesOnlyTheFailedStep(t *testing.T) {
 	h = run(t, &fakeAPI{start: s}, Options{})
 	h.click("try-again")
 	h.screen("doc-type")
+	h.click("doc-passport")
+	h.captureDocument("capture-front")
+	h.screen("liveness-intro")
+	if strings.Contains(h.b.HTML(), "is kept") {
+		t.Error("a retry after a document failure says the document was kept")
+	}
 }

@@ -193,6 +193,9 @@ func (w *Widget) showLivenessIntro() {
 		b.WriteString(`<li>` + iconCheck + `<span>` + esc(w.t.T(k)) + `</span></li>`)
 	}
 	b.WriteString(`</ul>`)
+	if w.keptDocument {
+		b.WriteString(`<p class="notice info">` + esc(w.t.T("retry_selfie_only")) + `</p>`)
+	}
 	html := w.layout(page{step: 2, icon: iconFace, title: w.t.T("live_intro"), lead: w.t.T("live_intro_lead"),
 		body: b.String(), actions: button("start-liveness", "primary", w.t.T("start_liveness"))})
 	w.render("liveness-intro", html, nil, w.t.T("live_intro"))

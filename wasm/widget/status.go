@@ -188,10 +188,11 @@ func (w *Widget) showFailed() {
 		w.emit("kyc_started")
 		// Only the failed step: the server carries the accepted document into the new
 		// attempt when the selfie alone failed.
-		if kyc.Redo(w.state.GetFailureReasons()).Document {
-			w.showDocType()
-		} else {
+		w.keptDocument = !kyc.Redo(w.state.GetFailureReasons()).Document
+		if w.keptDocument {
 			w.showLivenessIntro()
+		} else {
+			w.showDocType()
 		}
 	})
 }

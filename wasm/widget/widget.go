@@ -43,7 +43,8 @@ type Widget struct {
 
 	faces *faceCache // the face networks of the selfie step, loaded once
 
-	viaHandoff bool // this page continues, on a phone, a session begun on a computer
+	viaHandoff   bool // this page continues, on a phone, a session begun on a computer
+	keptDocument bool // a retry after a selfie-only failure: the server kept the document
 }
 
 // New builds a widget; Run starts it.
