@@ -84,9 +84,12 @@ func (w *Widget) showHandoff(h *widgetv1.CreateHandoffResponse, back func()) {
 }
 
 // followPhone watches the status while the phone captures: once the phone submits the
-// case the computer shows the verifying screen, which follows on to the decision.
+// case the computer shows the verifying screen, which follows on to the decision. A
+// decision can come before a pending state is seen: a failure is new when the user was
+// not failed before or has fewer attempts left.
 func (w *Widget) followPhone() {
 	ctx, then := w.sctx, w.later()
+	wasFailed, left := w.status == kyc.Failed, w.state.GetAttemptsRemaining()
 	update := func(st *widgetv1.KycState) {
 		then(func() {
 			w.setState(st)
@@ -95,9 +98,11 @@ func (w *Widget) followPhone() {
 				w.showVerifying()
 			case kyc.Verified:
 				w.showVerified()
+			case kyc.Failed:
+				if !wasFailed || st.GetAttemptsRemaining() < left {
+					w.showFailed()
+				}
 			}
-			// A failed status here is the earlier attempt's: the phone has not submitted
-			// yet (a new decision comes after pending, on the verifying screen).
 		})
 	}
 	go func() {

@@ -127,6 +127,16 @@ func TestNoCameraSelfieOffersPhone(t *testing.T) {
 	h.screen("handoff")
 	h.click("handoff-here")
 	h.screen("no-camera")
+	// On the handoff screen, the earlier failure streamed again is not news; a new one
+	// (fewer attempts left) is shown even if the pending state in between was missed.
+	h.click("handoff")
+	h.screen("handoff")
+	h.api.watch <- &widgetv1.KycState{Status: kycv1.KycStatus_KYC_STATUS_FAILED, AttemptsRemaining: 3,
+		FailureReasons: []string{kyc.ReasonLivenessChallenge}}
+	h.api.watch <- &widgetv1.KycState{Status: kycv1.KycStatus_KYC_STATUS_FAILED, AttemptsRemaining: 2,
+		FailureReasons: []string{kyc.ReasonDocumentExpired}}
+	h.screen("failed")
+	h.contains("You have 2 attempts left.")
 }
 
 // TestHandoffLinkUsedOrExpired: the phone says what to do on the computer.
