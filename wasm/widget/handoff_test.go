@@ -183,3 +183,19 @@ func TestTryAgainRedoesOnlyTheFailedStep(t *testing.T) {
 		t.Error("a retry after a document failure says the document was kept")
 	}
 }
+
+// TestQRSVGRefusesMalformedCodes: sizes out of range or a module count that does not
+// match draw nothing rather than a wrong code.
+func TestQRSVGRefusesMalformedCodes(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		mods []byte
+	}{{0, nil}, {21, make([]byte, 20)}, {178, make([]byte, 178*178)}, {-1, nil}} {
+		if s := qrSVG(tc.n, tc.mods, "x"); s != "" {
+			t.Errorf("size %d, %d modules: drew %q", tc.n, len(tc.mods), s[:min(40, len(s))])
+		}
+	}
+	if s := qrSVG(21, make([]byte, 21*21), `a"<b`); !strings.Contains(s, `aria-label="a&#34;&lt;b"`) || !strings.Contains(s, `viewBox="0 0 29 29"`) {
+		t.Errorf("blank code: %s", s)
+	}
+}
