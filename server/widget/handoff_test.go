@@ -2,6 +2,7 @@ package widget_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -112,6 +113,23 @@ func TestHandoffSingleUseAndExpiry(t *testing.T) {
 		}
 		if _, err := phone.RedeemHandoff(ctx, &widgetv1.RedeemHandoffRequest{Code: strings.Repeat("x", 100)}); slug(err) != "unauthorized" {
 			t.Fatalf("malformed code: %v", err)
+		}
+
+		// Two phones redeeming one code at once: one wins.
+		h4, err := desk.CreateHandoff(ctx, &widgetv1.CreateHandoffRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		results := make(chan error, 2)
+		for range 2 {
+			go func() {
+				_, err := rpc.New(srv.URL, rpc.HTTPTransport(http.DefaultClient)).RedeemHandoff(ctx, &widgetv1.RedeemHandoffRequest{Code: handoffCode(t, h4.GetUrl())})
+				results <- err
+			}()
+		}
+		e1, e2 := <-results, <-results
+		if (e1 == nil) == (e2 == nil) || slug(errors.Join(e1, e2)) != "session_already_used" {
+			t.Fatalf("concurrent redemptions: %v, %v", e1, e2)
 		}
 
 		// Guessing is throttled per client address, like bad init tokens.
