@@ -146,6 +146,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	a.Widget = widget.NewManager(st, a.Auth, keys, func(ctx context.Context, tx *store.Tx, c store.Case) error {
 		return tx.EnqueueVerification(ctx, c.ID)
 	})
+	a.Widget.PublicURL = cfg.PublicURL
 
 	errs := apierr.Interceptor(cfg.Logger, func(err error) (apierr.Code, bool) {
 		return apierr.Unavailable, store.Unavailable(err)
@@ -160,7 +161,8 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	api := http.NewServeMux()
 	api.Handle("/", http.HandlerFunc(notFound))
 	api.Handle(declaredOnly(partnerv1connect.NewPartnerServiceHandler(partner.NewHandler(a.Partners), opts(smallBodyLimit, auth.Interceptor(a.Auth.Partner))...)))
-	widgetAuth := []connect.Interceptor{auth.Interceptor(a.Auth.WidgetGuard), auth.Interceptor(a.Auth.Widget, widgetv1connect.WidgetServiceStartSessionProcedure)}
+	widgetAuth := []connect.Interceptor{auth.Interceptor(a.Auth.WidgetGuard), auth.Interceptor(a.Auth.Widget,
+		widgetv1connect.WidgetServiceStartSessionProcedure, widgetv1connect.WidgetServiceRedeemHandoffProcedure)}
 	wh := widget.NewHandler(a.Widget, auth.NewInFlight(lim.StreamsPerToken, lim.Streams))
 	widgetPath, widgetSmall := widgetv1connect.NewWidgetServiceHandler(wh, opts(widgetBodyLimit, widgetAuth...)...)
 	_, widgetLarge := widgetv1connect.NewWidgetServiceHandler(wh, opts(MaxUploadBytes, widgetAuth...)...)

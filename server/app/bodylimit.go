@@ -40,9 +40,9 @@ var largeBodies = map[string]bool{
 // authentication in an interceptor comes too late to protect the server: anyone could
 // make it buffer and decompress megabytes per request. Here every Rampart procedure's
 // caller is authenticated from the headers alone, before one byte of the body is read,
-// and the interceptors then find the principal in the context. Only StartSession (its
-// credential is in the body) and the standard gRPC services run unauthenticated, with
-// a 64 KiB limit.
+// and the interceptors then find the principal in the context. Only StartSession and
+// RedeemHandoff (their credential is in the body) and the standard gRPC services run
+// unauthenticated, with a 64 KiB limit.
 //
 // A declared Content-Length over the limit is refused before any of the body is read,
 // and any other body (chunked, HTTP/2) stops at the limit; either way the server closes
@@ -68,7 +68,7 @@ func (g *bodyGate) policy(path string) (limit int64, authn authFunc) {
 	case !knownProcedure(path): // answered not_found (or by health and reflection)
 	case largeBodies[path]:
 		return g.large, g.auth.WidgetHTTP
-	case path == widgetv1connect.WidgetServiceStartSessionProcedure:
+	case path == widgetv1connect.WidgetServiceStartSessionProcedure, path == widgetv1connect.WidgetServiceRedeemHandoffProcedure:
 		return widgetBodyLimit, g.auth.WidgetGuard
 	case strings.HasPrefix(path, "/"+widgetv1connect.WidgetServiceName+"/"):
 		return widgetBodyLimit, g.auth.WidgetHTTP

@@ -15,6 +15,7 @@ const (
 	PrefixLive     = "rp_live_" // partner client token, live mode
 	PrefixInit     = "rpi_"     // single-use init token
 	PrefixWidget   = "rpw_"     // widget token
+	PrefixHandoff  = "rph_"     // single-use code moving a widget session to a phone
 	PrefixOperator = "rpo_"     // operator review token
 	PrefixWebhook  = "whsec_"   // webhook signing secret
 )

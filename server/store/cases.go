@@ -34,7 +34,8 @@ type Case struct {
 	Challenge     string // the selfie challenge's moves (liveness.Challenge.String)
 	ChallengeID   string
 	ChallengeAt   time.Time
-	Answered      bool // the challenge was answered
+	Answered      bool   // the challenge was answered
+	DocumentsFrom string // the earlier case whose document images this one carries
 	CreatedAt     time.Time
 	SubmittedAt   time.Time
 	DecidedAt     time.Time
@@ -56,13 +57,15 @@ type Image struct {
 	CreatedAt   time.Time
 }
 
-const caseCols = `id, partner_id, partner_user_id, state, document_type, liveness_ms, challenge, challenge_id, challenge_at, challenge_answered, created_at, submitted_at, decided_at`
+const caseCols = `id, partner_id, partner_user_id, state, document_type, liveness_ms, challenge, challenge_id, challenge_at, challenge_answered, created_at, submitted_at, decided_at, documents_from`
 
 func scanCase(row interface{ Scan(...any) error }) (Case, error) {
 	var c Case
 	var created, challengeAt int64
 	var submitted, decided sql.NullInt64
-	err := row.Scan(&c.ID, &c.PartnerID, &c.PartnerUserID, &c.State, &c.DocumentType, &c.LivenessMS, &c.Challenge, &c.ChallengeID, &challengeAt, &c.Answered, &created, &submitted, &decided)
+	var from sql.NullString
+	err := row.Scan(&c.ID, &c.PartnerID, &c.PartnerUserID, &c.State, &c.DocumentType, &c.LivenessMS, &c.Challenge, &c.ChallengeID, &challengeAt, &c.Answered, &created, &submitted, &decided, &from)
+	c.DocumentsFrom = from.String
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}

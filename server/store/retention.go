@@ -9,12 +9,15 @@ import (
 // backlog is worked off in short transactions instead of one that never commits.
 const purgeBatch = 500
 
-// PurgeSessions deletes expired widget tokens and sessions created before `before`:
+// PurgeSessions deletes expired handoff codes, widget tokens and sessions created before `before`:
 // sessions hold the user's email, client IP and order, and once their init token and
 // every widget token opened with it have expired nothing reads them any more.
 func (t *Tx) PurgeSessions(ctx context.Context, before time.Time) (int64, error) {
 	if _, err := t.q.ExecContext(ctx, `DELETE FROM widget_tokens WHERE expires_at <= $1 AND created_at < $2`,
 		micros(t.now), micros(before)); err != nil {
+		return 0, err
+	}
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM handoff_codes WHERE expires_at < $1`, micros(before)); err != nil {
 		return 0, err
 	}
 	res, err := t.q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 AND created_at < $2

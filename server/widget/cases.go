@@ -61,6 +61,11 @@ func (m *Manager) UploadDocument(ctx context.Context, w auth.WidgetPrincipal, re
 		if err != nil {
 			return err
 		}
+		if c.DocumentsFrom != "" {
+			if err := tx.DropCarriedDocuments(ctx, c.ID); err != nil {
+				return err
+			}
+		}
 		if err := tx.SetDocumentType(ctx, c.ID, docType); err != nil {
 			return err
 		}
@@ -225,17 +230,32 @@ func (m *Manager) SubmitCase(ctx context.Context, w auth.WidgetPrincipal) (*widg
 }
 
 func complete(c store.Case, imgs []store.Image) error {
-	has := map[string]int{}
+	if err := documentMissing(c.DocumentType, imgs); err != nil {
+		return err
+	}
+	n := 0
 	for _, im := range imgs {
-		has[im.Kind]++
+		if im.Kind == store.ImageLiveness {
+			n++
+		}
+	}
+	if n < liveness.MinFrames {
+		return apierr.Invalid("liveness", "the selfie sequence is missing")
+	}
+	return nil
+}
+
+// documentMissing says which side of the document imgs lack, if any.
+func documentMissing(docType string, imgs []store.Image) error {
+	has := map[string]bool{}
+	for _, im := range imgs {
+		has[im.Kind] = true
 	}
 	switch {
-	case has[store.ImageFront] == 0:
+	case !has[store.ImageFront]:
 		return apierr.Invalid("document", "the front of the document is missing")
-	case kyc.NeedsBack(c.DocumentType) && has[store.ImageBack] == 0:
+	case kyc.NeedsBack(docType) && !has[store.ImageBack]:
 		return apierr.Invalid("document", "the back of the document is missing")
-	case has[store.ImageLiveness] < liveness.MinFrames:
-		return apierr.Invalid("liveness", "the selfie sequence is missing")
 	}
 	return nil
 }
@@ -252,6 +272,9 @@ func (m *Manager) openCase(ctx context.Context, tx *store.Tx, w auth.WidgetPrinc
 	c, err := tx.OpenCase(ctx, w.Token.PartnerID, w.Token.PartnerUserID)
 	if err == nil && c.State != store.CaseOpen {
 		return c, apierr.New(apierr.CaseNotOpen, "Your documents are being reviewed")
+	}
+	if err == nil && c.DocumentType == "" && prof.Status == kyc.Failed && !kyc.Redo(prof.FailureReasons).Document {
+		return m.carryDocument(ctx, tx, c)
 	}
 	return c, err
 }

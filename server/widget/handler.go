@@ -143,3 +143,23 @@ func (h *handler) WatchStatus(ctx context.Context, _ *connect.Request[widgetv1.W
 
 // WatchPollInterval bounds how late the widget learns of a decision.
 const WatchPollInterval = 250 * time.Millisecond
+
+func (h *handler) CreateHandoff(ctx context.Context, _ *connect.Request[widgetv1.CreateHandoffRequest]) (*connect.Response[widgetv1.CreateHandoffResponse], error) {
+	w, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := h.m.CreateHandoff(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(res), nil
+}
+
+func (h *handler) RedeemHandoff(ctx context.Context, req *connect.Request[widgetv1.RedeemHandoffRequest]) (*connect.Response[widgetv1.RedeemHandoffResponse], error) {
+	res, err := h.m.RedeemHandoff(ctx, req.Msg.GetCode(), req.Msg.GetWidgetId())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(res), nil
+}

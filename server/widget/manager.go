@@ -21,13 +21,18 @@ import (
 // WidgetTokenTTL is the longest a widget token lives (SPEC: at most 1 hour).
 const WidgetTokenTTL = time.Hour
 
-// Sealer encrypts images at rest (the vault keyring).
+// Sealer encrypts images at rest (the vault keyring); Open lets a retry carry the
+// previous attempt's document into the new case, sealed for its new rows.
 type Sealer interface {
 	Seal(plaintext, associatedData []byte) ([]byte, error)
+	Open(envelope, associatedData []byte) ([]byte, error)
 }
 
 // Manager is the widget API's domain logic.
 type Manager struct {
+	// PublicURL is how browsers reach this server (the handoff link's base).
+	PublicURL string
+
 	store    *store.Store
 	auth     *auth.Authenticator
 	seal     Sealer
@@ -82,28 +87,33 @@ func (m *Manager) StartSession(ctx context.Context, initToken, widgetID string) 
 		} else if !ok {
 			return apierr.New(apierr.SessionAlreadyUsed, "This verification link was already used. Ask the app you came from for a new one.")
 		}
-		prof, err := tx.EnsureProfile(ctx, sess.PartnerID, sess.PartnerUserID)
-		if err != nil {
-			return err
-		}
-		tok, hash := m.auth.Tokens.New(auth.PrefixWidget)
-		expires := tx.Now().Add(WidgetTokenTTL)
-		if err := tx.CreateWidgetToken(ctx, store.WidgetToken{Hash: hash, SessionID: sess.ID, PartnerID: sess.PartnerID,
-			PartnerUserID: sess.PartnerUserID, ExpiresAt: expires}); err != nil {
-			return err
-		}
-		order := &kycv1.Order{}
-		if err := protojson.Unmarshal([]byte(sess.OrderJSON), order); err != nil {
-			return err
-		}
-		res = &widgetv1.StartSessionResponse{
-			WidgetToken: tok, ExpiresAt: timestamppb.New(expires), InitTokenType: sess.Kind, PartnerName: p.Name,
-			PartnerOrigins: p.Origins, State: State(prof, p.MaxAttempts), Order: order,
-			MerchantTransactionId: sess.ID, TestMode: p.TestMode,
-		}
-		return nil
+		res, err = m.open(ctx, tx, sess, p)
+		return err
 	})
 	return res, err
+}
+
+// open issues a widget token for the session's user and describes the session.
+func (m *Manager) open(ctx context.Context, tx *store.Tx, sess store.Session, p store.Partner) (*widgetv1.StartSessionResponse, error) {
+	prof, err := tx.EnsureProfile(ctx, sess.PartnerID, sess.PartnerUserID)
+	if err != nil {
+		return nil, err
+	}
+	tok, hash := m.auth.Tokens.New(auth.PrefixWidget)
+	expires := tx.Now().Add(WidgetTokenTTL)
+	if err := tx.CreateWidgetToken(ctx, store.WidgetToken{Hash: hash, SessionID: sess.ID, PartnerID: sess.PartnerID,
+		PartnerUserID: sess.PartnerUserID, ExpiresAt: expires}); err != nil {
+		return nil, err
+	}
+	order := &kycv1.Order{}
+	if err := protojson.Unmarshal([]byte(sess.OrderJSON), order); err != nil {
+		return nil, err
+	}
+	return &widgetv1.StartSessionResponse{
+		WidgetToken: tok, ExpiresAt: timestamppb.New(expires), InitTokenType: sess.Kind, PartnerName: p.Name,
+		PartnerOrigins: p.Origins, State: State(prof, p.MaxAttempts), Order: order,
+		MerchantTransactionId: sess.ID, TestMode: p.TestMode,
+	}, nil
 }
 
 // Status returns the widget user's state.

@@ -23,6 +23,9 @@ type API interface {
 	StartLiveness(ctx context.Context, req *widgetv1.StartLivenessRequest) (*widgetv1.StartLivenessResponse, error)
 	SubmitLiveness(ctx context.Context, req *widgetv1.SubmitLivenessRequest) (*widgetv1.SubmitLivenessResponse, error)
 	SubmitCase(ctx context.Context, req *widgetv1.SubmitCaseRequest) (*widgetv1.SubmitCaseResponse, error)
+	CreateHandoff(ctx context.Context, req *widgetv1.CreateHandoffRequest) (*widgetv1.CreateHandoffResponse, error)
+	// RedeemHandoff is StartSession's counterpart on the phone a handoff link opened.
+	RedeemHandoff(ctx context.Context, req *widgetv1.RedeemHandoffRequest) (*widgetv1.RedeemHandoffResponse, error)
 	// SetToken sets the widget token sent with every call after StartSession.
 	SetToken(token string)
 }

@@ -104,6 +104,14 @@ func (c *client) SubmitCase(ctx context.Context, req *widgetv1.SubmitCaseRequest
 	return unary(ctx, c, "SubmitCase", req, &widgetv1.SubmitCaseResponse{})
 }
 
+func (c *client) CreateHandoff(ctx context.Context, req *widgetv1.CreateHandoffRequest) (*widgetv1.CreateHandoffResponse, error) {
+	return unary(ctx, c, "CreateHandoff", req, &widgetv1.CreateHandoffResponse{})
+}
+
+func (c *client) RedeemHandoff(ctx context.Context, req *widgetv1.RedeemHandoffRequest) (*widgetv1.RedeemHandoffResponse, error) {
+	return unary(ctx, c, "RedeemHandoff", req, &widgetv1.RedeemHandoffResponse{})
+}
+
 // WatchStatus reads a Connect server stream: 5-byte envelopes (flags, length) of
 // WatchStatusResponse, ended by a JSON end-of-stream envelope (flag 0x02).
 func (c *client) WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) error {

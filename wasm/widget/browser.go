@@ -59,6 +59,10 @@ type Browser interface {
 	// user the steps of their own platform first.
 	Device() Device
 
+	// Desktop reports whether the page runs on a computer rather than a phone or tablet
+	// (no touch points, no coarse pointer): the widget then offers to continue on a phone.
+	Desktop() bool
+
 	// Now and Sleep are the widget's clock (fast in tests).
 	Now() time.Time
 	Sleep(ctx context.Context, d time.Duration) error

@@ -366,6 +366,17 @@ func (b *JSBrowser) SetTheme(lang, accent, onAccent string) {
 	}
 }
 
+// Desktop implements Browser.
+func (b *JSBrowser) Desktop() bool {
+	if t := b.win.Get("navigator").Get("maxTouchPoints"); t.Type() == js.TypeNumber && t.Int() > 0 {
+		return false
+	}
+	if b.win.Get("matchMedia").Type() != js.TypeFunction {
+		return false
+	}
+	return !b.win.Call("matchMedia", "(any-pointer: coarse)").Get("matches").Bool()
+}
+
 // Now implements Browser.
 // Device implements Browser.
 func (b *JSBrowser) Device() Device {

@@ -45,8 +45,13 @@ func (w *Widget) showDocType() {
 		b.WriteString(choice("doc-"+k, d.icon, w.t.T("doc_"+k), w.t.T("doc_"+k+"_hint")))
 	}
 	b.WriteString(`</div>`)
-	html := w.layout(page{step: 1, title: w.t.T("doc_title"), lead: w.t.T("doc_lead"), body: b.String()})
+	var actions string
+	if w.offerHandoff() {
+		actions = button("handoff", "secondary", w.t.T("ho_offer"))
+	}
+	html := w.layout(page{step: 1, title: w.t.T("doc_title"), lead: w.t.T("doc_lead"), body: b.String(), actions: actions})
 	w.render("doc-type", html, nil, w.t.T("doc_title"))
+	w.on("handoff", func() { w.startHandoff(w.showDocType) })
 	for _, d := range []widgetv1.DocumentType{widgetv1.DocumentType_DOCUMENT_TYPE_PASSPORT,
 		widgetv1.DocumentType_DOCUMENT_TYPE_NATIONAL_ID, widgetv1.DocumentType_DOCUMENT_TYPE_DRIVERS_LICENCE} {
 		w.on("doc-"+docKey(d), func() {

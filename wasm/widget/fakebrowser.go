@@ -36,6 +36,8 @@ type FakeBrowser struct {
 	// UserAgent and TouchPoints are what Device reports.
 	UserAgent   string
 	TouchPoints int
+	// IsDesktop is what Desktop reports (set it before the widget runs).
+	IsDesktop bool
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every change
@@ -334,6 +336,9 @@ func (f *FakeBrowser) Device() Device {
 	defer f.mu.Unlock()
 	return Device{UserAgent: f.UserAgent, TouchPoints: f.TouchPoints}
 }
+
+// Desktop implements Browser.
+func (f *FakeBrowser) Desktop() bool { return f.IsDesktop }
 
 // Now implements Browser.
 func (f *FakeBrowser) Now() time.Time {

@@ -202,6 +202,9 @@ func (w *Widget) showLivenessIntro() {
 		b.WriteString(`<li>` + iconCheck + `<span>` + esc(w.t.T(k)) + `</span></li>`)
 	}
 	b.WriteString(`</ul>`)
+	if w.keptDocument {
+		b.WriteString(`<p class="notice info">` + esc(w.t.T("retry_selfie_only")) + `</p>`)
+	}
 	html := w.layout(page{step: 2, icon: iconFace, title: w.t.T("live_intro"), lead: w.t.T("live_intro_lead"),
 		body: b.String(), actions: button("start-liveness", "primary", w.t.T("start_liveness"))})
 	w.render("liveness-intro", html, nil, w.t.T("live_intro"))
@@ -446,10 +449,18 @@ func (w *Widget) submitCase() {
 	})
 }
 
+// showNoCamera: without a camera here the selfie can still be taken on a phone (unless
+// this page is that phone), or here once a camera is connected or allowed.
 func (w *Widget) showNoCamera() {
 	body := `<p class="or">` + esc(w.t.T("nocam_next")) + `</p>` + w.guidance()
+	lead, actions := w.t.T("nocam_lead"), button("retry-camera", "primary", w.t.T("retry_camera"))
+	if !w.viaHandoff {
+		lead = w.t.T("nocam_lead_phone")
+		actions = button("handoff", "primary", w.t.T("ho_offer")) + button("retry-camera", "secondary", w.t.T("retry_camera"))
+	}
 	html := w.layout(page{step: 2, icon: `<div class="hero-bad">` + iconCameraOff + `</div>`, title: w.t.T("nocam_title"),
-		lead: w.t.T("nocam_lead"), body: body, actions: button("retry-camera", "primary", w.t.T("retry_camera"))})
-	w.render("no-camera", html, nil, w.t.T("nocam_title")+". "+w.t.T("nocam_lead"))
+		lead: lead, body: body, actions: actions})
+	w.render("no-camera", html, nil, w.t.T("nocam_title")+". "+lead)
 	w.on("retry-camera", w.startLiveness)
+	w.on("handoff", func() { w.startHandoff(w.startLiveness) })
 }

@@ -15,6 +15,7 @@ type Options struct {
 	Lang     string // a supported language code
 	Accent   string // "#rrggbb", or "" for the default
 	WidgetID string // the page's widget_id (its query, see WidgetIDFromQuery)
+	Handoff  string // a handoff code: this page continues a session begun on another device
 }
 
 // WidgetIDFromQuery reads widget_id from the page's query string ("?widget_id=wdg_…").
@@ -30,9 +31,10 @@ func WidgetIDFromQuery(search string) string {
 func ParseOptions(fragment, navigatorLang string) Options {
 	q, _ := url.ParseQuery(strings.TrimPrefix(fragment, "#"))
 	return Options{
-		Token:  strings.TrimSpace(q.Get("token")),
-		Lang:   locale.Pick(q.Get("lang"), navigatorLang),
-		Accent: normalizeColor(q.Get("accent")),
+		Token:   strings.TrimSpace(q.Get("token")),
+		Handoff: strings.TrimSpace(q.Get("handoff")),
+		Lang:    locale.Pick(q.Get("lang"), navigatorLang),
+		Accent:  normalizeColor(q.Get("accent")),
 	}
 }
 

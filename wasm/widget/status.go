@@ -149,6 +149,12 @@ func (w *Widget) watched(st *widgetv1.KycState) {
 }
 
 func (w *Widget) showVerified() {
+	if w.viaHandoff { // the order continues on the computer, which follows along
+		html := w.layout(page{icon: `<div class="hero-ok">` + iconDone + `</div>`, title: w.t.T("ok_title"),
+			lead: w.t.T("ho_phone_done"), center: true})
+		w.render("verified", html, nil, w.t.T("ok_title")+". "+w.t.T("ho_phone_done"))
+		return
+	}
 	html := w.layout(page{icon: `<div class="hero-ok">` + iconDone + `</div>`, title: w.t.T("ok_title"),
 		lead: w.t.T("ok_lead"), center: true, actions: button("continue", "primary", w.t.T("continue"))})
 	w.render("verified", html, nil, w.t.T("ok_title")+". "+w.t.T("ok_lead"))
@@ -189,7 +195,14 @@ func (w *Widget) showFailed() {
 	w.on("close", func() { w.close("") })
 	w.on("try-again", func() {
 		w.emit("kyc_started")
-		w.showDocType()
+		// Only the failed step: the server carries the accepted document into the new
+		// attempt when the selfie alone failed.
+		w.keptDocument = !kyc.Redo(w.state.GetFailureReasons()).Document
+		if w.keptDocument {
+			w.showLivenessIntro()
+		} else {
+			w.showDocType()
+		}
 	})
 }
 

@@ -43,6 +43,9 @@ type Widget struct {
 
 	faces *faceCache // the face networks of the selfie step, loaded once
 	auto  autoCapture
+
+	viaHandoff   bool // this page continues, on a phone, a session begun on a computer
+	keptDocument bool // a retry after a selfie-only failure: the server kept the document
 }
 
 // New builds a widget; Run starts it.
@@ -149,6 +152,10 @@ func (w *Widget) emit(typ string, kv ...string) {
 }
 
 func (w *Widget) startSession() {
+	if w.opts.Handoff != "" {
+		w.redeemHandoff()
+		return
+	}
 	if w.opts.Token == "" {
 		w.showError("missing_token", nil)
 		return
@@ -161,14 +168,19 @@ func (w *Widget) startSession() {
 				w.fail(err, w.startSession)
 				return
 			}
-			w.sess = res
-			w.api.SetToken(res.GetWidgetToken())
-			w.emit("ready")
-			w.state = res.GetState()
-			w.status = kyc.FromProto(w.state.GetStatus())
-			w.route()
+			w.started(res)
 		}
 	})
+}
+
+// started takes the session StartSession (or RedeemHandoff) opened.
+func (w *Widget) started(res *widgetv1.StartSessionResponse) {
+	w.sess = res
+	w.api.SetToken(res.GetWidgetToken())
+	w.emit("ready")
+	w.state = res.GetState()
+	w.status = kyc.FromProto(w.state.GetStatus())
+	w.route()
 }
 
 // route shows the screen for the current KYC state.

@@ -35,6 +35,8 @@ type fakeAPI struct {
 	issued    int                     // challenges drawn
 	submitted *widgetv1.KycState
 	startReq  *widgetv1.StartSessionRequest
+	handoff   *widgetv1.CreateHandoffResponse // what CreateHandoff returns
+	redeemErr error                           // RedeemHandoff fails so
 }
 
 var _ rpc.API = (*fakeAPI)(nil)
@@ -461,9 +463,9 @@ func TestNoCameraUploadsDocumentsButNotSelfie(t *testing.T) {
 	h.screen("liveness-intro")
 	h.click("start-liveness")
 	h.screen("no-camera")
-	h.contains("The liveness check requires camera access. Without it, KYC cannot be completed.")
-	if !h.b.Has("retry-camera") {
-		t.Error("no #retry-camera")
+	h.contains("The selfie needs a camera. Continue on your phone")
+	if !h.b.Has("retry-camera") || !h.b.Has("handoff") {
+		t.Error("no #retry-camera or #handoff")
 	}
 }
 

@@ -39,7 +39,7 @@
   // (an app loading a fresh widget_url into the same webview) changes only the fragment,
   // which browsers do not reload for: start over with the new session.
   window.addEventListener('hashchange', function () {
-    if (/(^|[#&])token=/.test(location.hash)) location.reload();
+    if (/(^|[#&])(token|handoff)=/.test(location.hash)) location.reload();
   });
   var go = new Go();
   function fromBytes(resp) {

@@ -1151,6 +1151,227 @@ func (x *SubmitCaseResponse) GetState() *KycState {
 	return nil
 }
 
+// CreateHandoffRequest is empty: the widget token names the session and user.
+type CreateHandoffRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateHandoffRequest) Reset() {
+	*x = CreateHandoffRequest{}
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateHandoffRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateHandoffRequest) ProtoMessage() {}
+
+func (x *CreateHandoffRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateHandoffRequest.ProtoReflect.Descriptor instead.
+func (*CreateHandoffRequest) Descriptor() ([]byte, []int) {
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{17}
+}
+
+// CreateHandoffResponse is the link to open on the phone.
+type CreateHandoffResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The widget page with the code in its fragment (…/embed/app?widget_id=…#handoff=…).
+	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
+	// When the link stops working.
+	ExpiresAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	// Modules per side of the QR code of url (quiet zone not included).
+	QrSize int32 `protobuf:"varint,3,opt,name=qr_size,json=qrSize,proto3" json:"qr_size,omitempty"`
+	// The QR code's modules, row by row, one byte each: 1 dark, 0 light.
+	QrModules []byte `protobuf:"bytes,4,opt,name=qr_modules,json=qrModules,proto3" json:"qr_modules,omitempty"`
+	// How long the link works from now, in seconds: what the widget tells the user
+	// without trusting the device's clock.
+	ValidSeconds  int32 `protobuf:"varint,5,opt,name=valid_seconds,json=validSeconds,proto3" json:"valid_seconds,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateHandoffResponse) Reset() {
+	*x = CreateHandoffResponse{}
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateHandoffResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateHandoffResponse) ProtoMessage() {}
+
+func (x *CreateHandoffResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateHandoffResponse.ProtoReflect.Descriptor instead.
+func (*CreateHandoffResponse) Descriptor() ([]byte, []int) {
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *CreateHandoffResponse) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *CreateHandoffResponse) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+func (x *CreateHandoffResponse) GetQrSize() int32 {
+	if x != nil {
+		return x.QrSize
+	}
+	return 0
+}
+
+func (x *CreateHandoffResponse) GetQrModules() []byte {
+	if x != nil {
+		return x.QrModules
+	}
+	return nil
+}
+
+func (x *CreateHandoffResponse) GetValidSeconds() int32 {
+	if x != nil {
+		return x.ValidSeconds
+	}
+	return 0
+}
+
+// RedeemHandoffRequest carries the code from the handoff link.
+type RedeemHandoffRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The code from the link's fragment.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// The widget_id of the page (its URL's query), checked like StartSession's.
+	WidgetId      string `protobuf:"bytes,2,opt,name=widget_id,json=widgetId,proto3" json:"widget_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedeemHandoffRequest) Reset() {
+	*x = RedeemHandoffRequest{}
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedeemHandoffRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedeemHandoffRequest) ProtoMessage() {}
+
+func (x *RedeemHandoffRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedeemHandoffRequest.ProtoReflect.Descriptor instead.
+func (*RedeemHandoffRequest) Descriptor() ([]byte, []int) {
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *RedeemHandoffRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *RedeemHandoffRequest) GetWidgetId() string {
+	if x != nil {
+		return x.WidgetId
+	}
+	return ""
+}
+
+// RedeemHandoffResponse opens the widget on the phone.
+type RedeemHandoffResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The session, as StartSession returns it.
+	Session       *StartSessionResponse `protobuf:"bytes,1,opt,name=session,proto3" json:"session,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedeemHandoffResponse) Reset() {
+	*x = RedeemHandoffResponse{}
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedeemHandoffResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedeemHandoffResponse) ProtoMessage() {}
+
+func (x *RedeemHandoffResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedeemHandoffResponse.ProtoReflect.Descriptor instead.
+func (*RedeemHandoffResponse) Descriptor() ([]byte, []int) {
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *RedeemHandoffResponse) GetSession() *StartSessionResponse {
+	if x != nil {
+		return x.Session
+	}
+	return nil
+}
+
 var File_rampart_widget_v1_widget_proto protoreflect.FileDescriptor
 
 const file_rampart_widget_v1_widget_proto_rawDesc = "" +
@@ -1214,7 +1435,21 @@ const file_rampart_widget_v1_widget_proto_rawDesc = "" +
 	"\x06frames\x18\x01 \x01(\x05R\x06frames\"\x13\n" +
 	"\x11SubmitCaseRequest\"G\n" +
 	"\x12SubmitCaseResponse\x121\n" +
-	"\x05state\x18\x01 \x01(\v2\x1b.rampart.widget.v1.KycStateR\x05state*\x8b\x01\n" +
+	"\x05state\x18\x01 \x01(\v2\x1b.rampart.widget.v1.KycStateR\x05state\"\x16\n" +
+	"\x14CreateHandoffRequest\"\xc1\x01\n" +
+	"\x15CreateHandoffResponse\x12\x10\n" +
+	"\x03url\x18\x01 \x01(\tR\x03url\x129\n" +
+	"\n" +
+	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12\x17\n" +
+	"\aqr_size\x18\x03 \x01(\x05R\x06qrSize\x12\x1d\n" +
+	"\n" +
+	"qr_modules\x18\x04 \x01(\fR\tqrModules\x12#\n" +
+	"\rvalid_seconds\x18\x05 \x01(\x05R\fvalidSeconds\"G\n" +
+	"\x14RedeemHandoffRequest\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
+	"\twidget_id\x18\x02 \x01(\tR\bwidgetId\"Z\n" +
+	"\x15RedeemHandoffResponse\x12A\n" +
+	"\asession\x18\x01 \x01(\v2'.rampart.widget.v1.StartSessionResponseR\asession*\x8b\x01\n" +
 	"\fDocumentType\x12\x1d\n" +
 	"\x19DOCUMENT_TYPE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16DOCUMENT_TYPE_PASSPORT\x10\x01\x12\x1d\n" +
@@ -1228,7 +1463,7 @@ const file_rampart_widget_v1_widget_proto_rawDesc = "" +
 	"\x19LIVENESS_MOVE_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17LIVENESS_MOVE_TURN_LEFT\x10\x01\x12\x1c\n" +
 	"\x18LIVENESS_MOVE_TURN_RIGHT\x10\x02\x12\x18\n" +
-	"\x14LIVENESS_MOVE_CLOSER\x10\x032\xbf\x05\n" +
+	"\x14LIVENESS_MOVE_CLOSER\x10\x032\x87\a\n" +
 	"\rWidgetService\x12_\n" +
 	"\fStartSession\x12&.rampart.widget.v1.StartSessionRequest\x1a'.rampart.widget.v1.StartSessionResponse\x12[\n" +
 	"\tGetStatus\x12#.rampart.widget.v1.GetStatusRequest\x1a$.rampart.widget.v1.GetStatusResponse\"\x03\x90\x02\x01\x12c\n" +
@@ -1237,7 +1472,9 @@ const file_rampart_widget_v1_widget_proto_rawDesc = "" +
 	"\rStartLiveness\x12'.rampart.widget.v1.StartLivenessRequest\x1a(.rampart.widget.v1.StartLivenessResponse\x12e\n" +
 	"\x0eSubmitLiveness\x12(.rampart.widget.v1.SubmitLivenessRequest\x1a).rampart.widget.v1.SubmitLivenessResponse\x12Y\n" +
 	"\n" +
-	"SubmitCase\x12$.rampart.widget.v1.SubmitCaseRequest\x1a%.rampart.widget.v1.SubmitCaseResponseB\xc8\x01\n" +
+	"SubmitCase\x12$.rampart.widget.v1.SubmitCaseRequest\x1a%.rampart.widget.v1.SubmitCaseResponse\x12b\n" +
+	"\rCreateHandoff\x12'.rampart.widget.v1.CreateHandoffRequest\x1a(.rampart.widget.v1.CreateHandoffResponse\x12b\n" +
+	"\rRedeemHandoff\x12'.rampart.widget.v1.RedeemHandoffRequest\x1a(.rampart.widget.v1.RedeemHandoffResponseB\xc8\x01\n" +
 	"\x15com.rampart.widget.v1B\vWidgetProtoP\x01Z<github.com/rampart-id/rampart/gen/rampart/widget/v1;widgetv1\xa2\x02\x03RWX\xaa\x02\x11Rampart.Widget.V1\xca\x02\x11Rampart\\Widget\\V1\xe2\x02\x1dRampart\\Widget\\V1\\GPBMetadata\xea\x02\x13Rampart::Widget::V1b\x06proto3"
 
 var (
@@ -1253,7 +1490,7 @@ func file_rampart_widget_v1_widget_proto_rawDescGZIP() []byte {
 }
 
 var file_rampart_widget_v1_widget_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_rampart_widget_v1_widget_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_rampart_widget_v1_widget_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_rampart_widget_v1_widget_proto_goTypes = []any{
 	(DocumentType)(0),              // 0: rampart.widget.v1.DocumentType
 	(DocumentSide)(0),              // 1: rampart.widget.v1.DocumentSide
@@ -1275,44 +1512,54 @@ var file_rampart_widget_v1_widget_proto_goTypes = []any{
 	(*SubmitLivenessResponse)(nil), // 17: rampart.widget.v1.SubmitLivenessResponse
 	(*SubmitCaseRequest)(nil),      // 18: rampart.widget.v1.SubmitCaseRequest
 	(*SubmitCaseResponse)(nil),     // 19: rampart.widget.v1.SubmitCaseResponse
-	(v1.KycStatus)(0),              // 20: rampart.kyc.v1.KycStatus
-	(*timestamppb.Timestamp)(nil),  // 21: google.protobuf.Timestamp
-	(*v1.Order)(nil),               // 22: rampart.kyc.v1.Order
+	(*CreateHandoffRequest)(nil),   // 20: rampart.widget.v1.CreateHandoffRequest
+	(*CreateHandoffResponse)(nil),  // 21: rampart.widget.v1.CreateHandoffResponse
+	(*RedeemHandoffRequest)(nil),   // 22: rampart.widget.v1.RedeemHandoffRequest
+	(*RedeemHandoffResponse)(nil),  // 23: rampart.widget.v1.RedeemHandoffResponse
+	(v1.KycStatus)(0),              // 24: rampart.kyc.v1.KycStatus
+	(*timestamppb.Timestamp)(nil),  // 25: google.protobuf.Timestamp
+	(*v1.Order)(nil),               // 26: rampart.kyc.v1.Order
 }
 var file_rampart_widget_v1_widget_proto_depIdxs = []int32{
-	20, // 0: rampart.widget.v1.KycState.status:type_name -> rampart.kyc.v1.KycStatus
-	21, // 1: rampart.widget.v1.KycState.verified_at:type_name -> google.protobuf.Timestamp
-	21, // 2: rampart.widget.v1.StartSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
+	24, // 0: rampart.widget.v1.KycState.status:type_name -> rampart.kyc.v1.KycStatus
+	25, // 1: rampart.widget.v1.KycState.verified_at:type_name -> google.protobuf.Timestamp
+	25, // 2: rampart.widget.v1.StartSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
 	3,  // 3: rampart.widget.v1.StartSessionResponse.state:type_name -> rampart.widget.v1.KycState
-	22, // 4: rampart.widget.v1.StartSessionResponse.order:type_name -> rampart.kyc.v1.Order
+	26, // 4: rampart.widget.v1.StartSessionResponse.order:type_name -> rampart.kyc.v1.Order
 	3,  // 5: rampart.widget.v1.GetStatusResponse.state:type_name -> rampart.widget.v1.KycState
 	3,  // 6: rampart.widget.v1.WatchStatusResponse.state:type_name -> rampart.widget.v1.KycState
 	0,  // 7: rampart.widget.v1.UploadDocumentRequest.document_type:type_name -> rampart.widget.v1.DocumentType
 	1,  // 8: rampart.widget.v1.UploadDocumentRequest.side:type_name -> rampart.widget.v1.DocumentSide
 	10, // 9: rampart.widget.v1.UploadDocumentResponse.quality:type_name -> rampart.widget.v1.QualityCheck
 	2,  // 10: rampart.widget.v1.StartLivenessResponse.moves:type_name -> rampart.widget.v1.LivenessMove
-	21, // 11: rampart.widget.v1.StartLivenessResponse.expires_at:type_name -> google.protobuf.Timestamp
+	25, // 11: rampart.widget.v1.StartLivenessResponse.expires_at:type_name -> google.protobuf.Timestamp
 	15, // 12: rampart.widget.v1.SubmitLivenessRequest.frames:type_name -> rampart.widget.v1.LivenessFrame
 	3,  // 13: rampart.widget.v1.SubmitCaseResponse.state:type_name -> rampart.widget.v1.KycState
-	4,  // 14: rampart.widget.v1.WidgetService.StartSession:input_type -> rampart.widget.v1.StartSessionRequest
-	6,  // 15: rampart.widget.v1.WidgetService.GetStatus:input_type -> rampart.widget.v1.GetStatusRequest
-	8,  // 16: rampart.widget.v1.WidgetService.WatchStatus:input_type -> rampart.widget.v1.WatchStatusRequest
-	11, // 17: rampart.widget.v1.WidgetService.UploadDocument:input_type -> rampart.widget.v1.UploadDocumentRequest
-	13, // 18: rampart.widget.v1.WidgetService.StartLiveness:input_type -> rampart.widget.v1.StartLivenessRequest
-	16, // 19: rampart.widget.v1.WidgetService.SubmitLiveness:input_type -> rampart.widget.v1.SubmitLivenessRequest
-	18, // 20: rampart.widget.v1.WidgetService.SubmitCase:input_type -> rampart.widget.v1.SubmitCaseRequest
-	5,  // 21: rampart.widget.v1.WidgetService.StartSession:output_type -> rampart.widget.v1.StartSessionResponse
-	7,  // 22: rampart.widget.v1.WidgetService.GetStatus:output_type -> rampart.widget.v1.GetStatusResponse
-	9,  // 23: rampart.widget.v1.WidgetService.WatchStatus:output_type -> rampart.widget.v1.WatchStatusResponse
-	12, // 24: rampart.widget.v1.WidgetService.UploadDocument:output_type -> rampart.widget.v1.UploadDocumentResponse
-	14, // 25: rampart.widget.v1.WidgetService.StartLiveness:output_type -> rampart.widget.v1.StartLivenessResponse
-	17, // 26: rampart.widget.v1.WidgetService.SubmitLiveness:output_type -> rampart.widget.v1.SubmitLivenessResponse
-	19, // 27: rampart.widget.v1.WidgetService.SubmitCase:output_type -> rampart.widget.v1.SubmitCaseResponse
-	21, // [21:28] is the sub-list for method output_type
-	14, // [14:21] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	25, // 14: rampart.widget.v1.CreateHandoffResponse.expires_at:type_name -> google.protobuf.Timestamp
+	5,  // 15: rampart.widget.v1.RedeemHandoffResponse.session:type_name -> rampart.widget.v1.StartSessionResponse
+	4,  // 16: rampart.widget.v1.WidgetService.StartSession:input_type -> rampart.widget.v1.StartSessionRequest
+	6,  // 17: rampart.widget.v1.WidgetService.GetStatus:input_type -> rampart.widget.v1.GetStatusRequest
+	8,  // 18: rampart.widget.v1.WidgetService.WatchStatus:input_type -> rampart.widget.v1.WatchStatusRequest
+	11, // 19: rampart.widget.v1.WidgetService.UploadDocument:input_type -> rampart.widget.v1.UploadDocumentRequest
+	13, // 20: rampart.widget.v1.WidgetService.StartLiveness:input_type -> rampart.widget.v1.StartLivenessRequest
+	16, // 21: rampart.widget.v1.WidgetService.SubmitLiveness:input_type -> rampart.widget.v1.SubmitLivenessRequest
+	18, // 22: rampart.widget.v1.WidgetService.SubmitCase:input_type -> rampart.widget.v1.SubmitCaseRequest
+	20, // 23: rampart.widget.v1.WidgetService.CreateHandoff:input_type -> rampart.widget.v1.CreateHandoffRequest
+	22, // 24: rampart.widget.v1.WidgetService.RedeemHandoff:input_type -> rampart.widget.v1.RedeemHandoffRequest
+	5,  // 25: rampart.widget.v1.WidgetService.StartSession:output_type -> rampart.widget.v1.StartSessionResponse
+	7,  // 26: rampart.widget.v1.WidgetService.GetStatus:output_type -> rampart.widget.v1.GetStatusResponse
+	9,  // 27: rampart.widget.v1.WidgetService.WatchStatus:output_type -> rampart.widget.v1.WatchStatusResponse
+	12, // 28: rampart.widget.v1.WidgetService.UploadDocument:output_type -> rampart.widget.v1.UploadDocumentResponse
+	14, // 29: rampart.widget.v1.WidgetService.StartLiveness:output_type -> rampart.widget.v1.StartLivenessResponse
+	17, // 30: rampart.widget.v1.WidgetService.SubmitLiveness:output_type -> rampart.widget.v1.SubmitLivenessResponse
+	19, // 31: rampart.widget.v1.WidgetService.SubmitCase:output_type -> rampart.widget.v1.SubmitCaseResponse
+	21, // 32: rampart.widget.v1.WidgetService.CreateHandoff:output_type -> rampart.widget.v1.CreateHandoffResponse
+	23, // 33: rampart.widget.v1.WidgetService.RedeemHandoff:output_type -> rampart.widget.v1.RedeemHandoffResponse
+	25, // [25:34] is the sub-list for method output_type
+	16, // [16:25] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_rampart_widget_v1_widget_proto_init() }
@@ -1326,7 +1573,7 @@ func file_rampart_widget_v1_widget_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rampart_widget_v1_widget_proto_rawDesc), len(file_rampart_widget_v1_widget_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   17,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -53,6 +53,12 @@ const (
 	// WidgetServiceSubmitCaseProcedure is the fully-qualified name of the WidgetService's SubmitCase
 	// RPC.
 	WidgetServiceSubmitCaseProcedure = "/rampart.widget.v1.WidgetService/SubmitCase"
+	// WidgetServiceCreateHandoffProcedure is the fully-qualified name of the WidgetService's
+	// CreateHandoff RPC.
+	WidgetServiceCreateHandoffProcedure = "/rampart.widget.v1.WidgetService/CreateHandoff"
+	// WidgetServiceRedeemHandoffProcedure is the fully-qualified name of the WidgetService's
+	// RedeemHandoff RPC.
+	WidgetServiceRedeemHandoffProcedure = "/rampart.widget.v1.WidgetService/RedeemHandoff"
 )
 
 // WidgetServiceClient is a client for the rampart.widget.v1.WidgetService service.
@@ -73,6 +79,12 @@ type WidgetServiceClient interface {
 	SubmitLiveness(context.Context, *connect.Request[v1.SubmitLivenessRequest]) (*connect.Response[v1.SubmitLivenessResponse], error)
 	// SubmitCase submits the open case for verification: status becomes pending.
 	SubmitCase(context.Context, *connect.Request[v1.SubmitCaseRequest]) (*connect.Response[v1.SubmitCaseResponse], error)
+	// CreateHandoff issues a single-use link (valid 10 minutes) that continues this
+	// widget session on the user's phone, with its QR code.
+	CreateHandoff(context.Context, *connect.Request[v1.CreateHandoffRequest]) (*connect.Response[v1.CreateHandoffResponse], error)
+	// RedeemHandoff exchanges a handoff code, once, for a widget token of the same
+	// session and user (like StartSession, it needs no widget token).
+	RedeemHandoff(context.Context, *connect.Request[v1.RedeemHandoffRequest]) (*connect.Response[v1.RedeemHandoffResponse], error)
 }
 
 // NewWidgetServiceClient constructs a client for the rampart.widget.v1.WidgetService service. By
@@ -130,6 +142,18 @@ func NewWidgetServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			connect.WithSchema(widgetServiceMethods.ByName("SubmitCase")),
 			connect.WithClientOptions(opts...),
 		),
+		createHandoff: connect.NewClient[v1.CreateHandoffRequest, v1.CreateHandoffResponse](
+			httpClient,
+			baseURL+WidgetServiceCreateHandoffProcedure,
+			connect.WithSchema(widgetServiceMethods.ByName("CreateHandoff")),
+			connect.WithClientOptions(opts...),
+		),
+		redeemHandoff: connect.NewClient[v1.RedeemHandoffRequest, v1.RedeemHandoffResponse](
+			httpClient,
+			baseURL+WidgetServiceRedeemHandoffProcedure,
+			connect.WithSchema(widgetServiceMethods.ByName("RedeemHandoff")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -142,6 +166,8 @@ type widgetServiceClient struct {
 	startLiveness  *connect.Client[v1.StartLivenessRequest, v1.StartLivenessResponse]
 	submitLiveness *connect.Client[v1.SubmitLivenessRequest, v1.SubmitLivenessResponse]
 	submitCase     *connect.Client[v1.SubmitCaseRequest, v1.SubmitCaseResponse]
+	createHandoff  *connect.Client[v1.CreateHandoffRequest, v1.CreateHandoffResponse]
+	redeemHandoff  *connect.Client[v1.RedeemHandoffRequest, v1.RedeemHandoffResponse]
 }
 
 // StartSession calls rampart.widget.v1.WidgetService.StartSession.
@@ -179,6 +205,16 @@ func (c *widgetServiceClient) SubmitCase(ctx context.Context, req *connect.Reque
 	return c.submitCase.CallUnary(ctx, req)
 }
 
+// CreateHandoff calls rampart.widget.v1.WidgetService.CreateHandoff.
+func (c *widgetServiceClient) CreateHandoff(ctx context.Context, req *connect.Request[v1.CreateHandoffRequest]) (*connect.Response[v1.CreateHandoffResponse], error) {
+	return c.createHandoff.CallUnary(ctx, req)
+}
+
+// RedeemHandoff calls rampart.widget.v1.WidgetService.RedeemHandoff.
+func (c *widgetServiceClient) RedeemHandoff(ctx context.Context, req *connect.Request[v1.RedeemHandoffRequest]) (*connect.Response[v1.RedeemHandoffResponse], error) {
+	return c.redeemHandoff.CallUnary(ctx, req)
+}
+
 // WidgetServiceHandler is an implementation of the rampart.widget.v1.WidgetService service.
 type WidgetServiceHandler interface {
 	// StartSession exchanges an init token (single use) for a widget token (at most 1 hour).
@@ -197,6 +233,12 @@ type WidgetServiceHandler interface {
 	SubmitLiveness(context.Context, *connect.Request[v1.SubmitLivenessRequest]) (*connect.Response[v1.SubmitLivenessResponse], error)
 	// SubmitCase submits the open case for verification: status becomes pending.
 	SubmitCase(context.Context, *connect.Request[v1.SubmitCaseRequest]) (*connect.Response[v1.SubmitCaseResponse], error)
+	// CreateHandoff issues a single-use link (valid 10 minutes) that continues this
+	// widget session on the user's phone, with its QR code.
+	CreateHandoff(context.Context, *connect.Request[v1.CreateHandoffRequest]) (*connect.Response[v1.CreateHandoffResponse], error)
+	// RedeemHandoff exchanges a handoff code, once, for a widget token of the same
+	// session and user (like StartSession, it needs no widget token).
+	RedeemHandoff(context.Context, *connect.Request[v1.RedeemHandoffRequest]) (*connect.Response[v1.RedeemHandoffResponse], error)
 }
 
 // NewWidgetServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -250,6 +292,18 @@ func NewWidgetServiceHandler(svc WidgetServiceHandler, opts ...connect.HandlerOp
 		connect.WithSchema(widgetServiceMethods.ByName("SubmitCase")),
 		connect.WithHandlerOptions(opts...),
 	)
+	widgetServiceCreateHandoffHandler := connect.NewUnaryHandler(
+		WidgetServiceCreateHandoffProcedure,
+		svc.CreateHandoff,
+		connect.WithSchema(widgetServiceMethods.ByName("CreateHandoff")),
+		connect.WithHandlerOptions(opts...),
+	)
+	widgetServiceRedeemHandoffHandler := connect.NewUnaryHandler(
+		WidgetServiceRedeemHandoffProcedure,
+		svc.RedeemHandoff,
+		connect.WithSchema(widgetServiceMethods.ByName("RedeemHandoff")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/rampart.widget.v1.WidgetService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case WidgetServiceStartSessionProcedure:
@@ -266,6 +320,10 @@ func NewWidgetServiceHandler(svc WidgetServiceHandler, opts ...connect.HandlerOp
 			widgetServiceSubmitLivenessHandler.ServeHTTP(w, r)
 		case WidgetServiceSubmitCaseProcedure:
 			widgetServiceSubmitCaseHandler.ServeHTTP(w, r)
+		case WidgetServiceCreateHandoffProcedure:
+			widgetServiceCreateHandoffHandler.ServeHTTP(w, r)
+		case WidgetServiceRedeemHandoffProcedure:
+			widgetServiceRedeemHandoffHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -301,4 +359,12 @@ func (UnimplementedWidgetServiceHandler) SubmitLiveness(context.Context, *connec
 
 func (UnimplementedWidgetServiceHandler) SubmitCase(context.Context, *connect.Request[v1.SubmitCaseRequest]) (*connect.Response[v1.SubmitCaseResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.widget.v1.WidgetService.SubmitCase is not implemented"))
+}
+
+func (UnimplementedWidgetServiceHandler) CreateHandoff(context.Context, *connect.Request[v1.CreateHandoffRequest]) (*connect.Response[v1.CreateHandoffResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.widget.v1.WidgetService.CreateHandoff is not implemented"))
+}
+
+func (UnimplementedWidgetServiceHandler) RedeemHandoff(context.Context, *connect.Request[v1.RedeemHandoffRequest]) (*connect.Response[v1.RedeemHandoffResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.widget.v1.WidgetService.RedeemHandoff is not implemented"))
 }

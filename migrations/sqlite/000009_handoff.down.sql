@@ -1,0 +1,2 @@
+ALTER TABLE kyc_cases DROP COLUMN documents_from;
+DROP TABLE handoff_codes;
