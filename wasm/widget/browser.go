@@ -55,13 +55,10 @@ type Browser interface {
 	Close(redirectURL string)
 	// SetTheme sets the document language and the accent colours ("" keeps the defaults).
 	SetTheme(lang, accent, onAccent string)
-	// Device describes the browser (navigator.userAgent and maxTouchPoints), to show the
-	// user the steps of their own platform first.
+	// Device describes the browser (navigator.userAgent, maxTouchPoints, a coarse
+	// pointer), to show the user the steps of their own platform first and to offer a
+	// computer's user to continue on a phone.
 	Device() Device
-
-	// Desktop reports whether the page runs on a computer rather than a phone or tablet
-	// (no touch points, no coarse pointer): the widget then offers to continue on a phone.
-	Desktop() bool
 
 	// Now and Sleep are the widget's clock (fast in tests).
 	Now() time.Time
@@ -70,8 +67,15 @@ type Browser interface {
 
 // Device is what the page knows of the user's browser and device.
 type Device struct {
-	UserAgent   string
-	TouchPoints int
+	UserAgent     string
+	TouchPoints   int
+	CoarsePointer bool // any pointer is coarse (a finger)
+}
+
+// Desktop reports whether the page runs on a computer rather than a phone or tablet: no
+// touch points, no coarse pointer, and no phone in the user agent.
+func (d Device) Desktop() bool {
+	return d.TouchPoints == 0 && !d.CoarsePointer && !detectPlatform(d.UserAgent, d.TouchPoints).mobile()
 }
 
 // View is one rendered screen.

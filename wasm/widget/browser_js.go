@@ -366,18 +366,6 @@ func (b *JSBrowser) SetTheme(lang, accent, onAccent string) {
 	}
 }
 
-// Desktop implements Browser.
-func (b *JSBrowser) Desktop() bool {
-	if t := b.win.Get("navigator").Get("maxTouchPoints"); t.Type() == js.TypeNumber && t.Int() > 0 {
-		return false
-	}
-	if b.win.Get("matchMedia").Type() != js.TypeFunction {
-		return false
-	}
-	return !b.win.Call("matchMedia", "(any-pointer: coarse)").Get("matches").Bool()
-}
-
-// Now implements Browser.
 // Device implements Browser.
 func (b *JSBrowser) Device() Device {
 	nav := b.win.Get("navigator")
@@ -388,9 +376,13 @@ func (b *JSBrowser) Device() Device {
 	if tp := nav.Get("maxTouchPoints"); tp.Type() == js.TypeNumber {
 		d.TouchPoints = tp.Int()
 	}
+	if b.win.Get("matchMedia").Type() == js.TypeFunction {
+		d.CoarsePointer = b.win.Call("matchMedia", "(any-pointer: coarse)").Get("matches").Bool()
+	}
 	return d
 }
 
+// Now implements Browser.
 func (b *JSBrowser) Now() time.Time { return time.Now() }
 
 // Sleep implements Browser.

@@ -36,7 +36,8 @@ type FakeBrowser struct {
 	// UserAgent and TouchPoints are what Device reports.
 	UserAgent   string
 	TouchPoints int
-	// IsDesktop is what Desktop reports (set it before the widget runs).
+	// IsDesktop makes Device report a computer (a fine pointer); by default it reports
+	// a touch screen (set it before the widget runs).
 	IsDesktop bool
 
 	mu        sync.Mutex
@@ -334,11 +335,8 @@ func (f *FakeBrowser) SetTheme(lang, accent, _ string) {
 func (f *FakeBrowser) Device() Device {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return Device{UserAgent: f.UserAgent, TouchPoints: f.TouchPoints}
+	return Device{UserAgent: f.UserAgent, TouchPoints: f.TouchPoints, CoarsePointer: !f.IsDesktop}
 }
-
-// Desktop implements Browser.
-func (f *FakeBrowser) Desktop() bool { return f.IsDesktop }
 
 // Now implements Browser.
 func (f *FakeBrowser) Now() time.Time {

@@ -11,7 +11,7 @@ import (
 
 // offerHandoff reports whether to offer "Continue on your phone": on a computer, unless
 // this page already is the phone a handoff opened.
-func (w *Widget) offerHandoff() bool { return w.b.Desktop() && !w.viaHandoff }
+func (w *Widget) offerHandoff() bool { return w.b.Device().Desktop() && !w.viaHandoff }
 
 // redeemHandoff opens the session a handoff link carries (this page is on the phone).
 func (w *Widget) redeemHandoff() {
