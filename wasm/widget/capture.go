@@ -319,11 +319,16 @@ func (w *Widget) showCameraDenied(liveness bool) {
 	} else {
 		body += `<p class="or">` + esc(w.t.T("den_upload")) + `</p>` + notice + w.uploadControl(false, w.t.T("upload"))
 	}
+	actions := button("retry-camera", "primary", w.t.T("retry_camera"))
+	if liveness && !w.viaHandoff { // the selfie cannot be uploaded: a phone is the other way on
+		actions += button("handoff", "secondary", w.t.T("ho_offer"))
+	}
 	html := w.layout(page{step: step, icon: `<div class="hero-bad">` + iconCameraOff + `</div>`, title: w.t.T("den_title"),
-		lead: w.t.T("den_lead"), body: body, actions: button("retry-camera", "primary", w.t.T("retry_camera"))})
+		lead: w.t.T("den_lead"), body: body, actions: actions})
 	w.render("camera-denied", html, nil, w.t.T("den_title")+". "+w.t.T("den_lead"))
 	if liveness {
 		w.on("retry-camera", w.startLiveness)
+		w.on("handoff", func() { w.startHandoff(w.startLiveness) })
 	} else {
 		w.on("retry-camera", w.capture)
 		w.onFile = w.picked

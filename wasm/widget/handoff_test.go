@@ -199,3 +199,16 @@ func TestQRSVGRefusesMalformedCodes(t *testing.T) {
 		t.Errorf("blank code: %s", s)
 	}
 }
+
+// TestCameraDeniedSelfieOffersPhone: with the camera refused at the selfie, the phone is
+// offered beside the guidance to allow it (a selfie cannot be uploaded from a file).
+func TestCameraDeniedSelfieOffersPhone(t *testing.T) {
+	s := session(kycv1.KycStatus_KYC_STATUS_FAILED)
+	s.State.FailureReasons = []string{kyc.ReasonLivenessChallenge}
+	h := run(t, &fakeAPI{start: s}, Options{}, func(b *FakeBrowser) { b.SetCamera(CameraAvailable, ErrCameraDenied) })
+	h.click("try-again")
+	h.click("start-liveness")
+	h.screen("camera-denied")
+	h.click("handoff")
+	h.screen("handoff")
+}
