@@ -42,6 +42,8 @@ type Widget struct {
 	side widgetv1.DocumentSide
 
 	faces *faceCache // the face networks of the selfie step, loaded once
+
+	height int // content height last measured, sent to the host as the resize event
 }
 
 // New builds a widget; Run starts it.
@@ -59,6 +61,7 @@ func (w *Widget) Run(ctx context.Context) error {
 	w.root = ctx
 	w.sctx, w.cancel = context.WithCancel(ctx)
 	w.b.Listen(func(e Event) { w.post(func() { w.handle(e) }) })
+	w.watchHeight()
 	w.b.SetTheme(w.t.Lang, w.opts.Accent, onAccent(w.opts.Accent))
 	w.b.Patch("brand-title", esc(w.t.T("header")))
 	w.startSession()
@@ -115,6 +118,10 @@ func (w *Widget) handle(e Event) {
 		if w.onFile != nil {
 			w.onFile(e.Photo, e.Err)
 		}
+	case Escape:
+		if w.opts.Dialog { // Escape closes a dialog, never a widget placed in the page
+			w.close("")
+		}
 	}
 }
 
@@ -163,6 +170,7 @@ func (w *Widget) startSession() {
 			w.sess = res
 			w.api.SetToken(res.GetWidgetToken())
 			w.emit("ready")
+			w.emitHeight()
 			w.state = res.GetState()
 			w.status = kyc.FromProto(w.state.GetStatus())
 			w.route()
@@ -229,13 +237,4 @@ func slugOf(err error) string {
 		return "not_found"
 	}
 	return "internal_error"
-}
-
-func (w *Widget) close(redirect string) {
-	w.emit("close")
-	// Only web URLs: a javascript: URL from anywhere would run in our origin.
-	if !strings.HasPrefix(redirect, "https://") && !strings.HasPrefix(redirect, "http://") {
-		redirect = ""
-	}
-	w.b.Close(redirect)
 }
