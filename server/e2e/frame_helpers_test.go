@@ -159,12 +159,11 @@ type viewport struct{ w, h int64 }
 
 func (v viewport) String() string { return fmt.Sprintf("%dx%d", v.w, v.h) }
 
-// layoutViewports span a small phone to a laptop.
-var layoutViewports = []viewport{{320, 568}, {360, 740}, {768, 1024}, {1280, 800}}
+// layoutViewports span a small phone to a desktop.
+var layoutViewports = []viewport{{320, 568}, {360, 740}, {768, 1024}, {1280, 800}, {1440, 900}}
 
 // jsString quotes s for a JavaScript or HTML-embedded script literal.
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
-

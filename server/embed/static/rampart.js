@@ -56,7 +56,9 @@
     if (!host) frag += '&dialog=1';
 
     var frame = document.createElement('iframe');
-    frame.src = base + '/embed/app?widget_id=' + encodeURIComponent(widgetId) + '#' + frag;
+    // lang also goes in the query, so the server renders the page's first paint in it.
+    frame.src = base + '/embed/app?widget_id=' + encodeURIComponent(widgetId) +
+      (opts.lang ? '&lang=' + encodeURIComponent(opts.lang) : '') + '#' + frag;
     frame.allow = 'camera';
     frame.title = opts.title || t.title;
     frame.setAttribute('referrerpolicy', 'no-referrer');
