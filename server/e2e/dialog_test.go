@@ -44,12 +44,14 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 }
 
 // TestDialogHasNameCloseButtonEscapeAndTrapsFocus: without a host the widget opens in a
-// modal dialog named in the user's language, with a labelled close button; Tab never
+// modal dialog named in the user's language, with a labelled close button (axe-core
+// finds no serious violation in it); Tab never
 // leaves it, the page behind does not scroll, Escape (with focus inside the widget)
 // closes it and focus returns to the button that opened it. At laptop size the dialog
 // is never taller than the window.
 func TestDialogHasNameCloseButtonEscapeAndTrapsFocus(t *testing.T) {
 	e := newPageEnv(t)
+	axeSrc := browsertest.AxeSource(t)
 	ctx := browsertest.New(t, browsertest.Options{Camera: browsertest.NoCamera})
 	for _, tc := range []struct {
 		lang string
@@ -105,6 +107,21 @@ func TestDialogHasNameCloseButtonEscapeAndTrapsFocus(t *testing.T) {
 			t.Errorf("%s %v: the dialog is larger than the window", tc.lang, tc.vp)
 		}
 		checkLayout(x, "dialog "+tc.lang+" "+tc.vp.String())
+		// The loader's part of the dialog, on the partner's page, passes axe-core too.
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSrc+";true")); err != nil {
+			t.Fatalf("inject axe-core: %v", err)
+		}
+		ctxA, cancelA := context.WithTimeout(ctx, 60*time.Second)
+		bad, err := chromedp.Run(ctxA, chromedp.Evaluate[[]string](`axe.run(document.querySelector('[role=dialog]'), {iframes: false}).then(res =>
+		  res.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))`,
+			chromedp.EvalAwaitPromise))
+		cancelA()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range bad {
+			t.Errorf("%s: axe on the dialog: %s", tc.lang, v)
+		}
 		// Tab cycles through the dialog only: the close button and the widget's frame.
 		for i := range 12 {
 			x.do("tab", chromedp.KeyEvent(kb.Tab))

@@ -167,9 +167,10 @@
       'color:' + (d ? '#eceef2' : '#151821');
     btn.addEventListener('click', close);
     function guard(to) {
+      // Focusable (not aria-hidden, which must never hide a focusable element); focus
+      // only passes through it.
       var g = document.createElement('span');
       g.tabIndex = 0;
-      g.setAttribute('aria-hidden', 'true');
       g.addEventListener('focus', to);
       return g;
     }
