@@ -152,6 +152,8 @@ var de = map[string]string{
 	"pay_unavailable": "Zahlungen sind in dieser Version noch nicht verfügbar. Es wurde nichts belastet.",
 	"done_title":      "Prüfung abgeschlossen",
 	"done_lead":       "Ihre Identität ist bestätigt. Sie können dieses Fenster schließen und in der App fortfahren, aus der Sie kommen.",
+	"closed_title":    "Sie können diese Seite jetzt schließen",
+	"closed_lead":     "Kehren Sie zum Fortfahren zur App oder Website zurück, von der Sie kamen.",
 
 	"err_title":                "Etwas ist schiefgelaufen",
 	"err_title_link":           "Dieser Link ist ungültig",

@@ -153,6 +153,9 @@ var en = map[string]string{
 	"done_title":      "Verification complete",
 	"done_lead":       "Your identity is verified. You can close this window and continue in the app you came from.",
 
+	"closed_title": "You can close this page now",
+	"closed_lead":  "To continue, return to the app or website you came from.",
+
 	"err_title":                "Something went wrong",
 	"err_title_link":           "This link can't be used",
 	"err_session_already_used": "This link was already used. Go back to the app you came from and open the verification again.",

@@ -153,6 +153,9 @@ var es = map[string]string{
 	"done_title":      "Verificación completada",
 	"done_lead":       "Tu identidad está verificada. Puedes cerrar esta ventana y seguir en la aplicación de la que vienes.",
 
+	"closed_title": "Ya puedes cerrar esta página",
+	"closed_lead":  "Para continuar, vuelve a la aplicación o al sitio web del que vienes.",
+
 	"err_title":                "Algo ha salido mal",
 	"err_title_link":           "Este enlace no se puede usar",
 	"err_session_already_used": "Este enlace ya se ha usado. Vuelve a la aplicación de la que vienes y abre la verificación de nuevo.",

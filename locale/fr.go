@@ -154,6 +154,8 @@ var fr = frenchTypography(map[string]string{
 	"pay_unavailable": "Le paiement n'est pas encore disponible dans cette version. Aucun montant n'a été débité.",
 	"done_title":      "Vérification terminée",
 	"done_lead":       "Votre identité est vérifiée. Vous pouvez fermer cette fenêtre et reprendre dans l'application d'origine.",
+	"closed_title":    "Vous pouvez fermer cette page",
+	"closed_lead":     "Pour continuer, revenez à l'application ou au site d'où vous venez.",
 
 	"err_title":                "Une erreur s'est produite",
 	"err_title_link":           "Ce lien n'est pas utilisable",

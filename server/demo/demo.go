@@ -80,7 +80,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;b
 header{padding:16px 24px;background:#0f172a;color:#fff;font-weight:600}
 .wrap{display:flex;flex-wrap:wrap;gap:24px;padding:24px}
 form,#kyc{background:#fff;border-radius:12px;padding:20px;box-shadow:0 1px 3px rgba(0,0,0,.1)}
-form{flex:1 1 260px;max-width:340px}#kyc{flex:1 1 360px;max-width:420px;height:680px;padding:0;overflow:hidden}
+form{flex:1 1 260px;max-width:340px}#kyc{flex:1 1 360px;max-width:420px;align-self:flex-start;padding:0;overflow:hidden}
 label{display:block;margin:12px 0 4px;font-size:14px}input{width:100%;box-sizing:border-box;padding:10px;font-size:16px;border:1px solid #ccd;border-radius:8px}
 button{margin-top:16px;width:100%;padding:12px;font-size:16px;border:0;border-radius:8px;background:#2563eb;color:#fff;cursor:pointer}
 #log{font:12px ui-monospace,monospace;white-space:pre-wrap;color:#555;margin-top:12px}

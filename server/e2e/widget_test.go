@@ -70,8 +70,32 @@ func (x *w) screen(name string) {
 
 func (x *w) click(id string) {
 	x.t.Helper()
+	if x.frame != nil {
+		// The frame takes each new screen's height (and the page's scroll may follow):
+		// a click aimed before that lands would hit whatever moved under it.
+		x.do("find #"+id, chromedp.Query(chromedp.CSS("#"+id), append(x.opts(), chromedp.NodeVisible)...))
+		ctx, cancel := context.WithTimeout(x.ctx, 10*time.Second)
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](frameSettledJS, chromedp.EvalAwaitPromise))
+		cancel()
+		if err != nil {
+			x.t.Fatalf("the frame never settled: %v", err)
+		}
+	}
 	x.do("click #"+id, chromedp.Click(chromedp.CSS("#"+id), append(x.opts(), chromedp.NodeVisible)...))
 }
+
+// frameSettledJS resolves once the widget's frame and the page's scroll have kept
+// still for five animation frames.
+const frameSettledJS = `new Promise(done => {
+  let last = '', still = 0;
+  (function tick() {
+    const f = document.querySelector('iframe'), r = f ? f.getBoundingClientRect() : {top: 0, height: 0};
+    const now = r.top + ',' + r.height + ',' + scrollY;
+    still = now === last ? still + 1 : 0;
+    last = now;
+    if (still >= 5) done(true); else requestAnimationFrame(tick);
+  })();
+})`
 
 func (x *w) upload(path string) {
 	x.t.Helper()

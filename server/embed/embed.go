@@ -67,6 +67,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.page(w, r)
 		return
 	}
+	if name == "rampart.js" {
+		h.loader(w, r)
+		return
+	}
 	if rest, ok := strings.CutPrefix(name, "models/"); ok {
 		h.model(w, r, rest)
 		return

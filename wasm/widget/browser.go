@@ -50,9 +50,17 @@ type Browser interface {
 
 	// PostMessage sends msg to the window that embeds the widget, for targetOrigin only.
 	PostMessage(msg map[string]string, targetOrigin string)
-	// Close runs after the user closed the widget: an embedded widget leaves it to the host
-	// (which got the close event); a top-level page goes to redirectURL or closes itself.
-	Close(redirectURL string)
+	// TopLevel reports whether the widget is the page itself (a webview, a Custom Tab, a
+	// link opened directly) rather than framed by a host page.
+	TopLevel() bool
+	// Navigate sends the top-level page to url (an http(s) URL the widget checked).
+	Navigate(url string)
+	// WatchHeight calls fn, from a goroutine of its own, with the height in CSS pixels the
+	// widget's content needs, now and whenever it changes, so the host can size the frame.
+	WatchHeight(fn func(height int))
+	// SetDialog says the host shows the widget in its full-screen dialog, which draws the
+	// close button over the widget's header.
+	SetDialog()
 	// SetTheme sets the document language and the accent colours ("" keeps the defaults).
 	SetTheme(lang, accent, onAccent string)
 	// Device describes the browser (navigator.userAgent, maxTouchPoints, a coarse
@@ -96,6 +104,8 @@ const (
 	// FilePicked is a file chosen in the <input type=file> with the event's ID, already
 	// downscaled and JPEG-encoded in Photo, or Err when the file could not be read.
 	FilePicked
+	// Escape is the Escape key pressed anywhere in the widget.
+	Escape
 )
 
 // Event is a user action.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"math"
 	"syscall/js"
 	"time"
 )
@@ -91,9 +92,16 @@ func (b *JSBrowser) Listen(fn func(Event)) {
 		}()
 		return nil
 	})
+	key := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if args[0].Get("key").String() == "Escape" {
+			go fn(Event{Type: Escape})
+		}
+		return nil
+	})
 	// Listeners live as long as the page: the funcs are never released.
 	b.root.Call("addEventListener", "click", click)
 	b.root.Call("addEventListener", "change", change)
+	b.doc.Call("addEventListener", "keydown", key)
 }
 
 func (b *JSBrowser) mediaDevices() js.Value {
@@ -343,16 +351,39 @@ func (b *JSBrowser) PostMessage(msg map[string]string, origin string) {
 	target.Call("postMessage", obj, origin)
 }
 
-// Close implements Browser.
-func (b *JSBrowser) Close(redirectURL string) {
-	if !b.win.Get("parent").Equal(b.win) {
-		return // in an iframe: the host page got the close event and removes the frame
+// TopLevel implements Browser.
+func (b *JSBrowser) TopLevel() bool { return b.win.Get("parent").Equal(b.win) }
+
+// Navigate implements Browser.
+func (b *JSBrowser) Navigate(url string) { b.win.Get("location").Call("assign", url) }
+
+// WatchHeight implements Browser. A framed page is laid out at its content's height
+// (the "framed" class drops the full-viewport minimum, which would only ever grow with
+// the frame), and a ResizeObserver on <body> reports that height.
+func (b *JSBrowser) WatchHeight(fn func(int)) {
+	b.doc.Get("documentElement").Get("classList").Call("add", "framed")
+	body := b.doc.Get("body")
+	last := -1
+	measure := func() {
+		h := int(math.Ceil(body.Call("getBoundingClientRect").Get("height").Float()))
+		if h != last {
+			last = h
+			go fn(h)
+		}
 	}
-	if redirectURL != "" {
-		b.win.Get("location").Call("assign", redirectURL)
-		return
+	// Lives as long as the page: never released.
+	cb := js.FuncOf(func(js.Value, []js.Value) any { measure(); return nil })
+	if ro := b.win.Get("ResizeObserver"); ro.Truthy() {
+		ro.New(cb).Call("observe", body)
+	} else {
+		b.win.Call("addEventListener", "resize", cb) // old browsers: at least on frame resizes
 	}
-	b.win.Call("close") // works for windows a script opened; otherwise a no-op
+	measure()
+}
+
+// SetDialog implements Browser: widget.css leaves room for the loader's close button.
+func (b *JSBrowser) SetDialog() {
+	b.doc.Get("documentElement").Get("classList").Call("add", "dialog")
 }
 
 // SetTheme implements Browser. Setting properties through CSSOM is allowed by the CSP

@@ -47,7 +47,10 @@ type FakeBrowser struct {
 	renders   []View
 	announced []string
 	posted    []Posted
-	closed    []string
+	navigated []string
+	topLevel  bool
+	dialog    bool
+	onHeight  func(int)
 	lang      string
 	accent    string
 	listen    func(Event)
@@ -316,14 +319,6 @@ func (f *FakeBrowser) PostMessage(msg map[string]string, origin string) {
 	f.notify()
 }
 
-// Close implements Browser.
-func (f *FakeBrowser) Close(redirectURL string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.closed = append(f.closed, redirectURL)
-	f.notify()
-}
-
 // SetTheme implements Browser.
 func (f *FakeBrowser) SetTheme(lang, accent, _ string) {
 	f.mu.Lock()
@@ -404,11 +399,11 @@ func (f *FakeBrowser) Posted() []Posted {
 	return append([]Posted(nil), f.posted...)
 }
 
-// Closed returns the redirect URL of every Close call.
-func (f *FakeBrowser) Closed() []string {
+// Navigated returns every URL the top-level page was sent to.
+func (f *FakeBrowser) Navigated() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]string(nil), f.closed...)
+	return append([]string(nil), f.navigated...)
 }
 
 // Theme returns what SetTheme set.

@@ -16,7 +16,15 @@ type Options struct {
 	Accent   string // "#rrggbb", or "" for the default
 	WidgetID string // the page's widget_id (its query, see WidgetIDFromQuery)
 	Handoff  string // a handoff code: this page continues a session begun on another device
+	// Dialog: the loader shows the widget in its own full-screen dialog (no host element).
+	Dialog bool
+	// RedirectURL is where Close goes when the widget is the top-level page; it is used
+	// only if its origin is one of the partner's registered origins (see closeTarget).
+	RedirectURL string
 }
+
+// MaxRedirectURL bounds the redirect_url option; longer values are ignored.
+const MaxRedirectURL = 2048
 
 // WidgetIDFromQuery reads widget_id from the page's query string ("?widget_id=wdg_…").
 // The widget sends it with the init token, which the server accepts only when it
@@ -35,6 +43,13 @@ func ParseOptions(fragment, navigatorLang string) Options {
 		Handoff: strings.TrimSpace(q.Get("handoff")),
 		Lang:    locale.Pick(q.Get("lang"), navigatorLang),
 		Accent:  normalizeColor(q.Get("accent")),
+		Dialog:  q.Get("dialog") == "1",
+		RedirectURL: func() string {
+			if r := strings.TrimSpace(q.Get("redirect_url")); len(r) <= MaxRedirectURL {
+				return r
+			}
+			return ""
+		}(),
 	}
 }
 

@@ -46,6 +46,7 @@ type Widget struct {
 
 	viaHandoff   bool // this page continues, on a phone, a session begun on a computer
 	keptDocument bool // a retry after a selfie-only failure: the server kept the document
+	height       int  // content height last measured, sent to the host as the resize event
 }
 
 // New builds a widget; Run starts it.
@@ -63,6 +64,7 @@ func (w *Widget) Run(ctx context.Context) error {
 	w.root = ctx
 	w.sctx, w.cancel = context.WithCancel(ctx)
 	w.b.Listen(func(e Event) { w.post(func() { w.handle(e) }) })
+	w.watchHeight()
 	w.b.SetTheme(w.t.Lang, w.opts.Accent, onAccent(w.opts.Accent))
 	w.b.Patch("brand-title", esc(w.t.T("header")))
 	w.startSession()
@@ -118,6 +120,10 @@ func (w *Widget) handle(e Event) {
 	case FilePicked:
 		if w.onFile != nil {
 			w.onFile(e.Photo, e.Err)
+		}
+	case Escape:
+		if w.opts.Dialog { // Escape closes a dialog, never a widget placed in the page
+			w.close("")
 		}
 	}
 }
@@ -178,6 +184,7 @@ func (w *Widget) started(res *widgetv1.StartSessionResponse) {
 	w.sess = res
 	w.api.SetToken(res.GetWidgetToken())
 	w.emit("ready")
+	w.emitHeight()
 	w.state = res.GetState()
 	w.status = kyc.FromProto(w.state.GetStatus())
 	w.route()
@@ -251,13 +258,4 @@ func slugOf(err error) string {
 		return "not_found"
 	}
 	return "internal_error"
-}
-
-func (w *Widget) close(redirect string) {
-	w.emit("close")
-	// Only web URLs: a javascript: URL from anywhere would run in our origin.
-	if !strings.HasPrefix(redirect, "https://") && !strings.HasPrefix(redirect, "http://") {
-		redirect = ""
-	}
-	w.b.Close(redirect)
 }
