@@ -37,7 +37,7 @@ const outsideCardJS = `function () {
     };
     for (const el of box.querySelectorAll('*')) {
       const s = getComputedStyle(el);
-      if (s.display === 'none' || s.visibility === 'hidden' || el.closest('.sr-only') || el.classList.contains('file-input')) continue;
+      if (!el.checkVisibility({contentVisibilityAuto: true}) || s.display === 'none' || s.visibility === 'hidden' || el.closest('.sr-only') || el.classList.contains('file-input')) continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0 || clipped(el)) continue;
       if (r.left < card.left - 0.5 || r.right > card.right + 0.5 || r.top < card.top - 0.5 || r.bottom > card.bottom + 0.5) {
