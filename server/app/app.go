@@ -146,6 +146,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	a.Widget = widget.NewManager(st, a.Auth, keys, func(ctx context.Context, tx *store.Tx, c store.Case) error {
 		return tx.EnqueueVerification(ctx, c.ID)
 	})
+	a.Widget.Retention = widget.Retention{ImageDays: cfg.RetentionDays, IdentityDays: cfg.IdentityRetentionDays}
 
 	errs := apierr.Interceptor(cfg.Logger, func(err error) (apierr.Code, bool) {
 		return apierr.Unavailable, store.Unavailable(err)
@@ -193,7 +194,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	root := http.NewServeMux()
 	root.Handle("/", gate.wrap(api))
 	root.Handle("/widget/", gw)
-	root.Handle("/embed/", embed.New(st, cfg.StaticDir))
+	root.Handle("/embed/", embed.New(st, cfg.StaticDir, a.Widget.Retention))
 	health(root, st)
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	if !cfg.PrivateMetrics {

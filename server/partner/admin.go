@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"slices"
 	"strings"
@@ -30,6 +31,10 @@ type NewPartner struct {
 	ShareIdentity bool
 	// MinAge is the youngest age accepted; 0 means kyc.DefaultMinAge.
 	MinAge int
+	// PrivacyURL is the partner's privacy policy, linked from the widget's consent screen.
+	PrivacyURL string
+	// SupportURL is where the partner's users get help, linked when no attempts are left.
+	SupportURL string
 }
 
 // Created is what the operator is shown once: the secrets are not stored in clear.
@@ -76,6 +81,17 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 	if np.MinAge < 1 || np.MinAge > 120 {
 		return Created{}, errors.New("min age must be between 1 and 120")
 	}
+	links := [2]*string{&np.PrivacyURL, &np.SupportURL}
+	for i, name := range []string{"privacy URL", "support URL"} {
+		if *links[i] == "" {
+			continue
+		}
+		u, err := origin.Link(*links[i], np.Test)
+		if err != nil {
+			return Created{}, fmt.Errorf("%s: %w", name, err)
+		}
+		*links[i] = u
+	}
 	prefix := auth.PrefixLive
 	if np.Test {
 		prefix = auth.PrefixTest
@@ -83,7 +99,8 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 	token, hash := m.cfg.Tokens.New(prefix)
 	secret := webhook.NewSecret()
 	p := store.Partner{ID: uuid.NewString(), Name: name, WidgetID: newWidgetID(), TestMode: np.Test, Origins: origins,
-		WebhookURL: np.WebhookURL, MaxAttempts: np.MaxAttempts, ShareIdentity: np.ShareIdentity, MinAge: np.MinAge}
+		WebhookURL: np.WebhookURL, MaxAttempts: np.MaxAttempts, ShareIdentity: np.ShareIdentity, MinAge: np.MinAge,
+		PrivacyURL: np.PrivacyURL, SupportURL: np.SupportURL}
 	var err error
 	if p.WebhookSecret, err = m.seal.Seal([]byte(secret), webhook.AAD(p.ID)); err != nil {
 		return Created{}, err

@@ -61,6 +61,9 @@ func (m *Manager) UploadDocument(ctx context.Context, w auth.WidgetPrincipal, re
 		if err != nil {
 			return err
 		}
+		if err := consented(c); err != nil {
+			return err
+		}
 		if err := tx.SetDocumentType(ctx, c.ID, docType); err != nil {
 			return err
 		}
@@ -88,6 +91,9 @@ func (m *Manager) StartLiveness(ctx context.Context, w auth.WidgetPrincipal) (*w
 	err = m.store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := m.openCase(ctx, tx, w)
 		if err != nil {
+			return err
+		}
+		if err := consented(c); err != nil {
 			return err
 		}
 		ok, err := tx.IssueChallenge(ctx, c.ID, id, ch.String(), liveness.MaxPerCase)

@@ -32,6 +32,8 @@ type Manager struct {
 	auth     *auth.Authenticator
 	seal     Sealer
 	onSubmit Submitted
+	// Retention is told to the user on the consent screen (zero: not configured).
+	Retention Retention
 }
 
 // NewManager builds a Manager. onSubmit (may be nil) runs inside the submit transaction.
@@ -100,6 +102,11 @@ func (m *Manager) StartSession(ctx context.Context, initToken, widgetID string) 
 			WidgetToken: tok, ExpiresAt: timestamppb.New(expires), InitTokenType: sess.Kind, PartnerName: p.Name,
 			PartnerOrigins: p.Origins, State: State(prof, p.MaxAttempts), Order: order,
 			MerchantTransactionId: sess.ID, TestMode: p.TestMode,
+			PrivacyUrl: p.PrivacyURL, SupportUrl: p.SupportURL,
+			ImageRetentionDays: int32(m.Retention.ImageDays), IdentityRetentionDays: int32(m.Retention.IdentityDays),
+		}
+		if res.ConsentGiven, err = tx.HasConsent(ctx, sess.PartnerID, sess.PartnerUserID); err != nil {
+			return err
 		}
 		return nil
 	})

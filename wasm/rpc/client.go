@@ -80,6 +80,10 @@ func (c *client) UploadDocument(ctx context.Context, req *widgetv1.UploadDocumen
 	return unary(ctx, c, "UploadDocument", req, &widgetv1.UploadDocumentResponse{})
 }
 
+func (c *client) RecordConsent(ctx context.Context, req *widgetv1.RecordConsentRequest) (*widgetv1.RecordConsentResponse, error) {
+	return unary(ctx, c, "RecordConsent", req, &widgetv1.RecordConsentResponse{})
+}
+
 func (c *client) StartLiveness(ctx context.Context, req *widgetv1.StartLivenessRequest) (*widgetv1.StartLivenessResponse, error) {
 	return unary(ctx, c, "StartLiveness", req, &widgetv1.StartLivenessResponse{})
 }

@@ -39,28 +39,6 @@ func (w *Widget) showError(slug string, retry func()) {
 	w.emit("error", "code", slug)
 }
 
-func (w *Widget) showIntro() {
-	var b strings.Builder
-	// The three steps, numbered as the "Step N of 3" indicator of the later screens.
-	b.WriteString(`<ol class="plan">`)
-	for _, n := range []string{"1", "2", "3"} {
-		b.WriteString(`<li><span class="num" aria-hidden="true">` + n + `</span><span><strong>` + esc(w.t.T("intro_s"+n)) +
-			`</strong><span>` + esc(w.t.T("intro_s"+n+"_hint")) + `</span></span></li>`)
-	}
-	b.WriteString(`</ol><p class="fine">` + esc(w.t.T("intro_privacy")) + `</p>`)
-	lead := w.t.T("intro_lead")
-	if p := w.sess.GetPartnerName(); p != "" {
-		lead = w.t.T("intro_lead_partner", "partner", p)
-	}
-	html := w.layout(page{title: w.t.T("intro_title"), lead: lead, body: b.String(),
-		actions: button("start", "primary", w.t.T("start"))})
-	w.render("intro", html, nil, w.t.T("intro_title"))
-	w.on("start", func() {
-		w.emit("kyc_started")
-		w.showDocType()
-	})
-}
-
 func (w *Widget) showSubmitting() {
 	html := w.layout(page{step: 3, icon: `<div class="spinner" aria-hidden="true"></div>`,
 		title: w.t.T("sub_title"), lead: w.t.T("sub_lead"), center: true})

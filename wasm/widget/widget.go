@@ -42,6 +42,8 @@ type Widget struct {
 	side widgetv1.DocumentSide
 
 	faces *faceCache // the face networks of the selfie step, loaded once
+
+	agreed bool // the user tapped "I agree" (perhaps before the session was known)
 }
 
 // New builds a widget; Run starts it.
@@ -58,6 +60,8 @@ func New(b Browser, api rpc.API, opts Options) *Widget {
 func (w *Widget) Run(ctx context.Context) error {
 	w.root = ctx
 	w.sctx, w.cancel = context.WithCancel(ctx)
+	w.actions = map[string]func(){}
+	w.takeOver()
 	w.b.Listen(func(e Event) { w.post(func() { w.handle(e) }) })
 	w.b.SetTheme(w.t.Lang, w.opts.Accent, onAccent(w.opts.Accent))
 	w.b.Patch("brand-title", esc(w.t.T("header")))
@@ -152,7 +156,9 @@ func (w *Widget) startSession() {
 		w.showError("missing_token", nil)
 		return
 	}
-	w.showLoading()
+	if !w.prerendered() {
+		w.showLoading()
+	}
 	w.async(func(ctx context.Context) func() {
 		res, err := w.api.StartSession(ctx, &widgetv1.StartSessionRequest{InitToken: w.opts.Token, WidgetId: w.opts.WidgetID})
 		return func() {
@@ -180,7 +186,7 @@ func (w *Widget) route() {
 	case kyc.Failed:
 		w.showFailed()
 	default:
-		w.showIntro()
+		w.consentStep()
 	}
 }
 
@@ -200,6 +206,13 @@ func (w *Widget) setState(st *widgetv1.KycState) {
 // the failed step.
 func (w *Widget) fail(err error, retry func()) {
 	slug := slugOf(err)
+	if slug == "consent_required" && w.sess != nil {
+		// The case lacks the user's consent (a case from before consent was asked for):
+		// ask for it, then start over.
+		w.sess.ConsentGiven = false
+		w.showConsent()
+		return
+	}
 	switch slug {
 	case "session_already_used", "session_expired", "unauthorized", "forbidden_origin", "not_found":
 		retry = nil // repeating cannot help; the user needs a new link

@@ -83,6 +83,8 @@ func partnerCmd(ctx context.Context, args []string) error {
 	attempts := fs.Int("max-attempts", 3, "KYC attempts per user (create)")
 	share := fs.Bool("share-identity", false, "the partner may read its verified users' identity (create)")
 	minAge := fs.Int("min-age", kyc.DefaultMinAge, "youngest age the partner accepts (create)")
+	privacy := fs.String("privacy-url", "", "the partner's privacy policy, linked from the consent screen (create; https)")
+	support := fs.String("support-url", "", "where the partner's users get help, linked when no attempts are left (create; https)")
 	partnerID := fs.String("partner-id", "", "partner id (rotate-token)")
 	grace := fs.Duration("grace", 24*time.Hour, "how long current tokens keep working (rotate-token)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -99,7 +101,7 @@ func partnerCmd(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "create":
 		created, err := m.CreatePartner(ctx, partner.NewPartner{Name: *name, Origins: origins, WebhookURL: *webhook, Test: *test, MaxAttempts: *attempts,
-			ShareIdentity: *share, MinAge: *minAge})
+			ShareIdentity: *share, MinAge: *minAge, PrivacyURL: *privacy, SupportURL: *support})
 		if err != nil {
 			return err
 		}
