@@ -81,7 +81,7 @@ func (s *server) loadOnce(ctx context.Context, exe, user string) (lt browser.Loa
 	if err != nil {
 		return lt, err
 	}
-	return browser.MeasureLoad(bctx, wurl)
+	return browser.MeasureLoad(bctx, wurl, browser.SlowPhone)
 }
 
 func (s *server) widgetURL(ctx context.Context, user string) (string, error) {

@@ -36,7 +36,9 @@
     if (opts.accent) frag += '&accent=' + encodeURIComponent(opts.accent);
 
     var frame = document.createElement('iframe');
-    frame.src = base + '/embed/app?widget_id=' + encodeURIComponent(widgetId) + '#' + frag;
+    // lang also goes in the query: the server renders the first screen in it.
+    frame.src = base + '/embed/app?widget_id=' + encodeURIComponent(widgetId) +
+      (opts.lang ? '&lang=' + encodeURIComponent(opts.lang) : '') + '#' + frag;
     frame.allow = 'camera';
     frame.title = opts.title || 'Identity verification';
     frame.setAttribute('referrerpolicy', 'no-referrer');
