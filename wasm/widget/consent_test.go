@@ -81,3 +81,30 @@ func TestReturningUserSkipsConsent(t *testing.T) {
 		t.Errorf("consent recorded again: %q", got)
 	}
 }
+
+// With no attempts left the partner's support is one tap away; without a support URL
+// the screen has no link.
+func TestFinalFailureLinksSupport(t *testing.T) {
+	s := session(kycv1.KycStatus_KYC_STATUS_FAILED)
+	s.State.AttemptsRemaining = 0
+	h := run(t, &fakeAPI{start: s}, Options{Lang: "es"})
+	h.screen("failed")
+	h.contains("Contactar con el soporte de Acme Wallet")
+	if !strings.Contains(h.b.HTML(), `<a href="https://wallet.example/help" target="_blank" rel="noopener noreferrer">`) {
+		t.Errorf("no support link: %s", h.b.HTML())
+	}
+	s = session(kycv1.KycStatus_KYC_STATUS_FAILED)
+	s.State.AttemptsRemaining = 0
+	s.SupportUrl = ""
+	h = run(t, &fakeAPI{start: s}, Options{})
+	h.screen("failed")
+	if strings.Contains(h.b.HTML(), "<a ") {
+		t.Errorf("a link without a support URL: %s", h.b.HTML())
+	}
+	s = session(kycv1.KycStatus_KYC_STATUS_FAILED) // attempts left: no support link yet
+	h = run(t, &fakeAPI{start: s}, Options{})
+	h.screen("failed")
+	if strings.Contains(h.b.HTML(), "wallet.example/help") {
+		t.Errorf("support link while attempts remain: %s", h.b.HTML())
+	}
+}

@@ -150,6 +150,9 @@ func (w *Widget) showFailed() {
 			final = w.t.T("fail_final_p", "partner", p)
 		}
 		b.WriteString(`<p class="attempts final">` + esc(final) + `</p>`)
+		if u, p := webURL(w.sess.GetSupportUrl()), w.sess.GetPartnerName(); u != "" && p != "" {
+			b.WriteString(`<p class="support">` + externalLink(u, w.t.T("fail_support", "partner", p), w.t.T("new_tab")) + `</p>`)
+		}
 		actions = button("close", "secondary", w.t.T("close"))
 	}
 	html := w.layout(page{icon: `<div class="hero-bad">` + iconFailed + `</div>`, title: w.t.T("fail_title"),
