@@ -2,10 +2,12 @@ package widget
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
+	"math/big"
 	"strings"
 	"time"
 
@@ -82,7 +84,7 @@ func (m *Manager) UploadDocument(ctx context.Context, w auth.WidgetPrincipal, re
 
 // StartLiveness draws a challenge for the user's open case and binds it to the case.
 func (m *Manager) StartLiveness(ctx context.Context, w auth.WidgetPrincipal) (*widgetv1.StartLivenessResponse, error) {
-	ch, err := liveness.New()
+	ch, err := liveness.New(cryptoIntn)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +112,15 @@ func (m *Manager) StartLiveness(ctx context.Context, w auth.WidgetPrincipal) (*w
 		return nil, err
 	}
 	return &widgetv1.StartLivenessResponse{ChallengeId: id, Moves: ch.Proto(), ExpiresAt: timestamppb.New(issuedAt.Add(liveness.TTL))}, nil
+}
+
+// cryptoIntn draws a uniform number in [0, n) from crypto/rand.
+func cryptoIntn(n int) (int, error) {
+	v, err := rand.Int(rand.Reader, big.NewInt(int64(n)))
+	if err != nil {
+		return 0, err
+	}
+	return int(v.Int64()), nil
 }
 
 func errChallengeExpired() error {
