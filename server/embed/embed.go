@@ -4,6 +4,7 @@
 package embed
 
 import (
+	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"embed"
@@ -32,6 +33,7 @@ type Handler struct {
 	store     *store.Store
 	files     fs.FS
 	etags     sync.Map // name → ETag
+	gzips     sync.Map // name.gz → gzipped text asset
 	retention widget.Retention
 }
 
@@ -119,6 +121,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("Content-Type", "text/html; charset=utf-8")
 	hdr.Add("Vary", "Accept-Language")
+	hdr.Add("Vary", "Accept-Encoding")
 	if r.Method == http.MethodHead {
 		return
 	}
@@ -170,6 +173,10 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name, ctype 
 		http.NotFound(w, r)
 		return
 	}
+	if enc == "" && strings.HasPrefix(ctype, "text/") && strings.Contains(accept, "gzip") {
+		// Scripts and styles without a precompressed copy: gzip once, keep it.
+		file, enc, data = name+".gz", "gzip", h.gzipped(name+".gz", data)
+	}
 	etag := h.etag(file, data)
 	hdr.Set("Content-Type", ctype)
 	hdr.Add("Vary", "Accept-Encoding")
@@ -190,6 +197,19 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name, ctype 
 		return
 	}
 	_, _ = w.Write(data)
+}
+
+// gzipped returns data gzipped, compressing it on first use only.
+func (h *Handler) gzipped(key string, data []byte) []byte {
+	if v, ok := h.gzips.Load(key); ok {
+		return v.([]byte)
+	}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	_, _ = zw.Write(data)
+	_ = zw.Close()
+	h.gzips.Store(key, b.Bytes())
+	return b.Bytes()
 }
 
 func (h *Handler) etag(name string, data []byte) string {
