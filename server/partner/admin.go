@@ -81,16 +81,8 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 	if np.MinAge < 1 || np.MinAge > 120 {
 		return Created{}, errors.New("min age must be between 1 and 120")
 	}
-	links := [2]*string{&np.PrivacyURL, &np.SupportURL}
-	for i, name := range []string{"privacy URL", "support URL"} {
-		if *links[i] == "" {
-			continue
-		}
-		u, err := origin.Link(*links[i], np.Test)
-		if err != nil {
-			return Created{}, fmt.Errorf("%s: %w", name, err)
-		}
-		*links[i] = u
+	if err := checkLinks(&np.PrivacyURL, &np.SupportURL, np.Test); err != nil {
+		return Created{}, err
 	}
 	prefix := auth.PrefixLive
 	if np.Test {
@@ -112,6 +104,50 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 		return Created{}, err
 	}
 	return Created{PartnerID: p.ID, WidgetID: p.WidgetID, ClientToken: token, WebhookSecret: secret}, nil
+}
+
+// checkLinks checks and normalises the partner's privacy and support URLs ("" is none).
+func checkLinks(privacy, support *string, test bool) error {
+	for _, l := range []struct {
+		name string
+		url  *string
+	}{{"privacy URL", privacy}, {"support URL", support}} {
+		if *l.url == "" {
+			continue
+		}
+		u, err := origin.Link(*l.url, test)
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.name, err)
+		}
+		*l.url = u
+	}
+	return nil
+}
+
+// Links are a partner's pages the widget links to; nil leaves one unchanged, "" removes it.
+type Links struct {
+	PrivacyURL, SupportURL *string
+}
+
+// UpdateLinks changes the partner's privacy policy and support URLs.
+func (m *Manager) UpdateLinks(ctx context.Context, partnerID string, l Links) error {
+	return m.store.InTx(ctx, func(tx *store.Tx) error {
+		p, err := tx.PartnerByID(ctx, partnerID)
+		if err != nil {
+			return err
+		}
+		privacy, support := p.PrivacyURL, p.SupportURL
+		if l.PrivacyURL != nil {
+			privacy = strings.TrimSpace(*l.PrivacyURL)
+		}
+		if l.SupportURL != nil {
+			support = strings.TrimSpace(*l.SupportURL)
+		}
+		if err := checkLinks(&privacy, &support, p.TestMode); err != nil {
+			return err
+		}
+		return tx.SetPartnerLinks(ctx, p.ID, privacy, support)
+	})
 }
 
 // RotateToken issues a new client token; the partner's current tokens keep working for

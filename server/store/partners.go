@@ -67,6 +67,21 @@ func (t *Tx) CreatePartner(ctx context.Context, p Partner, tok ClientToken) erro
 	return t.AddClientToken(ctx, p.ID, tok)
 }
 
+// SetPartnerLinks sets the partner's privacy policy and support URLs ("" removes one).
+func (t *Tx) SetPartnerLinks(ctx context.Context, partnerID, privacyURL, supportURL string) error {
+	if !isID(partnerID) {
+		return ErrNotFound
+	}
+	res, err := t.q.ExecContext(ctx, `UPDATE partners SET privacy_url = $2, support_url = $3 WHERE id = $1`, partnerID, privacyURL, supportURL)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // AddClientToken stores another valid token for a partner.
 func (t *Tx) AddClientToken(ctx context.Context, partnerID string, tok ClientToken) error {
 	_, err := t.q.ExecContext(ctx, `INSERT INTO client_tokens (token_hash, partner_id, display_prefix, created_at) VALUES ($1, $2, $3, $4)`,

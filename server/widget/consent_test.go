@@ -97,4 +97,24 @@ func TestPartnerLinksValidated(t *testing.T) {
 			t.Errorf("%+v accepted", np)
 		}
 	}
+	// Updating: checked the same way; nil leaves a link, "" removes it.
+	p := srv.CreatePartner(t, partner.NewPartner{Name: "D", Origins: []string{"https://d.example"}, Test: true, SupportURL: "https://d.example/help"})
+	ctx := context.Background()
+	bad, good, none := "javascript:x", "https://d.example/privacy", ""
+	if err := srv.App.Partners.UpdateLinks(ctx, p.PartnerID, partner.Links{PrivacyURL: &bad}); err == nil {
+		t.Error("bad privacy URL accepted on update")
+	}
+	if err := srv.App.Partners.UpdateLinks(ctx, p.PartnerID, partner.Links{PrivacyURL: &good}); err != nil {
+		t.Fatal(err)
+	}
+	_, start := widgetNoConsent(t, srv, p, "dora")
+	if start.GetPrivacyUrl() != good || start.GetSupportUrl() != "https://d.example/help" {
+		t.Errorf("after update: %q %q", start.GetPrivacyUrl(), start.GetSupportUrl())
+	}
+	if err := srv.App.Partners.UpdateLinks(ctx, p.PartnerID, partner.Links{SupportURL: &none}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := srv.Store.Read().PartnerByID(ctx, p.PartnerID); st.SupportURL != "" || st.PrivacyURL != good {
+		t.Errorf("after removing the support URL: %+v", st)
+	}
 }
