@@ -228,7 +228,9 @@ func TestReusedInitTokenShowsClearError(t *testing.T) {
 	x := &w{t: t, ctx: ctx}
 	u := widgetURL(t, e, "dave")
 	x.do("first open", chromedp.Navigate(u))
-	x.screen("consent")
+	x.screen("consent") // the server's page: the token is not spent yet
+	x.click("agree")
+	x.screen("doc-type") // the widget started the session: now it is
 	x.do("second open", chromedp.Navigate("about:blank"), chromedp.Navigate(u))
 	x.screen("error")
 	code, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("main#rampart"), "data-error-code"))
