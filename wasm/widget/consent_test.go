@@ -108,3 +108,20 @@ func TestFinalFailureLinksSupport(t *testing.T) {
 		t.Errorf("support link while attempts remain: %s", h.b.HTML())
 	}
 }
+
+// A capture the server refuses for want of consent (a case from before consent was
+// asked for) brings the consent screen, and the flow starts over once agreed.
+func TestConsentRequiredByServerAsksForIt(t *testing.T) {
+	s := session(kycv1.KycStatus_KYC_STATUS_FAILED)
+	s.State.AttemptsRemaining = 2
+	h := run(t, &fakeAPI{start: s}, Options{})
+	h.screen("failed")
+	h.click("try-again")
+	h.screen("doc-type")
+	h.click("doc-passport")
+	h.captureDocument("capture-front")
+	h.screen("consent")
+	h.click("agree")
+	h.screen("doc-type")
+	h.waitCalls("start:rpi_test", "consent:en")
+}
