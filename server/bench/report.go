@@ -159,7 +159,7 @@ func (r *report) widgetSection() string {
 	var b strings.Builder
 	w := r.widget
 	if w.Total > 0 {
-		fmt.Fprintf(&b, "## Widget\n\n| asset | bytes on the wire (br) |\n|---|---:|\n")
+		fmt.Fprintf(&b, "## Widget\n\n| asset | bytes on the wire (brotli, else gzip) |\n|---|---:|\n")
 		for _, a := range []string{"app", "app.js", "widget.css", "wasm_exec.js", "widget.wasm"} {
 			fmt.Fprintf(&b, "| /embed/%s | %d |\n", a, w.Transferred[a])
 		}
