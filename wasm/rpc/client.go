@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
+	"github.com/rampart-id/rampart/internal/jsonval"
 )
 
 // Transport sends one HTTP POST. Stream reports the response body as it arrives.
@@ -132,11 +132,12 @@ func (c *client) WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) e
 			return &Error{Code: "unavailable", Message: err.Error()}
 		}
 		if hdr[0]&0x02 != 0 { // end of stream
-			var end struct {
-				Error *wireError `json:"error"`
-			}
-			if json.Unmarshal(msg, &end) == nil && end.Error != nil {
-				return end.Error.toError()
+			if v, err := jsonval.Parse(msg); err == nil {
+				if end, ok := v.(map[string]any); ok {
+					if e, ok := end["error"].(map[string]any); ok {
+						return wireErrorOf(e).toError()
+					}
+				}
 			}
 			return nil
 		}
@@ -150,12 +151,25 @@ func (c *client) WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) e
 
 // wireError is the Connect protocol's JSON error.
 type wireError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Details []struct {
-		Type  string `json:"type"`
-		Value string `json:"value"`
-	} `json:"details"`
+	Code    string
+	Message string
+	Details []struct{ Type, Value string }
+}
+
+// wireErrorOf reads a Connect error object: code, message and details (type, value).
+func wireErrorOf(m map[string]any) *wireError {
+	w := &wireError{}
+	w.Code, _ = m["code"].(string)
+	w.Message, _ = m["message"].(string)
+	details, _ := m["details"].([]any)
+	for _, dv := range details {
+		if d, ok := dv.(map[string]any); ok {
+			typ, _ := d["type"].(string)
+			val, _ := d["value"].(string)
+			w.Details = append(w.Details, struct{ Type, Value string }{typ, val})
+		}
+	}
+	return w
 }
 
 func (w *wireError) toError() *Error {
@@ -177,8 +191,13 @@ func (w *wireError) toError() *Error {
 }
 
 func parseError(body []byte, status int) *Error {
-	var w wireError
-	if err := json.Unmarshal(body, &w); err != nil || w.Code == "" {
+	v, err := jsonval.Parse(body)
+	m, ok := v.(map[string]any)
+	if err != nil || !ok {
+		return &Error{Code: "unavailable", Message: "unexpected HTTP status " + itoa(status)}
+	}
+	w := wireErrorOf(m)
+	if w.Code == "" {
 		return &Error{Code: "unavailable", Message: "unexpected HTTP status " + itoa(status)}
 	}
 	return w.toError()
