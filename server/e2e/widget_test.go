@@ -70,7 +70,13 @@ func (x *w) screen(name string) {
 
 func (x *w) click(id string) {
 	x.t.Helper()
-	x.do("click #"+id, chromedp.Click(chromedp.CSS("#"+id), append(x.opts(), chromedp.NodeVisible)...))
+	sel := "#" + id
+	if id == "agree" {
+		// The server's consent button works once app.js has armed it; the widget's own
+		// once the widget runs. A tap before either (a page still loading) does nothing.
+		sel = `#agree[data-armed], html[data-widget="live"] #agree`
+	}
+	x.do("click "+sel, chromedp.Click(chromedp.CSS(sel), append(x.opts(), chromedp.NodeVisible)...))
 }
 
 func (x *w) upload(path string) {
