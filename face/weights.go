@@ -2,10 +2,12 @@ package face
 
 import (
 	"encoding/binary"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/rampart-id/rampart/internal/jsonval"
 )
 
 // Weights holds the dequantized tensors of one tfjs weights manifest.
@@ -19,25 +21,84 @@ type param struct {
 }
 
 type manifestGroup struct {
-	Paths   []string `json:"paths"`
-	Weights []struct {
-		Name         string `json:"name"`
-		Shape        []int  `json:"shape"`
-		Dtype        string `json:"dtype"`
-		Quantization *struct {
-			Dtype string  `json:"dtype"`
-			Scale float64 `json:"scale"`
-			Min   float64 `json:"min"`
-		} `json:"quantization"`
-	} `json:"weights"`
+	Paths   []string
+	Weights []manifestEntry
+}
+
+type manifestEntry struct {
+	Name         string
+	Shape        []int
+	Dtype        string
+	Quantization *quantization
+}
+
+type quantization struct {
+	Dtype      string
+	Scale, Min float64
+}
+
+// decodeManifest reads a tfjs weights manifest: a list of groups with "paths" and
+// "weights" (name, shape, dtype, optional quantization).
+func decodeManifest(b []byte) ([]manifestGroup, error) {
+	v, err := jsonval.Parse(b)
+	if err != nil {
+		return nil, err
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, errors.New("not a list of groups")
+	}
+	var out []manifestGroup
+	for _, gv := range list {
+		g, ok := gv.(map[string]any)
+		if !ok {
+			return nil, errors.New("a group is not an object")
+		}
+		var mg manifestGroup
+		paths, _ := g["paths"].([]any)
+		for _, p := range paths {
+			s, ok := p.(string)
+			if !ok {
+				return nil, errors.New("a path is not a string")
+			}
+			mg.Paths = append(mg.Paths, s)
+		}
+		weights, _ := g["weights"].([]any)
+		for _, ev := range weights {
+			e, ok := ev.(map[string]any)
+			if !ok {
+				return nil, errors.New("a weight is not an object")
+			}
+			me := manifestEntry{}
+			me.Name, _ = e["name"].(string)
+			me.Dtype, _ = e["dtype"].(string)
+			shape, _ := e["shape"].([]any)
+			for _, d := range shape {
+				f, ok := d.(float64)
+				if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<30 {
+					return nil, fmt.Errorf("%s: a dimension is not an integer", me.Name)
+				}
+				me.Shape = append(me.Shape, int(f))
+			}
+			if q, ok := e["quantization"].(map[string]any); ok {
+				me.Quantization = &quantization{}
+				me.Quantization.Dtype, _ = q["dtype"].(string)
+				me.Quantization.Scale, _ = q["scale"].(float64)
+				me.Quantization.Min, _ = q["min"].(float64)
+			}
+			mg.Weights = append(mg.Weights, me)
+		}
+		out = append(out, mg)
+	}
+	return out, nil
 }
 
 // ParseWeights decodes a tfjs weights manifest and its binary shards (in the
 // order the manifest lists its paths). Quantized tensors are expanded with
 // value = q*scale + min, as tfjs does when loading.
 func ParseWeights(manifest []byte, shards ...[]byte) (*Weights, error) {
-	var groups []manifestGroup
-	if err := json.Unmarshal(manifest, &groups); err != nil {
+	groups, err := decodeManifest(manifest)
+	if err != nil {
 		return nil, fmt.Errorf("face: weights manifest: %w", err)
 	}
 	w := &Weights{tensors: map[string]*param{}}

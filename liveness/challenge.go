@@ -6,9 +6,7 @@
 package liveness
 
 import (
-	"crypto/rand"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
 )
@@ -61,14 +59,19 @@ var challenges = func() []Challenge {
 	return out
 }()
 
-// New picks a challenge uniformly from every allowed sequence with a CSPRNG, so a
-// recording made for one attempt rarely fits the next.
-func New() (Challenge, error) {
-	n, err := rand.Int(rand.Reader, big.NewInt(int64(len(challenges))))
+// New picks a challenge uniformly from every allowed sequence; intn(n) must return a
+// uniform number in [0, n) from a CSPRNG (the server's crypto/rand), so a recording made
+// for one attempt rarely fits the next. The source is the caller's so that the widget,
+// which only reads challenges, does not link a CSPRNG.
+func New(intn func(n int) (int, error)) (Challenge, error) {
+	i, err := intn(len(challenges))
 	if err != nil {
 		return nil, err
 	}
-	return append(Challenge(nil), challenges[n.Int64()]...), nil
+	if i < 0 || i >= len(challenges) {
+		return nil, fmt.Errorf("liveness: random index %d out of range", i)
+	}
+	return append(Challenge(nil), challenges[i]...), nil
 }
 
 func (c Challenge) has(m Move) bool {

@@ -1,6 +1,18 @@
 package liveness
 
-import "testing"
+import (
+	"crypto/rand"
+	"math/big"
+	"testing"
+)
+
+func cryptoIntn(n int) (int, error) {
+	v, err := rand.Int(rand.Reader, big.NewInt(int64(n)))
+	if err != nil {
+		return 0, err
+	}
+	return int(v.Int64()), nil
+}
 
 func TestChallengesAllowed(t *testing.T) {
 	// 2 moves: 6 ordered pairs, each with a turn (closer is the only other move);
@@ -10,7 +22,7 @@ func TestChallengesAllowed(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for i := 0; i < 400; i++ {
-		c, err := New()
+		c, err := New(cryptoIntn)
 		if err != nil {
 			t.Fatal(err)
 		}

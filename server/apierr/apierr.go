@@ -28,6 +28,7 @@ const (
 	SessionExpired      Code = "session_expired"
 	CaseNotOpen         Code = "case_not_open"
 	ChallengeExpired    Code = "challenge_expired"
+	ConsentRequired     Code = "consent_required" // widget: capture before the user agreed
 	IdempotencyConflict Code = "idempotency_conflict"
 	PayloadTooLarge     Code = "payload_too_large"
 	KycRequired         Code = "kyc_required"
@@ -54,6 +55,7 @@ var codes = map[Code]mapping{
 	SessionExpired:      {http.StatusGone, connect.CodeFailedPrecondition},
 	CaseNotOpen:         {http.StatusConflict, connect.CodeFailedPrecondition},
 	ChallengeExpired:    {http.StatusGone, connect.CodeFailedPrecondition},
+	ConsentRequired:     {http.StatusConflict, connect.CodeFailedPrecondition},
 	IdempotencyConflict: {http.StatusConflict, connect.CodeAborted},
 	PayloadTooLarge:     {http.StatusRequestEntityTooLarge, connect.CodeResourceExhausted},
 	KycRequired:         {http.StatusUnprocessableEntity, connect.CodeFailedPrecondition},

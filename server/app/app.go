@@ -147,6 +147,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 		return tx.EnqueueVerification(ctx, c.ID)
 	})
 	a.Widget.PublicURL = cfg.PublicURL
+	a.Widget.Retention = widget.Retention{ImageDays: cfg.RetentionDays, IdentityDays: cfg.IdentityRetentionDays}
 
 	errs := apierr.Interceptor(cfg.Logger, func(err error) (apierr.Code, bool) {
 		return apierr.Unavailable, store.Unavailable(err)
@@ -195,7 +196,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	root := http.NewServeMux()
 	root.Handle("/", gate.wrap(api))
 	root.Handle("/widget/", gw)
-	root.Handle("/embed/", embed.New(st, cfg.StaticDir))
+	root.Handle("/embed/", embed.New(st, cfg.StaticDir, a.Widget.Retention))
 	health(root, st)
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	if !cfg.PrivateMetrics {

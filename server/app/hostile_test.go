@@ -100,6 +100,9 @@ func TestCrossPartnerIsolation(t *testing.T) {
 		}
 		widgetTok := start.GetWidgetToken()
 		api.SetToken(widgetTok)
+		if _, err := api.RecordConsent(ctx, &widgetv1.RecordConsentRequest{Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
 		if st, err := api.GetStatus(ctx, &widgetv1.GetStatusRequest{}); err != nil || st.GetState().GetStatus() != kyc.NotStarted.Proto() ||
 			len(st.GetState().GetFailureReasons()) != 0 {
 			t.Errorf("A's widget GetStatus: %v %v", st, err)

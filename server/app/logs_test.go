@@ -89,6 +89,9 @@ func TestNoPIIOrSecretsInLogs(t *testing.T) {
 		}
 		secrets = append(secrets, start.GetWidgetToken())
 		api.SetToken(start.GetWidgetToken())
+		if _, err := api.RecordConsent(ctx, &widgetv1.RecordConsentRequest{Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
 		good := testserver.JPEG(t, qualitytest.Document(5, 1600, 1000))
 		for name, img := range map[string][]byte{
 			"not an image": []byte(canary + "-not-an-image " + email),
@@ -134,6 +137,9 @@ func TestNoPIIOrSecretsInLogs(t *testing.T) {
 			t.Fatal(err)
 		}
 		rapi.SetToken(rstart.GetWidgetToken())
+		if _, err := rapi.RecordConsent(ctx, &widgetv1.RecordConsentRequest{Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
 		secrets = append(secrets, rr.kycReq.GetInitToken(), rstart.GetWidgetToken())
 		if err := srv.SubmitCase(t, rapi, testserver.Capture{Seed: 32}); err != nil {
 			t.Fatal(err)

@@ -301,6 +301,9 @@ func (s *server) widget(ctx context.Context, user string) (rpc.API, error) {
 		return nil, err
 	}
 	api.SetToken(st.GetWidgetToken())
+	if _, err := api.RecordConsent(ctx, &widgetv1.RecordConsentRequest{Language: "en"}); err != nil {
+		return nil, err
+	}
 	return api, nil
 }
 

@@ -23,6 +23,7 @@ type config struct {
 	out         string
 	facesOnly   bool
 	docsOnly    bool
+	widgetOnly  bool
 }
 
 func main() {
@@ -35,9 +36,20 @@ func main() {
 	flag.StringVar(&c.out, "out", "BENCHMARKS.md", "report file")
 	flag.BoolVar(&c.facesOnly, "faces-only", false, "time the face stages only (no servers, no widget)")
 	flag.BoolVar(&c.docsOnly, "documents-only", false, "run the document read-rate survey only")
+	flag.BoolVar(&c.widgetOnly, "widget-only", false, "time the widget's first load only (prints its section)")
 	flag.Parse()
 	ctx := context.Background()
 	rep := &report{started: time.Now(), cfg: c}
+	if c.widgetOnly {
+		w, err := measureWidget(ctx, c)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "widget: %v\n", err)
+			os.Exit(1)
+		}
+		rep.widget = w
+		fmt.Print(rep.widgetSection())
+		return
+	}
 	fmt.Fprintln(os.Stderr, "== documents")
 	sv, err := measureDocuments()
 	if err != nil {

@@ -58,19 +58,7 @@ func (r *report) markdown() string {
 			}
 		}
 	}
-	w := r.widget
-	if w.Total > 0 {
-		fmt.Fprintf(&b, "## Widget\n\n| asset | bytes on the wire (br) |\n|---|---:|\n")
-		for _, a := range []string{"app", "app.js", "widget.css", "wasm_exec.js", "widget.wasm"} {
-			fmt.Fprintf(&b, "| /embed/%s | %d |\n", a, w.Transferred[a])
-		}
-		fmt.Fprintf(&b, "| **total** | **%d (%.2f MB)** |\n\n", w.Total, float64(w.Total)/1e6)
-	}
-	if n := len(w.FirstPaint); n > 0 {
-		fmt.Fprintf(&b, "Headless Chromium on loopback, %d cold loads (fresh profile each): first contentful paint median %.0f ms (max %.0f), "+
-			"interactive (first widget screen rendered by the wasm) median %.0f ms (max %.0f).\n\n",
-			n, w.FirstPaint[n/2], w.FirstPaint[n-1], w.Interactive[n/2], w.Interactive[n-1])
-	}
+	b.WriteString(r.widgetSection())
 	b.WriteString(r.faceStages())
 	b.WriteString(documentSection(r.documents))
 	b.WriteString(r.targets())
@@ -119,9 +107,10 @@ func (r *report) targets() string {
 	}
 	w := r.widget
 	if n := len(w.FirstPaint); n > 0 {
-		fmt.Fprintf(&b, "| widget ≤ 2.0 MB brotli | %.2f MB | %s |\n", float64(w.Total)/1e6, verdict(w.Total <= 2_000_000))
-		fmt.Fprintf(&b, "| first paint ≤ 300 ms | %.0f ms (median) | %s |\n", w.FirstPaint[n/2], verdict(w.FirstPaint[n/2] <= 300))
-		fmt.Fprintf(&b, "| interactive ≤ 1.5 s | %.0f ms (median) | %s |\n", w.Interactive[n/2], verdict(w.Interactive[n/2] <= 1500))
+		fmt.Fprintf(&b, "| widget (all assets) ≤ 2.0 MB brotli | %.2f MB | %s |\n", float64(w.Total)/1e6, verdict(w.Total <= 2_000_000))
+		fmt.Fprintf(&b, "| first load ≤ 1.0 MB before the first screen | %.3f MB (median) | %s |\n",
+			float64(w.FirstScreenBytes[n/2])/1e6, verdict(w.FirstScreenBytes[n/2] <= 1_000_000))
+		fmt.Fprintf(&b, "| interactive ≤ 5 s at 1.6 Mbps / 150 ms / 4× CPU | %.0f ms (median) | %s |\n", w.Interactive[n/2], verdict(w.Interactive[n/2] <= 5000))
 	}
 	return b.String()
 }
@@ -161,6 +150,31 @@ func (r *report) faceStages() string {
 	}
 	for i, s := range skipped {
 		fmt.Fprintf(&b, "(%d) skipped: %s\n\n", i+1, s)
+	}
+	return b.String()
+}
+
+// widgetSection reports the widget's assets and its throttled first load.
+func (r *report) widgetSection() string {
+	var b strings.Builder
+	w := r.widget
+	if w.Total > 0 {
+		fmt.Fprintf(&b, "## Widget\n\n| asset | bytes on the wire (brotli, else gzip) |\n|---|---:|\n")
+		for _, a := range []string{"app", "app.js", "widget.css", "wasm_exec.js", "widget.wasm"} {
+			fmt.Fprintf(&b, "| /embed/%s | %d |\n", a, w.Transferred[a])
+		}
+		fmt.Fprintf(&b, "| **total** | **%d (%.2f MB)** |\n\n", w.Total, float64(w.Total)/1e6)
+	}
+	if n := len(w.FirstPaint); n > 0 {
+		fmt.Fprintf(&b, "Headless Chromium, %d cold loads (fresh profile, cache disabled), each throttled by DevTools emulation to "+
+			"1.6 Mbps down / 750 kbps up / 150 ms latency and 4× CPU slowdown. Interactive: the server-rendered consent screen "+
+			"is painted and its \"I agree\" is handled (the later of first contentful paint and app.js arming the button); "+
+			"first-screen bytes: every response complete by then (encoded, with headers).\n\n"+
+			"| median (max) | value |\n|---|---:|\n"+
+			"| first contentful paint | %.0f ms (%.0f) |\n| interactive | %.0f ms (%.0f) |\n| widget (wasm) took over | %.0f ms (%.0f) |\n"+
+			"| bytes before the first screen | %d (%d) |\n| bytes loaded lazily after it | %d (%d) |\n\n",
+			n, w.FirstPaint[n/2], w.FirstPaint[n-1], w.Interactive[n/2], w.Interactive[n-1], w.WidgetReady[n/2], w.WidgetReady[n-1],
+			w.FirstScreenBytes[n/2], w.FirstScreenBytes[n-1], w.LazyBytes[n/2], w.LazyBytes[n-1])
 	}
 	return b.String()
 }

@@ -16,11 +16,16 @@ import (
 type widgetResult struct {
 	Transferred map[string]int // asset → bytes on the wire (brotli where offered)
 	Total       int
-	FirstPaint  []float64 // ms, one per load
-	Interactive []float64
+	// One entry per throttled cold load, each sorted.
+	FirstPaint, Interactive, WidgetReady []float64 // ms
+	FirstScreenBytes, LazyBytes          []int
 }
 
-// measureWidget loads the widget in headless Chromium on loopback several times.
+// widgetLoads is how many throttled cold loads the medians are taken over.
+const widgetLoads = 5
+
+// measureWidget loads the widget in headless Chromium on loopback, throttled as a slow
+// phone (browser.SlowPhone: DevTools network and CPU emulation), several times.
 func measureWidget(ctx context.Context, c config) (widgetResult, error) {
 	var res widgetResult
 	s := &server{db: "sqlite://" + tempDB(), env: append(os.Environ(), "RAMPART_MASTER_KEY="+masterKey)}
@@ -29,8 +34,17 @@ func measureWidget(ctx context.Context, c config) (widgetResult, error) {
 	}
 	defer s.stop()
 	res.Transferred = map[string]int{}
+	page, err := s.widgetURL(ctx, "bench-assets")
+	if err != nil {
+		return res, err
+	}
+	page, _, _ = strings.Cut(strings.TrimPrefix(page, s.url), "#")
 	for _, asset := range []string{"app", "app.js", "widget.css", "wasm_exec.js", "widget.wasm"} {
-		req, _ := http.NewRequest(http.MethodGet, s.url+"/embed/"+asset, nil)
+		path := "/embed/" + asset
+		if asset == "app" {
+			path = page // the consent page of the partner's widget_id
+		}
+		req, _ := http.NewRequest(http.MethodGet, s.url+path, nil)
 		req.Header.Set("Accept-Encoding", "br, gzip")
 		r, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
 		if err != nil {
@@ -51,16 +65,23 @@ func measureWidget(ctx context.Context, c config) (widgetResult, error) {
 	if exe == "" {
 		return res, fmt.Errorf("no Chromium on PATH: widget timings skipped")
 	}
-	for i := 0; i < 7; i++ {
+	for i := 0; i < widgetLoads; i++ {
 		lt, err := s.loadOnce(ctx, exe, fmt.Sprintf("load-%d", i))
 		if err != nil {
 			return res, err
 		}
+		fmt.Fprintf(os.Stderr, "load %d: %+v\n", i, lt)
 		res.FirstPaint = append(res.FirstPaint, lt.FirstPaint)
 		res.Interactive = append(res.Interactive, lt.Interactive)
+		res.WidgetReady = append(res.WidgetReady, lt.WidgetReady)
+		res.FirstScreenBytes = append(res.FirstScreenBytes, lt.FirstScreenBytes)
+		res.LazyBytes = append(res.LazyBytes, lt.LazyBytes)
 	}
 	slices.Sort(res.FirstPaint)
 	slices.Sort(res.Interactive)
+	slices.Sort(res.WidgetReady)
+	slices.Sort(res.FirstScreenBytes)
+	slices.Sort(res.LazyBytes)
 	return res, nil
 }
 
@@ -81,7 +102,7 @@ func (s *server) loadOnce(ctx context.Context, exe, user string) (lt browser.Loa
 	if err != nil {
 		return lt, err
 	}
-	return browser.MeasureLoad(bctx, wurl)
+	return browser.MeasureLoad(bctx, wurl, browser.SlowPhone)
 }
 
 func (s *server) widgetURL(ctx context.Context, user string) (string, error) {

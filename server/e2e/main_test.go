@@ -53,7 +53,7 @@ func testingShort() bool {
 // buildWidget copies the page assets and compiles the widget into dir.
 func buildWidget(dir string) error {
 	src := filepath.Join("..", "embed", "static")
-	for _, name := range []string{"app.html", "app.js", "widget.css", "rampart.js"} {
+	for _, name := range []string{"app.js", "widget.css", "rampart.js"} {
 		if err := copyFile(filepath.Join(src, name), filepath.Join(dir, name)); err != nil {
 			return err
 		}

@@ -106,8 +106,8 @@ func noFaceVideo() []image.Image {
 func toSelfie(t *testing.T, x *w, e *env, user string, seed int64) {
 	t.Helper()
 	x.do("open widget", chromedp.Navigate(widgetURL(t, e, user)))
-	x.screen("intro")
-	x.click("start")
+	x.screen("consent")
+	x.click("agree")
 	x.screen("doc-type")
 	x.click("doc-passport")
 	x.screen("capture-front")

@@ -25,8 +25,8 @@ func TestVerifiedAutomaticallyThenPaymentStep(t *testing.T) {
 	e := newEnv(t)
 	ctx := browsertest.New(t, browsertest.Options{Video: faceVideo()})
 	x := openFromShop(t, ctx, e, "frank")
-	x.screen("intro")
-	x.click("start")
+	x.screen("consent")
+	x.click("agree")
 	passport(x, documentFile(t, 51))
 	x.screen("verified")
 	if got := e.kycStatus(t, "frank"); got != "verified" {
@@ -46,8 +46,8 @@ func TestBlurryDocumentFailsThenRetrySucceeds(t *testing.T) {
 	e := newEnv(t)
 	ctx := browsertest.New(t, browsertest.Options{Video: faceVideo()})
 	x := openFromShop(t, ctx, e, "gina")
-	x.screen("intro")
-	x.click("start")
+	x.screen("consent")
+	x.click("agree")
 	passport(x, blurryDocumentFile(t, 61))
 	x.screen("failed")
 	if body := strings.ToLower(x.text("main#rampart")); !strings.Contains(body, "blur") {
@@ -65,8 +65,8 @@ func TestThreeFailuresAreFinal(t *testing.T) {
 	e := newEnv(t)
 	ctx := browsertest.New(t, browsertest.Options{Video: faceVideo()})
 	x := openFromShop(t, ctx, e, "hugo")
-	x.screen("intro")
-	x.click("start")
+	x.screen("consent")
+	x.click("agree")
 	for attempt := 1; attempt <= 3; attempt++ {
 		passport(x, blurryDocumentFile(t, int64(70+attempt)))
 		x.screen("failed")

@@ -4,6 +4,8 @@
 package embed
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/rampart-id/rampart/server/origin"
 	"github.com/rampart-id/rampart/server/store"
+	"github.com/rampart-id/rampart/server/widget"
 )
 
 //go:embed static
@@ -27,21 +30,24 @@ const basePolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
 
 // Handler serves /embed/…
 type Handler struct {
-	store *store.Store
-	files fs.FS
-	etags sync.Map // name → ETag
+	store     *store.Store
+	files     fs.FS
+	etags     sync.Map // name → ETag
+	gzips     sync.Map // name.gz → gzipped text asset
+	retention widget.Retention
 }
 
 // New serves the embedded assets, or those in dir when it is not empty (development and
-// tests build the widget into a directory of their own).
-func New(st *store.Store, dir string) *Handler {
+// tests build the widget into a directory of their own). ret is the retention the
+// consent screen states.
+func New(st *store.Store, dir string, ret widget.Retention) *Handler {
 	var files fs.FS
 	if dir != "" {
 		files = os.DirFS(dir)
 	} else {
 		files, _ = fs.Sub(static, "static")
 	}
-	return &Handler{store: st, files: files}
+	return &Handler{store: st, files: files, retention: ret}
 }
 
 // assets maps public names to content types.
@@ -89,7 +95,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // origin alone.
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	ancestors := "'none'"
+	var partner *store.Partner
 	if id := r.URL.Query().Get("widget_id"); id != "" {
+		if len(id) > 64 {
+			http.Error(w, "unknown widget", http.StatusNotFound)
+			return
+		}
 		p, err := h.store.Read().PartnerByWidgetID(r.Context(), id)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -102,6 +113,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		if list := cspOrigins(p); len(list) > 0 {
 			ancestors = strings.Join(list, " ")
 		}
+		partner = &p
 	}
 	hdr := w.Header()
 	// 'self' lets the widget open itself top-level (mobile webviews, Custom Tabs).
@@ -111,7 +123,22 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	}
 	hdr.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()")
 	hdr.Set("Cache-Control", "no-store")
-	h.serveFile(w, r, "app.html", "text/html; charset=utf-8")
+	hdr.Set("Content-Type", "text/html; charset=utf-8")
+	hdr.Add("Vary", "Accept-Language")
+	hdr.Add("Vary", "Accept-Encoding")
+	if r.Method == http.MethodHead {
+		return
+	}
+	body := renderPage(pageLang(r), partner, h.retention)
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		// The page is the first thing a user on a slow link waits for: a few kB less.
+		hdr.Set("Content-Encoding", "gzip")
+		zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		return
+	}
+	_, _ = w.Write(body)
 }
 
 // cspOrigins returns the partner's origins that are fit for the policy: each must pass
@@ -150,6 +177,10 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name, ctype 
 		http.NotFound(w, r)
 		return
 	}
+	if enc == "" && strings.HasPrefix(ctype, "text/") && strings.Contains(accept, "gzip") {
+		// Scripts and styles without a precompressed copy: gzip once, keep it.
+		file, enc, data = name+".gz", "gzip", h.gzipped(name+".gz", data)
+	}
 	etag := h.etag(file, data)
 	hdr.Set("Content-Type", ctype)
 	hdr.Add("Vary", "Accept-Encoding")
@@ -170,6 +201,19 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name, ctype 
 		return
 	}
 	_, _ = w.Write(data)
+}
+
+// gzipped returns data gzipped, compressing it on first use only.
+func (h *Handler) gzipped(key string, data []byte) []byte {
+	if v, ok := h.gzips.Load(key); ok {
+		return v.([]byte)
+	}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	_, _ = zw.Write(data)
+	_ = zw.Close()
+	h.gzips.Store(key, b.Bytes())
+	return b.Bytes()
 }
 
 func (h *Handler) etag(name string, data []byte) string {

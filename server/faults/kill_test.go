@@ -55,6 +55,9 @@ func widgetSession(t *testing.T, base string, p created, user string) widgetUser
 		t.Fatal(err)
 	}
 	api.SetToken(st.GetWidgetToken())
+	if _, err := api.RecordConsent(context.Background(), &widgetv1.RecordConsentRequest{Language: "en"}); err != nil {
+		t.Fatal(err)
+	}
 	return widgetUser{name: user, api: api, token: st.GetWidgetToken()}
 }
 

@@ -1,6 +1,9 @@
 package origin
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParse(t *testing.T) {
 	for _, tc := range []struct {
@@ -85,4 +88,21 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLink(t *testing.T) {
+	for _, ok := range []string{"https://shop.example/privacy", "https://shop.example/help?lang=es#contact", "https://shop.example"} {
+		if _, err := Link(ok, false); err != nil {
+			t.Errorf("Link(%q): %v", ok, err)
+		}
+	}
+	if _, err := Link("http://localhost:8080/privacy", true); err != nil {
+		t.Errorf("loopback http in test mode: %v", err)
+	}
+	for _, bad := range []string{"http://shop.example/privacy", "http://localhost/p", "javascript:alert(1)", "https://u:p@shop.example/",
+		"/privacy", "https://shop.example/a b", "https://shop.example/\nx", "ftp://shop.example/", "https://" + strings.Repeat("a", 2000) + ".example"} {
+		if _, err := Link(bad, false); err == nil {
+			t.Errorf("Link(%q) accepted", bad)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"slices"
 	"strings"
@@ -30,6 +31,10 @@ type NewPartner struct {
 	ShareIdentity bool
 	// MinAge is the youngest age accepted; 0 means kyc.DefaultMinAge.
 	MinAge int
+	// PrivacyURL is the partner's privacy policy, linked from the widget's consent screen.
+	PrivacyURL string
+	// SupportURL is where the partner's users get help, linked when no attempts are left.
+	SupportURL string
 }
 
 // Created is what the operator is shown once: the secrets are not stored in clear.
@@ -76,6 +81,9 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 	if np.MinAge < 1 || np.MinAge > 120 {
 		return Created{}, errors.New("min age must be between 1 and 120")
 	}
+	if err := checkLinks(&np.PrivacyURL, &np.SupportURL, np.Test); err != nil {
+		return Created{}, err
+	}
 	prefix := auth.PrefixLive
 	if np.Test {
 		prefix = auth.PrefixTest
@@ -83,7 +91,8 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 	token, hash := m.cfg.Tokens.New(prefix)
 	secret := webhook.NewSecret()
 	p := store.Partner{ID: uuid.NewString(), Name: name, WidgetID: newWidgetID(), TestMode: np.Test, Origins: origins,
-		WebhookURL: np.WebhookURL, MaxAttempts: np.MaxAttempts, ShareIdentity: np.ShareIdentity, MinAge: np.MinAge}
+		WebhookURL: np.WebhookURL, MaxAttempts: np.MaxAttempts, ShareIdentity: np.ShareIdentity, MinAge: np.MinAge,
+		PrivacyURL: np.PrivacyURL, SupportURL: np.SupportURL}
 	var err error
 	if p.WebhookSecret, err = m.seal.Seal([]byte(secret), webhook.AAD(p.ID)); err != nil {
 		return Created{}, err
@@ -95,6 +104,50 @@ func (m *Manager) CreatePartner(ctx context.Context, np NewPartner) (Created, er
 		return Created{}, err
 	}
 	return Created{PartnerID: p.ID, WidgetID: p.WidgetID, ClientToken: token, WebhookSecret: secret}, nil
+}
+
+// checkLinks checks and normalises the partner's privacy and support URLs ("" is none).
+func checkLinks(privacy, support *string, test bool) error {
+	for _, l := range []struct {
+		name string
+		url  *string
+	}{{"privacy URL", privacy}, {"support URL", support}} {
+		if *l.url == "" {
+			continue
+		}
+		u, err := origin.Link(*l.url, test)
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.name, err)
+		}
+		*l.url = u
+	}
+	return nil
+}
+
+// Links are a partner's pages the widget links to; nil leaves one unchanged, "" removes it.
+type Links struct {
+	PrivacyURL, SupportURL *string
+}
+
+// UpdateLinks changes the partner's privacy policy and support URLs.
+func (m *Manager) UpdateLinks(ctx context.Context, partnerID string, l Links) error {
+	return m.store.InTx(ctx, func(tx *store.Tx) error {
+		p, err := tx.PartnerByID(ctx, partnerID)
+		if err != nil {
+			return err
+		}
+		privacy, support := p.PrivacyURL, p.SupportURL
+		if l.PrivacyURL != nil {
+			privacy = strings.TrimSpace(*l.PrivacyURL)
+		}
+		if l.SupportURL != nil {
+			support = strings.TrimSpace(*l.SupportURL)
+		}
+		if err := checkLinks(&privacy, &support, p.TestMode); err != nil {
+			return err
+		}
+		return tx.SetPartnerLinks(ctx, p.ID, privacy, support)
+	})
 }
 
 // RotateToken issues a new client token; the partner's current tokens keep working for

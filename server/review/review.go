@@ -77,6 +77,9 @@ func (h *handler) GetCase(ctx context.Context, req *connect.Request[reviewv1.Get
 		return nil, err
 	}
 	out := &reviewv1.GetCaseResponse{Case: summary(c, reasons), Status: prof.Status.Proto(), DocumentType: c.DocumentType}
+	if !c.ConsentedAt.IsZero() {
+		out.ConsentedAt, out.ConsentVersion = timestamppb.New(c.ConsentedAt), c.ConsentVer
+	}
 	checks, err := rd.Checks(ctx, c.ID)
 	if err != nil {
 		return nil, err

@@ -39,6 +39,8 @@ type Case struct {
 	CreatedAt     time.Time
 	SubmittedAt   time.Time
 	DecidedAt     time.Time
+	ConsentedAt   time.Time // zero until the user agreed to the consent text
+	ConsentVer    string    // the version of the text agreed to (locale.ConsentVersion)
 }
 
 // Image is one stored picture of a case; Sealed is nil when not loaded or purged.
@@ -57,20 +59,22 @@ type Image struct {
 	CreatedAt   time.Time
 }
 
-const caseCols = `id, partner_id, partner_user_id, state, document_type, liveness_ms, challenge, challenge_id, challenge_at, challenge_answered, created_at, submitted_at, decided_at, documents_from`
+const caseCols = `id, partner_id, partner_user_id, state, document_type, liveness_ms, challenge, challenge_id, challenge_at, challenge_answered, created_at, submitted_at, decided_at, documents_from, consented_at, consent_version`
 
 func scanCase(row interface{ Scan(...any) error }) (Case, error) {
 	var c Case
 	var created, challengeAt int64
-	var submitted, decided sql.NullInt64
+	var submitted, decided, consented sql.NullInt64
 	var from sql.NullString
-	err := row.Scan(&c.ID, &c.PartnerID, &c.PartnerUserID, &c.State, &c.DocumentType, &c.LivenessMS, &c.Challenge, &c.ChallengeID, &challengeAt, &c.Answered, &created, &submitted, &decided, &from)
+	err := row.Scan(&c.ID, &c.PartnerID, &c.PartnerUserID, &c.State, &c.DocumentType, &c.LivenessMS, &c.Challenge, &c.ChallengeID, &challengeAt, &c.Answered, &created, &submitted, &decided, &from,
+		&consented, &c.ConsentVer)
 	c.DocumentsFrom = from.String
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
 	c.ChallengeAt = time.UnixMicro(challengeAt).UTC()
 	c.CreatedAt, c.SubmittedAt, c.DecidedAt = time.UnixMicro(created).UTC(), fromMicros(submitted), fromMicros(decided)
+	c.ConsentedAt = fromMicros(consented)
 	return c, err
 }
 
@@ -98,9 +102,19 @@ func (t *Tx) OpenCase(ctx context.Context, partnerID, userID string) (Case, erro
 	if _, err := t.EnsureProfile(ctx, partnerID, userID); err != nil {
 		return c, err
 	}
-	res, err := t.q.ExecContext(ctx, `INSERT INTO kyc_cases (id, partner_id, partner_user_id, state, created_at)
-		VALUES ($1, $2, $3, 'open', $4) ON CONFLICT (partner_id, partner_user_id) WHERE state <> 'decided' DO NOTHING`,
-		uuid.NewString(), partnerID, userID, micros(t.now))
+	// A new attempt after a failed one is the same processing the user agreed to: their
+	// latest consent carries over, with its own time and text version.
+	var consented sql.NullInt64
+	var version string
+	err = t.q.QueryRowContext(ctx, `SELECT consented_at, consent_version FROM kyc_cases
+		WHERE partner_id = $1 AND partner_user_id = $2 AND consented_at IS NOT NULL
+		ORDER BY consented_at DESC LIMIT 1`, partnerID, userID).Scan(&consented, &version)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return c, err
+	}
+	res, err := t.q.ExecContext(ctx, `INSERT INTO kyc_cases (id, partner_id, partner_user_id, state, created_at, consented_at, consent_version)
+		VALUES ($1, $2, $3, 'open', $4, $5, $6) ON CONFLICT (partner_id, partner_user_id) WHERE state <> 'decided' DO NOTHING`,
+		uuid.NewString(), partnerID, userID, micros(t.now), consented, version)
 	if err != nil {
 		return c, err
 	}
@@ -108,6 +122,23 @@ func (t *Tx) OpenCase(ctx context.Context, partnerID, userID string) (Case, erro
 		return c, errRetry
 	}
 	return t.CurrentCase(ctx, partnerID, userID)
+}
+
+// RecordConsent records that the user agreed to the consent text of the given version
+// for the case, now; agreeing again (the text shown again) replaces the earlier record.
+func (t *Tx) RecordConsent(ctx context.Context, caseID, version string) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE kyc_cases SET consented_at = $2, consent_version = $3 WHERE id = $1`,
+		caseID, micros(t.now), version)
+	return err
+}
+
+// HasConsent reports whether the user agreed to the consent text for a case: their
+// current one, or an earlier one whose consent a new case carries over.
+func (t *Tx) HasConsent(ctx context.Context, partnerID, userID string) (bool, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM kyc_cases
+		WHERE partner_id = $1 AND partner_user_id = $2 AND consented_at IS NOT NULL`, partnerID, userID).Scan(&n)
+	return n > 0, err
 }
 
 // SetDocumentType records the document the user chose; changing it drops the images

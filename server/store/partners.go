@@ -20,8 +20,10 @@ type Partner struct {
 	WebhookURL    string
 	WebhookSecret []byte // sealed by the caller's keyring
 	MaxAttempts   int
-	ShareIdentity bool // may read its users' verified identity
-	MinAge        int  // youngest age accepted, in years
+	ShareIdentity bool   // may read its users' verified identity
+	MinAge        int    // youngest age accepted, in years
+	PrivacyURL    string // the partner's privacy policy, linked from the consent screen
+	SupportURL    string // where users get help, linked when no attempts are left
 	CreatedAt     time.Time
 }
 
@@ -31,13 +33,13 @@ type ClientToken struct {
 	DisplayPrefix string // e.g. "rp_test_Ab12", safe to show and log
 }
 
-const partnerCols = `p.id, p.name, p.widget_id, p.test_mode, p.allowed_origins, p.webhook_url, p.webhook_secret, p.max_attempts, p.share_identity, p.min_age, p.created_at`
+const partnerCols = `p.id, p.name, p.widget_id, p.test_mode, p.allowed_origins, p.webhook_url, p.webhook_secret, p.max_attempts, p.share_identity, p.min_age, p.privacy_url, p.support_url, p.created_at`
 
 func scanPartner(row interface{ Scan(...any) error }) (Partner, error) {
 	var p Partner
 	var origins string
 	var created int64
-	if err := row.Scan(&p.ID, &p.Name, &p.WidgetID, &p.TestMode, &origins, &p.WebhookURL, &p.WebhookSecret, &p.MaxAttempts, &p.ShareIdentity, &p.MinAge, &created); err != nil {
+	if err := row.Scan(&p.ID, &p.Name, &p.WidgetID, &p.TestMode, &origins, &p.WebhookURL, &p.WebhookSecret, &p.MaxAttempts, &p.ShareIdentity, &p.MinAge, &p.PrivacyURL, &p.SupportURL, &created); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return p, ErrNotFound
 		}
@@ -56,12 +58,28 @@ func (t *Tx) CreatePartner(ctx context.Context, p Partner, tok ClientToken) erro
 	if err != nil {
 		return err
 	}
-	if _, err := t.q.ExecContext(ctx, `INSERT INTO partners (id, name, widget_id, test_mode, allowed_origins, webhook_url, webhook_secret, max_attempts, share_identity, min_age, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		p.ID, p.Name, p.WidgetID, p.TestMode, string(origins), p.WebhookURL, p.WebhookSecret, p.MaxAttempts, p.ShareIdentity, p.MinAge, micros(t.now)); err != nil {
+	if _, err := t.q.ExecContext(ctx, `INSERT INTO partners (id, name, widget_id, test_mode, allowed_origins, webhook_url, webhook_secret, max_attempts, share_identity, min_age, privacy_url, support_url, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		p.ID, p.Name, p.WidgetID, p.TestMode, string(origins), p.WebhookURL, p.WebhookSecret, p.MaxAttempts, p.ShareIdentity, p.MinAge,
+		p.PrivacyURL, p.SupportURL, micros(t.now)); err != nil {
 		return err
 	}
 	return t.AddClientToken(ctx, p.ID, tok)
+}
+
+// SetPartnerLinks sets the partner's privacy policy and support URLs ("" removes one).
+func (t *Tx) SetPartnerLinks(ctx context.Context, partnerID, privacyURL, supportURL string) error {
+	if !isID(partnerID) {
+		return ErrNotFound
+	}
+	res, err := t.q.ExecContext(ctx, `UPDATE partners SET privacy_url = $2, support_url = $3 WHERE id = $1`, partnerID, privacyURL, supportURL)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // AddClientToken stores another valid token for a partner.

@@ -2,10 +2,12 @@ package widget
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
+	"math/big"
 	"strings"
 	"time"
 
@@ -61,6 +63,9 @@ func (m *Manager) UploadDocument(ctx context.Context, w auth.WidgetPrincipal, re
 		if err != nil {
 			return err
 		}
+		if err := consented(c); err != nil {
+			return err
+		}
 		if c.DocumentsFrom != "" {
 			if err := tx.DropCarriedDocuments(ctx, c.ID); err != nil {
 				return err
@@ -84,7 +89,7 @@ func (m *Manager) UploadDocument(ctx context.Context, w auth.WidgetPrincipal, re
 
 // StartLiveness draws a challenge for the user's open case and binds it to the case.
 func (m *Manager) StartLiveness(ctx context.Context, w auth.WidgetPrincipal) (*widgetv1.StartLivenessResponse, error) {
-	ch, err := liveness.New()
+	ch, err := liveness.New(cryptoIntn)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +98,9 @@ func (m *Manager) StartLiveness(ctx context.Context, w auth.WidgetPrincipal) (*w
 	err = m.store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := m.openCase(ctx, tx, w)
 		if err != nil {
+			return err
+		}
+		if err := consented(c); err != nil {
 			return err
 		}
 		ok, err := tx.IssueChallenge(ctx, c.ID, id, ch.String(), liveness.MaxPerCase)
@@ -109,6 +117,15 @@ func (m *Manager) StartLiveness(ctx context.Context, w auth.WidgetPrincipal) (*w
 		return nil, err
 	}
 	return &widgetv1.StartLivenessResponse{ChallengeId: id, Moves: ch.Proto(), ExpiresAt: timestamppb.New(issuedAt.Add(liveness.TTL))}, nil
+}
+
+// cryptoIntn draws a uniform number in [0, n) from crypto/rand.
+func cryptoIntn(n int) (int, error) {
+	v, err := rand.Int(rand.Reader, big.NewInt(int64(n)))
+	if err != nil {
+		return 0, err
+	}
+	return int(v.Int64()), nil
 }
 
 func errChallengeExpired() error {

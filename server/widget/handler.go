@@ -64,6 +64,18 @@ func (h *handler) UploadDocument(ctx context.Context, req *connect.Request[widge
 	return connect.NewResponse(res), nil
 }
 
+func (h *handler) RecordConsent(ctx context.Context, req *connect.Request[widgetv1.RecordConsentRequest]) (*connect.Response[widgetv1.RecordConsentResponse], error) {
+	w, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := h.m.RecordConsent(ctx, w, req.Msg.GetLanguage())
+	if err != nil {
+		return nil, err
+	}
+	return connect.NewResponse(res), nil
+}
+
 func (h *handler) StartLiveness(ctx context.Context, _ *connect.Request[widgetv1.StartLivenessRequest]) (*connect.Response[widgetv1.StartLivenessResponse], error) {
 	w, err := principal(ctx)
 	if err != nil {

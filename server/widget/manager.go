@@ -37,6 +37,8 @@ type Manager struct {
 	auth     *auth.Authenticator
 	seal     Sealer
 	onSubmit Submitted
+	// Retention is told to the user on the consent screen (zero: not configured).
+	Retention Retention
 }
 
 // NewManager builds a Manager. onSubmit (may be nil) runs inside the submit transaction.
@@ -109,11 +111,17 @@ func (m *Manager) open(ctx context.Context, tx *store.Tx, sess store.Session, p 
 	if err := protojson.Unmarshal([]byte(sess.OrderJSON), order); err != nil {
 		return nil, err
 	}
-	return &widgetv1.StartSessionResponse{
+	res := &widgetv1.StartSessionResponse{
 		WidgetToken: tok, ExpiresAt: timestamppb.New(expires), InitTokenType: sess.Kind, PartnerName: p.Name,
 		PartnerOrigins: p.Origins, State: State(prof, p.MaxAttempts), Order: order,
 		MerchantTransactionId: sess.ID, TestMode: p.TestMode,
-	}, nil
+		PrivacyUrl: p.PrivacyURL, SupportUrl: p.SupportURL,
+		ImageRetentionDays: int32(m.Retention.ImageDays), IdentityRetentionDays: int32(m.Retention.IdentityDays),
+	}
+	if res.ConsentGiven, err = tx.HasConsent(ctx, sess.PartnerID, sess.PartnerUserID); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // Status returns the widget user's state.

@@ -30,8 +30,18 @@ func jpegBytes(t testing.TB, img image.Image, q int) []byte {
 }
 
 // widgetFor opens a session for user and returns the widget's API client after
-// StartSession, the same client code the browser widget runs.
+// StartSession and the user's "I agree", the same client code the browser widget runs.
 func widgetFor(t *testing.T, srv *testserver.Server, p partner.Created, user string) (rpc.API, *widgetv1.StartSessionResponse) {
+	t.Helper()
+	api, res := widgetNoConsent(t, srv, p, user)
+	if _, err := api.RecordConsent(context.Background(), &widgetv1.RecordConsentRequest{Language: "en"}); err != nil {
+		t.Fatalf("record consent: %v", err)
+	}
+	return api, res
+}
+
+// widgetNoConsent is widgetFor before the user agreed to anything.
+func widgetNoConsent(t *testing.T, srv *testserver.Server, p partner.Created, user string) (rpc.API, *widgetv1.StartSessionResponse) {
 	t.Helper()
 	ctx := context.Background()
 	m := srv.App.Partners

@@ -19,6 +19,7 @@ type API interface {
 	// WatchStatus calls fn with the current state, then with every change, until ctx ends
 	// or the stream breaks (then it returns the error; callers fall back to GetStatus polling).
 	WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) error
+	RecordConsent(ctx context.Context, req *widgetv1.RecordConsentRequest) (*widgetv1.RecordConsentResponse, error)
 	UploadDocument(ctx context.Context, req *widgetv1.UploadDocumentRequest) (*widgetv1.UploadDocumentResponse, error)
 	StartLiveness(ctx context.Context, req *widgetv1.StartLivenessRequest) (*widgetv1.StartLivenessResponse, error)
 	SubmitLiveness(ctx context.Context, req *widgetv1.SubmitLivenessRequest) (*widgetv1.SubmitLivenessResponse, error)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	widgetv1 "github.com/rampart-id/rampart/gen/rampart/widget/v1"
+	"github.com/rampart-id/rampart/internal/jsonval"
 )
 
 // Transport sends one HTTP POST. Stream reports the response body as it arrives.
@@ -92,6 +92,10 @@ func (c *client) UploadDocument(ctx context.Context, req *widgetv1.UploadDocumen
 	return unary(ctx, c, "UploadDocument", req, &widgetv1.UploadDocumentResponse{})
 }
 
+func (c *client) RecordConsent(ctx context.Context, req *widgetv1.RecordConsentRequest) (*widgetv1.RecordConsentResponse, error) {
+	return unary(ctx, c, "RecordConsent", req, &widgetv1.RecordConsentResponse{})
+}
+
 func (c *client) StartLiveness(ctx context.Context, req *widgetv1.StartLivenessRequest) (*widgetv1.StartLivenessResponse, error) {
 	return unary(ctx, c, "StartLiveness", req, &widgetv1.StartLivenessResponse{})
 }
@@ -148,13 +152,14 @@ func (c *client) WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) e
 			return &Error{Code: "unavailable", Message: err.Error()}
 		}
 		if hdr[0]&0x02 != 0 { // end of stream
-			var end struct {
-				Error *wireError `json:"error"`
-			}
-			if json.Unmarshal(msg, &end) == nil && end.Error != nil {
-				e := end.Error.toError()
-				e.RequestID = rep.id()
-				return e
+			if v, err := jsonval.Parse(msg); err == nil {
+				if end, ok := v.(map[string]any); ok {
+					if e, ok := end["error"].(map[string]any); ok {
+						err := wireErrorOf(e).toError()
+						err.RequestID = rep.id()
+						return err
+					}
+				}
 			}
 			return nil
 		}
@@ -168,12 +173,25 @@ func (c *client) WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) e
 
 // wireError is the Connect protocol's JSON error.
 type wireError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Details []struct {
-		Type  string `json:"type"`
-		Value string `json:"value"`
-	} `json:"details"`
+	Code    string
+	Message string
+	Details []struct{ Type, Value string }
+}
+
+// wireErrorOf reads a Connect error object: code, message and details (type, value).
+func wireErrorOf(m map[string]any) *wireError {
+	w := &wireError{}
+	w.Code, _ = m["code"].(string)
+	w.Message, _ = m["message"].(string)
+	details, _ := m["details"].([]any)
+	for _, dv := range details {
+		if d, ok := dv.(map[string]any); ok {
+			typ, _ := d["type"].(string)
+			val, _ := d["value"].(string)
+			w.Details = append(w.Details, struct{ Type, Value string }{typ, val})
+		}
+	}
+	return w
 }
 
 func (w *wireError) toError() *Error {
@@ -195,8 +213,13 @@ func (w *wireError) toError() *Error {
 }
 
 func parseError(body []byte, rep Reply) *Error {
-	var w wireError
-	if err := json.Unmarshal(body, &w); err != nil || w.Code == "" {
+	v, err := jsonval.Parse(body)
+	m, ok := v.(map[string]any)
+	var w *wireError
+	if err == nil && ok {
+		w = wireErrorOf(m)
+	}
+	if w == nil || w.Code == "" {
 		// Something between us and the server answered (a proxy, a captive portal): its
 		// request id, if any, is not the server's but still helps support.
 		return &Error{Code: "unavailable", Message: "unexpected HTTP status " + itoa(rep.Status), RequestID: rep.id()}

@@ -76,7 +76,7 @@ func autoRun(t *testing.T, docFrames []image.Image) *harness {
 		b.DocFrames = docFrames
 		b.DocImage = docFrames[len(docFrames)-1]
 	})
-	h.click("start")
+	h.click("agree")
 	h.click("doc-national_id")
 	h.screen("capture-front")
 	return h
@@ -136,7 +136,7 @@ func TestAutoCaptureOff(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{}, func(b *FakeBrowser) {
 		b.DocImage = onDesk(520, 0)
 	})
-	h.click("start")
+	h.click("agree")
 	h.click("doc-national_id")
 	h.screen("capture-front")
 	h.click("auto-capture")

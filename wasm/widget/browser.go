@@ -20,6 +20,11 @@ type Browser interface {
 	Patch(id, html string)
 	// Announce sets the text of the aria-live region #status-live.
 	Announce(text string)
+	// TakeOver hands the page to the widget. It returns the screen the server rendered
+	// into the page before the widget ran ("consent", or "" for the loading shell) and
+	// whether the user already tapped its "I agree" (the page's script then shows a
+	// "preparing" state). From then on the page's script leaves every button to the widget.
+	TakeOver() (prerendered string, agreed bool)
 	// Listen sets the function that receives user events. The browser calls it from a
 	// goroutine of its own, never from inside a JavaScript callback.
 	Listen(fn func(Event))

@@ -54,6 +54,21 @@ func (b *JSBrowser) Render(v View) {
 	b.Announce(v.Announce)
 }
 
+// TakeOver implements Browser: the server's page marks its first screen with
+// data-prerendered on <main>, app.js marks an early tap with data-agreed, and
+// data-widget="live" on <html> tells app.js that the widget handles the buttons now.
+func (b *JSBrowser) TakeOver() (string, bool) {
+	pre, agreed := "", false
+	if v := b.root.Call("getAttribute", "data-prerendered"); v.Type() == js.TypeString {
+		pre = v.String()
+	}
+	agreed = b.root.Call("getAttribute", "data-agreed").Type() == js.TypeString
+	b.root.Call("removeAttribute", "data-prerendered")
+	b.root.Call("removeAttribute", "data-agreed")
+	b.doc.Get("documentElement").Call("setAttribute", "data-widget", "live")
+	return pre, agreed
+}
+
 // Patch implements Browser.
 func (b *JSBrowser) Patch(id, html string) {
 	if el := b.doc.Call("getElementById", id); el.Truthy() {

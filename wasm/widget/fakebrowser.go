@@ -39,6 +39,10 @@ type FakeBrowser struct {
 	// IsDesktop makes Device report a computer (a fine pointer); by default it reports
 	// a touch screen (set it before the widget runs).
 	IsDesktop bool
+	// What TakeOver reports: the server's first screen and whether the user tapped
+	// "I agree" before the widget ran (set with ServerPage).
+	prerendered string
+	agreed      bool
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every change
@@ -61,6 +65,25 @@ type FakeBrowser struct {
 	fetched   []string
 	logged    []string
 	now       time.Time
+}
+
+// ServerPage shows the screen the server rendered into the page before the widget runs;
+// agreed says the user tapped its "I agree" already (app.js then shows "preparing").
+func (f *FakeBrowser) ServerPage(v View, agreed bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.prerendered, f.agreed = v.Name, agreed
+	if agreed {
+		v = View{Name: "preparing", HTML: `<div class="content center"><h1>…</h1></div>`}
+	}
+	f.view, f.html = v, v.HTML
+}
+
+// TakeOver implements Browser.
+func (f *FakeBrowser) TakeOver() (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.prerendered, f.agreed
 }
 
 // Posted is one postMessage call.

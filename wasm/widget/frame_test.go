@@ -26,7 +26,7 @@ func resizesIn(posted []Posted) []string {
 
 func TestContentHeightGoesToTheHostAsResizeEvents(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{})
-	h.screen("intro")
+	h.screen("consent")
 	for _, px := range []int{640, 640, 700, 50, 99999} {
 		h.b.SetHeight(px)
 	}
@@ -50,7 +50,7 @@ func TestContentHeightGoesToTheHostAsResizeEvents(t *testing.T) {
 
 func TestTopLevelWidgetSendsNoResize(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{}, (*FakeBrowser).SetTopLevel)
-	h.screen("intro")
+	h.screen("consent")
 	h.b.SetHeight(640)
 	if got := h.resizes(); len(got) != 0 {
 		t.Fatalf("top-level page sent resize events %v", got)
@@ -68,10 +68,10 @@ func TestEscapeClosesOnlyTheDialog(t *testing.T) {
 		return n
 	}
 	placed := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{})
-	placed.screen("intro")
+	placed.screen("consent")
 	placed.b.PressEscape()
 	dialog := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{Dialog: true})
-	dialog.screen("intro")
+	dialog.screen("consent")
 	dialog.b.PressEscape()
 	if err := dialog.b.Wait(time.Second, "close event", func() bool {
 		for _, p := range dialog.b.posted {

@@ -54,7 +54,7 @@ func desktop(b *FakeBrowser) { b.IsDesktop = true }
 // to the decision and continues to the payment step.
 func TestHandoffDesktopFollowsPhone(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{}, desktop)
-	h.click("start")
+	h.click("agree")
 	h.screen("doc-type")
 	h.click("handoff")
 	h.screen("handoff")
@@ -79,13 +79,13 @@ func TestHandoffDesktopFollowsPhone(t *testing.T) {
 	h.screen("verified")
 	h.click("continue")
 	h.screen("payment")
-	h.waitCalls("start:rpi_test", "handoff", "watch", "watch")
+	h.waitCalls("start:rpi_test", "consent:en", "handoff", "watch", "watch")
 }
 
 // TestHandoffContinueHere: the user may stay on the computer.
 func TestHandoffContinueHere(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{}, desktop)
-	h.click("start")
+	h.click("agree")
 	h.click("handoff")
 	h.screen("handoff")
 	h.click("handoff-here")
@@ -96,17 +96,17 @@ func TestHandoffContinueHere(t *testing.T) {
 // document step nor (a handoff page) when it has no camera.
 func TestHandoffNotOfferedOnPhone(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{})
-	h.click("start")
+	h.click("agree")
 	h.screen("doc-type")
 	h.lacks("handoff")
 
 	api := &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}
 	h = run(t, api, Options{Token: "-", Handoff: "rph_code", WidgetID: "wdg_1"}, desktop, func(b *FakeBrowser) { b.SetCamera(CameraNone, nil) })
-	h.screen("intro")
-	h.click("start")
+	h.screen("consent")
+	h.click("agree")
 	h.screen("doc-type")
 	h.lacks("handoff")
-	h.waitCalls("redeem:rph_code")
+	h.waitCalls("redeem:rph_code", "consent:en")
 	h.api.mu.Lock()
 	tok := h.api.token
 	h.api.mu.Unlock()
@@ -119,6 +119,7 @@ func TestHandoffNotOfferedOnPhone(t *testing.T) {
 func TestNoCameraSelfieOffersPhone(t *testing.T) {
 	s := session(kycv1.KycStatus_KYC_STATUS_FAILED)
 	s.State.FailureReasons = []string{kyc.ReasonLivenessChallenge}
+	s.ConsentGiven = true
 	h := run(t, &fakeAPI{start: s}, Options{}, func(b *FakeBrowser) { b.SetCamera(CameraNone, nil) })
 	h.click("try-again")
 	h.click("start-liveness")
@@ -162,6 +163,7 @@ func TestHandoffLinkUsedOrExpired(t *testing.T) {
 func TestTryAgainRedoesOnlyTheFailedStep(t *testing.T) {
 	s := session(kycv1.KycStatus_KYC_STATUS_FAILED)
 	s.State.FailureReasons = []string{kyc.ReasonLivenessChallenge, kyc.ReasonSelfieFace}
+	s.ConsentGiven = true // agreed before the failed attempt
 	h := run(t, &fakeAPI{start: s}, Options{})
 	h.screen("failed")
 	h.click("try-again")
@@ -173,6 +175,7 @@ func TestTryAgainRedoesOnlyTheFailedStep(t *testing.T) {
 
 	s = session(kycv1.KycStatus_KYC_STATUS_FAILED)
 	s.State.FailureReasons = []string{kyc.ReasonLivenessChallenge, kyc.ReasonDocumentExpired}
+	s.ConsentGiven = true
 	h = run(t, &fakeAPI{start: s}, Options{})
 	h.click("try-again")
 	h.screen("doc-type")
@@ -205,6 +208,7 @@ func TestQRSVGRefusesMalformedCodes(t *testing.T) {
 func TestCameraDeniedSelfieOffersPhone(t *testing.T) {
 	s := session(kycv1.KycStatus_KYC_STATUS_FAILED)
 	s.State.FailureReasons = []string{kyc.ReasonLivenessChallenge}
+	s.ConsentGiven = true
 	h := run(t, &fakeAPI{start: s}, Options{}, func(b *FakeBrowser) { b.SetCamera(CameraAvailable, ErrCameraDenied) })
 	h.click("try-again")
 	h.click("start-liveness")

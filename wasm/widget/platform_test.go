@@ -47,7 +47,7 @@ func TestCameraDeniedGuidanceForPlatformFirst(t *testing.T) {
 				b.SetCamera(CameraAvailable, ErrCameraDenied)
 				b.UserAgent, b.TouchPoints = tc.ua, tc.touch
 			})
-			h.click("start")
+			h.click("agree")
 			h.click("doc-passport")
 			h.screen("camera-denied")
 			html := h.b.HTML()

@@ -164,7 +164,7 @@ func TestSelfieRebase(t *testing.T) {
 // selfieFlow goes through the documents to the selfie screen.
 func selfieFlow(h *harness) {
 	h.t.Helper()
-	h.click("start")
+	h.click("agree")
 	h.click("doc-passport")
 	h.screen("capture-front")
 	h.click("capture")
@@ -316,7 +316,7 @@ func TestSelfieWithRealNetworks(t *testing.T) {
 	api := &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED), moves: ch.Proto()}
 	start := time.Now()
 	h := runWith(t, api, Options{}, nil, func(b *FakeBrowser) { b.Faces = cam })
-	h.click("start")
+	h.click("agree")
 	h.click("doc-passport")
 	h.captureDocument("capture-front")
 	h.click("start-liveness")

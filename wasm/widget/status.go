@@ -48,28 +48,6 @@ func (w *Widget) showErrorRef(slug, requestID string, retry func()) {
 	w.emit("error", "code", slug)
 }
 
-func (w *Widget) showIntro() {
-	var b strings.Builder
-	// The three steps, numbered as the "Step N of 3" indicator of the later screens.
-	b.WriteString(`<ol class="plan">`)
-	for _, n := range []string{"1", "2", "3"} {
-		b.WriteString(`<li><span class="num" aria-hidden="true">` + n + `</span><span><strong>` + esc(w.t.T("intro_s"+n)) +
-			`</strong><span>` + esc(w.t.T("intro_s"+n+"_hint")) + `</span></span></li>`)
-	}
-	b.WriteString(`</ol><p class="fine">` + esc(w.t.T("intro_privacy")) + `</p>`)
-	lead := w.t.T("intro_lead")
-	if p := w.sess.GetPartnerName(); p != "" {
-		lead = w.t.T("intro_lead_partner", "partner", p)
-	}
-	html := w.layout(page{title: w.t.T("intro_title"), lead: lead, body: b.String(),
-		actions: button("start", "primary", w.t.T("start"))})
-	w.render("intro", html, nil, w.t.T("intro_title"))
-	w.on("start", func() {
-		w.emit("kyc_started")
-		w.showDocType()
-	})
-}
-
 func (w *Widget) showSubmitting() {
 	html := w.layout(page{step: 3, icon: `<div class="spinner" aria-hidden="true"></div>`,
 		title: w.t.T("sub_title"), lead: w.t.T("sub_lead"), center: true})
@@ -187,6 +165,9 @@ func (w *Widget) showFailed() {
 			final = w.t.T("fail_final_p", "partner", p)
 		}
 		b.WriteString(`<p class="attempts final">` + esc(final) + `</p>`)
+		if u, p := webURL(w.sess.GetSupportUrl()), w.sess.GetPartnerName(); u != "" && p != "" {
+			b.WriteString(`<p class="support">` + externalLink(u, w.t.T("fail_support", "partner", p), w.t.T("new_tab")) + `</p>`)
+		}
 		actions = button("close", "secondary", w.t.T("close"))
 	}
 	html := w.layout(page{icon: `<div class="hero-bad">` + iconFailed + `</div>`, title: w.t.T("fail_title"),

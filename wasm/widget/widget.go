@@ -47,6 +47,7 @@ type Widget struct {
 	viaHandoff   bool // this page continues, on a phone, a session begun on a computer
 	keptDocument bool // a retry after a selfie-only failure: the server kept the document
 	height       int  // content height last measured, sent to the host as the resize event
+	agreed       bool // the user tapped "I agree" (perhaps before the session was known)
 }
 
 // New builds a widget; Run starts it.
@@ -63,6 +64,8 @@ func New(b Browser, api rpc.API, opts Options) *Widget {
 func (w *Widget) Run(ctx context.Context) error {
 	w.root = ctx
 	w.sctx, w.cancel = context.WithCancel(ctx)
+	w.actions = map[string]func(){}
+	w.takeOver()
 	w.b.Listen(func(e Event) { w.post(func() { w.handle(e) }) })
 	w.watchHeight()
 	w.b.SetTheme(w.t.Lang, w.opts.Accent, onAccent(w.opts.Accent))
@@ -166,7 +169,9 @@ func (w *Widget) startSession() {
 		w.showError("missing_token", nil)
 		return
 	}
-	w.showLoading()
+	if !w.prerendered() {
+		w.showLoading()
+	}
 	w.async(func(ctx context.Context) func() {
 		res, err := w.api.StartSession(ctx, &widgetv1.StartSessionRequest{InitToken: w.opts.Token, WidgetId: w.opts.WidgetID})
 		return func() {
@@ -200,7 +205,7 @@ func (w *Widget) route() {
 	case kyc.Failed:
 		w.showFailed()
 	default:
-		w.showIntro()
+		w.consentStep()
 	}
 }
 
@@ -220,6 +225,13 @@ func (w *Widget) setState(st *widgetv1.KycState) {
 // the failed step.
 func (w *Widget) fail(err error, retry func()) {
 	slug := slugOf(err)
+	if slug == "consent_required" && w.sess != nil {
+		// The case lacks the user's consent (a case from before consent was asked for):
+		// ask for it, then start over.
+		w.sess.ConsentGiven = false
+		w.showConsent()
+		return
+	}
 	switch slug {
 	case "session_already_used", "session_expired", "unauthorized", "forbidden_origin", "not_found":
 		retry = nil // repeating cannot help; the user needs a new link

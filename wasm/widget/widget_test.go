@@ -37,6 +37,7 @@ type fakeAPI struct {
 	startReq  *widgetv1.StartSessionRequest
 	handoff   *widgetv1.CreateHandoffResponse // what CreateHandoff returns
 	redeemErr error                           // RedeemHandoff fails so
+	consented bool                            // RecordConsent was called: capture is allowed, as on the server
 }
 
 var _ rpc.API = (*fakeAPI)(nil)
@@ -83,7 +84,28 @@ func (a *fakeAPI) WatchStatus(ctx context.Context, fn func(*widgetv1.KycState)) 
 	}
 }
 
+func (a *fakeAPI) RecordConsent(_ context.Context, req *widgetv1.RecordConsentRequest) (*widgetv1.RecordConsentResponse, error) {
+	a.record("consent:" + req.GetLanguage())
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.consented = true
+	return &widgetv1.RecordConsentResponse{TextVersion: req.GetLanguage() + "-test"}, nil
+}
+
+// noConsent is the server's refusal of a capture the user has not agreed to.
+func (a *fakeAPI) noConsent() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.consented || a.start.GetConsentGiven() {
+		return nil
+	}
+	return &rpc.Error{Code: "failed_precondition", Slug: "consent_required"}
+}
+
 func (a *fakeAPI) UploadDocument(_ context.Context, req *widgetv1.UploadDocumentRequest) (*widgetv1.UploadDocumentResponse, error) {
+	if err := a.noConsent(); err != nil {
+		return nil, err
+	}
 	side := strings.ToLower(strings.TrimPrefix(req.GetSide().String(), "DOCUMENT_SIDE_"))
 	a.record("upload:" + side + ":" + docKey(req.GetDocumentType()))
 	if len(req.GetImage()) < 1000 {
@@ -97,6 +119,9 @@ func (a *fakeAPI) UploadDocument(_ context.Context, req *widgetv1.UploadDocument
 }
 
 func (a *fakeAPI) StartLiveness(context.Context, *widgetv1.StartLivenessRequest) (*widgetv1.StartLivenessResponse, error) {
+	if err := a.noConsent(); err != nil {
+		return nil, err
+	}
 	a.record("challenge")
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -136,6 +161,8 @@ var partnerOrigins = []string{"https://wallet.example", "https://app.wallet.exam
 func session(status kycv1.KycStatus) *widgetv1.StartSessionResponse {
 	return &widgetv1.StartSessionResponse{
 		WidgetToken: "rpw_test", PartnerName: "Acme Wallet", PartnerOrigins: partnerOrigins,
+		PrivacyUrl: "https://wallet.example/privacy", SupportUrl: "https://wallet.example/help",
+		ImageRetentionDays: 30, IdentityRetentionDays: 1825,
 		State: &widgetv1.KycState{Status: status, AttemptsRemaining: 3},
 		Order: &kycv1.Order{Type: "buy", Currency: "BTC", Network: "bitcoin", FiatCurrency: "EUR",
 			FiatAmount: "100.00", WalletAddress: "bc1qexamplewallet"},
@@ -260,9 +287,9 @@ func (h *harness) waitCalls(want ...string) {
 
 func TestFirstTimeHappyPathIDCard(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{Lang: "en"})
-	h.screen("intro")
+	h.screen("consent")
 	h.contains("Acme Wallet needs to confirm who you are")
-	h.click("start")
+	h.click("agree")
 	h.screen("doc-type")
 	h.contains("Step 1 of 3")
 	h.click("doc-national_id")
@@ -277,7 +304,7 @@ func TestFirstTimeHappyPathIDCard(t *testing.T) {
 	h.click("start-liveness")
 	h.screen("verifying")
 	h.contains("Step 3 of 3", "Typical verification time is a few minutes")
-	h.waitCalls("start:rpi_test", "upload:front:national_id", "upload:back:national_id", "challenge", "liveness", "submit", "watch")
+	h.waitCalls("start:rpi_test", "consent:en", "upload:front:national_id", "upload:back:national_id", "challenge", "liveness", "submit", "watch")
 
 	h.api.mu.Lock()
 	lv := h.api.liveness
@@ -314,13 +341,13 @@ func TestFirstTimeHappyPathIDCard(t *testing.T) {
 
 func TestPassportSkipsBackSide(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{})
-	h.click("start")
+	h.click("agree")
 	h.click("doc-passport")
 	h.captureDocument("capture-front")
 	h.screen("liveness-intro")
 	h.click("start-liveness")
 	h.screen("verifying")
-	h.waitCalls("start:rpi_test", "upload:front:passport", "challenge", "liveness", "submit", "watch")
+	h.waitCalls("start:rpi_test", "consent:en", "upload:front:passport", "challenge", "liveness", "submit", "watch")
 }
 
 // TestUnreadableDocumentSaidAtOnce: a passport photo whose zone cannot be read is
@@ -330,7 +357,7 @@ func TestUnreadableDocumentSaidAtOnce(t *testing.T) {
 	// A page with text-like fields but no machine-readable zone.
 	blank := qualitytest.Document(3, 1600, 1000)
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{}, func(b *FakeBrowser) { b.DocImage = blank })
-	h.click("start")
+	h.click("agree")
 	h.click("doc-passport")
 	h.screen("capture-front")
 	h.click("capture")
@@ -418,7 +445,7 @@ func TestFailedWithoutAttemptsIsFinal(t *testing.T) {
 func TestCameraDeniedOffersGuidanceAndUpload(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{},
 		func(b *FakeBrowser) { b.SetCamera(CameraAvailable, ErrCameraDenied) })
-	h.click("start")
+	h.click("agree")
 	h.click("doc-drivers_licence")
 	h.screen("camera-denied")
 	h.contains("Settings › Safari › Camera", "Website Settings", "lock icon", "Permissions › Camera",
@@ -439,7 +466,7 @@ func TestCameraDeniedOffersGuidanceAndUpload(t *testing.T) {
 	h.screen("review-image")
 	h.click("accept")
 	h.screen("camera-denied") // the back side: the camera is still blocked
-	h.waitCalls("start:rpi_test", "upload:front:drivers_licence")
+	h.waitCalls("start:rpi_test", "consent:en", "upload:front:drivers_licence")
 	// Allowing the camera and retrying brings the viewfinder back.
 	h.b.SetCamera(CameraAvailable, nil)
 	h.click("retry-camera")
@@ -450,7 +477,7 @@ func TestCameraDeniedOffersGuidanceAndUpload(t *testing.T) {
 func TestNoCameraUploadsDocumentsButNotSelfie(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{},
 		func(b *FakeBrowser) { b.SetCamera(CameraNone, nil) })
-	h.click("start")
+	h.click("agree")
 	h.click("doc-passport")
 	h.screen("capture-front")
 	h.lacks("capture")
@@ -471,7 +498,7 @@ func TestNoCameraUploadsDocumentsButNotSelfie(t *testing.T) {
 
 func TestLivenessCameraDenied(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{})
-	h.click("start")
+	h.click("agree")
 	h.click("doc-passport")
 	h.captureDocument("capture-front")
 	h.b.SetCamera(CameraAvailable, ErrCameraDenied)
@@ -484,7 +511,7 @@ func TestLivenessCameraDenied(t *testing.T) {
 func TestQualityFeedback(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED), rejectAs: "image_glare"}, Options{},
 		func(b *FakeBrowser) { b.SetCamera(CameraNone, nil) })
-	h.click("start")
+	h.click("agree")
 	h.click("doc-passport")
 	h.screen("capture-front")
 	// A blurry photo fails locally: retake is recommended, "Use anyway" remains.
@@ -508,7 +535,7 @@ func TestQualityFeedback(t *testing.T) {
 	h.contains("There is glare on the document", "Use anyway")
 	h.click("accept")
 	h.screen("liveness-intro")
-	h.waitCalls("start:rpi_test", "upload:front:passport")
+	h.waitCalls("start:rpi_test", "consent:en", "upload:front:passport")
 }
 
 func TestSessionAlreadyUsed(t *testing.T) {
@@ -569,8 +596,8 @@ func TestPostMessageOnlyToPartnerOrigins(t *testing.T) {
 	s := session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)
 	s.PartnerOrigins = append(s.PartnerOrigins, "*", "javascript:alert(1)")
 	h := run(t, &fakeAPI{start: s}, Options{})
-	h.screen("intro")
-	h.click("start")
+	h.screen("consent")
+	h.click("agree")
 	h.screen("doc-type")
 	posted := h.b.Posted()
 	if len(posted) != 2*len(partnerOrigins) {
@@ -593,9 +620,9 @@ func TestPostMessageOnlyToPartnerOrigins(t *testing.T) {
 
 func TestSpanish(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, ParseOptions("#token=rpi_x&lang=es", "en-US"))
-	h.screen("intro")
-	h.contains("Verifica tu identidad", "Comenzar")
-	h.click("start")
+	h.screen("consent")
+	h.contains("Verifica tu identidad", "Acepto")
+	h.click("agree")
 	h.screen("doc-type")
 	h.contains("Paso 1 de 3", "Pasaporte", "Permiso de conducir")
 	if lang, _ := h.b.Theme(); lang != "es" {
@@ -605,7 +632,7 @@ func TestSpanish(t *testing.T) {
 
 func TestStatusChangeOnVerifying(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{})
-	h.click("start")
+	h.click("agree")
 	h.click("doc-passport")
 	h.captureDocument("capture-front")
 	h.click("start-liveness")
@@ -622,7 +649,7 @@ func TestStatusChangeOnVerifying(t *testing.T) {
 
 func TestEveryScreenHasAHeadingAndAnnouncement(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{})
-	h.click("start")
+	h.click("agree")
 	h.click("doc-passport")
 	h.captureDocument("capture-front")
 	h.click("start-liveness")

@@ -19,7 +19,7 @@ func TestStartSessionSendsWidgetID(t *testing.T) {
 	}
 	api := &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}
 	h := run(t, api, Options{WidgetID: "wdg_0123abcd"})
-	h.screen("intro")
+	h.screen("consent")
 	api.mu.Lock()
 	defer api.mu.Unlock()
 	if api.startReq.GetWidgetId() != "wdg_0123abcd" || api.startReq.GetInitToken() != "rpi_test" {

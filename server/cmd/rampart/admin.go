@@ -70,7 +70,7 @@ func migrateCmd(ctx context.Context, args []string) error {
 
 func partnerCmd(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: rampart partner create|rotate-token [flags]")
+		return fmt.Errorf("usage: rampart partner create|update|rotate-token [flags]")
 	}
 	fs := flag.NewFlagSet("partner "+args[0], flag.ContinueOnError)
 	var c common
@@ -83,7 +83,9 @@ func partnerCmd(ctx context.Context, args []string) error {
 	attempts := fs.Int("max-attempts", 3, "KYC attempts per user (create)")
 	share := fs.Bool("share-identity", false, "the partner may read its verified users' identity (create)")
 	minAge := fs.Int("min-age", kyc.DefaultMinAge, "youngest age the partner accepts (create)")
-	partnerID := fs.String("partner-id", "", "partner id (rotate-token)")
+	privacy := fs.String("privacy-url", "", "the partner's privacy policy, linked from the consent screen (create, update; https; update: empty removes it)")
+	support := fs.String("support-url", "", "where the partner's users get help, linked when no attempts are left (create, update; https; update: empty removes it)")
+	partnerID := fs.String("partner-id", "", "partner id (update, rotate-token)")
 	grace := fs.Duration("grace", 24*time.Hour, "how long current tokens keep working (rotate-token)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -99,11 +101,34 @@ func partnerCmd(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "create":
 		created, err := m.CreatePartner(ctx, partner.NewPartner{Name: *name, Origins: origins, WebhookURL: *webhook, Test: *test, MaxAttempts: *attempts,
-			ShareIdentity: *share, MinAge: *minAge})
+			ShareIdentity: *share, MinAge: *minAge, PrivacyURL: *privacy, SupportURL: *support})
 		if err != nil {
 			return err
 		}
 		return enc.Encode(created)
+	case "update":
+		id, err := partnerIDFlag(*partnerID)
+		if err != nil {
+			return err
+		}
+		var l partner.Links
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "privacy-url":
+				l.PrivacyURL = privacy
+			case "support-url":
+				l.SupportURL = support
+			}
+		})
+		if l.PrivacyURL == nil && l.SupportURL == nil {
+			return errors.New("update needs --privacy-url and/or --support-url")
+		}
+		if err := m.UpdateLinks(ctx, id, l); errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no partner %q", id)
+		} else if err != nil {
+			return err
+		}
+		return enc.Encode(map[string]string{"partner_id": id, "status": "updated"})
 	case "rotate-token":
 		id, err := partnerIDFlag(*partnerID)
 		if err != nil {

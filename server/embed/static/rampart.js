@@ -56,7 +56,7 @@
     if (!host) frag += '&dialog=1';
 
     var frame = document.createElement('iframe');
-    // lang also goes in the query, so the server renders the page's first paint in it.
+    // lang also goes in the query: the server renders the first screen in it.
     frame.src = base + '/embed/app?widget_id=' + encodeURIComponent(widgetId) +
       (opts.lang ? '&lang=' + encodeURIComponent(opts.lang) : '') + '#' + frag;
     frame.allow = 'camera';

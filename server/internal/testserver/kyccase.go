@@ -95,8 +95,22 @@ func (s *Server) Widget(t testing.TB, p partner.Created, user string) rpc.API {
 	return api
 }
 
-// WidgetToken opens the widget for user as Widget does and returns its widget token.
+// WidgetToken opens the widget for user as Widget does, agrees to the consent text (as
+// the user taps "I agree") and returns its widget token.
 func (s *Server) WidgetToken(t testing.TB, p partner.Created, user string) string {
+	t.Helper()
+	tok := s.WidgetTokenNoConsent(t, p, user)
+	api := rpc.New(s.URL, rpc.HTTPTransport(http.DefaultClient))
+	api.SetToken(tok)
+	if _, err := api.RecordConsent(context.Background(), &widgetv1.RecordConsentRequest{Language: "en"}); err != nil {
+		t.Fatalf("record consent: %v", err)
+	}
+	return tok
+}
+
+// WidgetTokenNoConsent opens the widget for user and returns its widget token, before
+// the user agreed to anything.
+func (s *Server) WidgetTokenNoConsent(t testing.TB, p partner.Created, user string) string {
 	t.Helper()
 	ctx := context.Background()
 	pt, err := s.Store.Read().PartnerByID(ctx, p.PartnerID)

@@ -1,8 +1,8 @@
 //go:build js && wasm
 
-// Command widget is the end-user KYC widget, compiled to WebAssembly and loaded by
-// server/embed/static/app.html. It must stay free of net/http, connect-go and grpc-go:
-// the whole widget has to fit in 2 MB of brotli.
+// Command widget is the end-user KYC widget, compiled to WebAssembly and started by
+// app.js on the page server/embed renders. It must stay free of net/http, connect-go
+// and grpc-go: the whole widget has to fit in 2 MB of brotli.
 package main
 
 import (
@@ -23,8 +23,13 @@ func main() {
 		win.Get("history").Call("replaceState", win.Get("history").Get("state"), "",
 			loc.Get("pathname").String()+loc.Get("search").String())
 	}
+	// The server rendered the first screen in the language it picked (the page's lang
+	// query, else Accept-Language): the widget goes on in the same one unless the
+	// fragment names another.
 	lang := ""
-	if l := win.Get("navigator").Get("language"); l.Type() == js.TypeString {
+	if l := win.Get("document").Get("documentElement").Get("lang"); l.Type() == js.TypeString && l.String() != "" {
+		lang = l.String()
+	} else if l := win.Get("navigator").Get("language"); l.Type() == js.TypeString {
 		lang = l.String()
 	}
 	opts := widget.ParseOptions(hash, lang)

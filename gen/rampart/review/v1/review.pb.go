@@ -576,9 +576,13 @@ type GetCaseResponse struct {
 	History []*HistoryEntry `protobuf:"bytes,6,rep,name=history,proto3" json:"history,omitempty"`
 	// What the document's machine-readable data says; unset when none was read (or it
 	// was purged or redacted).
-	Identity      *v1.Identity `protobuf:"bytes,7,opt,name=identity,proto3" json:"identity,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Identity *v1.Identity `protobuf:"bytes,7,opt,name=identity,proto3" json:"identity,omitempty"`
+	// When the user agreed to the consent text; unset for cases opened before consent existed.
+	ConsentedAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=consented_at,json=consentedAt,proto3" json:"consented_at,omitempty"`
+	// The version of the consent text the user agreed to.
+	ConsentVersion string `protobuf:"bytes,9,opt,name=consent_version,json=consentVersion,proto3" json:"consent_version,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *GetCaseResponse) Reset() {
@@ -658,6 +662,20 @@ func (x *GetCaseResponse) GetIdentity() *v1.Identity {
 		return x.Identity
 	}
 	return nil
+}
+
+func (x *GetCaseResponse) GetConsentedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ConsentedAt
+	}
+	return nil
+}
+
+func (x *GetCaseResponse) GetConsentVersion() string {
+	if x != nil {
+		return x.ConsentVersion
+	}
+	return ""
 }
 
 // DecideCaseRequest is a reviewer's decision.
@@ -929,7 +947,7 @@ const file_rampart_review_v1_review_proto_rawDesc = "" +
 	"\x05cases\x18\x01 \x03(\v2\x1e.rampart.review.v1.CaseSummaryR\x05cases\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\")\n" +
 	"\x0eGetCaseRequest\x12\x17\n" +
-	"\acase_id\x18\x01 \x01(\tR\x06caseId\"\xf8\x02\n" +
+	"\acase_id\x18\x01 \x01(\tR\x06caseId\"\xe0\x03\n" +
 	"\x0fGetCaseResponse\x122\n" +
 	"\x04case\x18\x01 \x01(\v2\x1e.rampart.review.v1.CaseSummaryR\x04case\x121\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x19.rampart.kyc.v1.KycStatusR\x06status\x12#\n" +
@@ -937,7 +955,9 @@ const file_rampart_review_v1_review_proto_rawDesc = "" +
 	"\x06checks\x18\x04 \x03(\v2\x1e.rampart.review.v1.CheckResultR\x06checks\x120\n" +
 	"\x06images\x18\x05 \x03(\v2\x18.rampart.review.v1.ImageR\x06images\x129\n" +
 	"\ahistory\x18\x06 \x03(\v2\x1f.rampart.review.v1.HistoryEntryR\ahistory\x124\n" +
-	"\bidentity\x18\a \x01(\v2\x18.rampart.kyc.v1.IdentityR\bidentity\"\xa2\x01\n" +
+	"\bidentity\x18\a \x01(\v2\x18.rampart.kyc.v1.IdentityR\bidentity\x12=\n" +
+	"\fconsented_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\vconsentedAt\x12'\n" +
+	"\x0fconsent_version\x18\t \x01(\tR\x0econsentVersion\"\xa2\x01\n" +
 	"\x11DecideCaseRequest\x12\x17\n" +
 	"\acase_id\x18\x01 \x01(\tR\x06caseId\x127\n" +
 	"\bdecision\x18\x02 \x01(\x0e2\x1b.rampart.review.v1.DecisionR\bdecision\x12\x16\n" +
@@ -1008,22 +1028,23 @@ var file_rampart_review_v1_review_proto_depIdxs = []int32{
 	3,  // 8: rampart.review.v1.GetCaseResponse.images:type_name -> rampart.review.v1.Image
 	4,  // 9: rampart.review.v1.GetCaseResponse.history:type_name -> rampart.review.v1.HistoryEntry
 	15, // 10: rampart.review.v1.GetCaseResponse.identity:type_name -> rampart.kyc.v1.Identity
-	0,  // 11: rampart.review.v1.DecideCaseRequest.decision:type_name -> rampart.review.v1.Decision
-	14, // 12: rampart.review.v1.DecideCaseResponse.status:type_name -> rampart.kyc.v1.KycStatus
-	14, // 13: rampart.review.v1.ResetProfileResponse.status:type_name -> rampart.kyc.v1.KycStatus
-	5,  // 14: rampart.review.v1.ReviewService.ListQueue:input_type -> rampart.review.v1.ListQueueRequest
-	7,  // 15: rampart.review.v1.ReviewService.GetCase:input_type -> rampart.review.v1.GetCaseRequest
-	9,  // 16: rampart.review.v1.ReviewService.DecideCase:input_type -> rampart.review.v1.DecideCaseRequest
-	11, // 17: rampart.review.v1.ReviewService.ResetProfile:input_type -> rampart.review.v1.ResetProfileRequest
-	6,  // 18: rampart.review.v1.ReviewService.ListQueue:output_type -> rampart.review.v1.ListQueueResponse
-	8,  // 19: rampart.review.v1.ReviewService.GetCase:output_type -> rampart.review.v1.GetCaseResponse
-	10, // 20: rampart.review.v1.ReviewService.DecideCase:output_type -> rampart.review.v1.DecideCaseResponse
-	12, // 21: rampart.review.v1.ReviewService.ResetProfile:output_type -> rampart.review.v1.ResetProfileResponse
-	18, // [18:22] is the sub-list for method output_type
-	14, // [14:18] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	13, // 11: rampart.review.v1.GetCaseResponse.consented_at:type_name -> google.protobuf.Timestamp
+	0,  // 12: rampart.review.v1.DecideCaseRequest.decision:type_name -> rampart.review.v1.Decision
+	14, // 13: rampart.review.v1.DecideCaseResponse.status:type_name -> rampart.kyc.v1.KycStatus
+	14, // 14: rampart.review.v1.ResetProfileResponse.status:type_name -> rampart.kyc.v1.KycStatus
+	5,  // 15: rampart.review.v1.ReviewService.ListQueue:input_type -> rampart.review.v1.ListQueueRequest
+	7,  // 16: rampart.review.v1.ReviewService.GetCase:input_type -> rampart.review.v1.GetCaseRequest
+	9,  // 17: rampart.review.v1.ReviewService.DecideCase:input_type -> rampart.review.v1.DecideCaseRequest
+	11, // 18: rampart.review.v1.ReviewService.ResetProfile:input_type -> rampart.review.v1.ResetProfileRequest
+	6,  // 19: rampart.review.v1.ReviewService.ListQueue:output_type -> rampart.review.v1.ListQueueResponse
+	8,  // 20: rampart.review.v1.ReviewService.GetCase:output_type -> rampart.review.v1.GetCaseResponse
+	10, // 21: rampart.review.v1.ReviewService.DecideCase:output_type -> rampart.review.v1.DecideCaseResponse
+	12, // 22: rampart.review.v1.ReviewService.ResetProfile:output_type -> rampart.review.v1.ResetProfileResponse
+	19, // [19:23] is the sub-list for method output_type
+	15, // [15:19] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_rampart_review_v1_review_proto_init() }

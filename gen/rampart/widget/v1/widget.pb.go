@@ -337,9 +337,19 @@ type StartSessionResponse struct {
 	// Rampart's id of the order; empty when there is none.
 	MerchantTransactionId string `protobuf:"bytes,8,opt,name=merchant_transaction_id,json=merchantTransactionId,proto3" json:"merchant_transaction_id,omitempty"`
 	// True for test-mode partners (rp_test_ tokens).
-	TestMode      bool `protobuf:"varint,9,opt,name=test_mode,json=testMode,proto3" json:"test_mode,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	TestMode bool `protobuf:"varint,9,opt,name=test_mode,json=testMode,proto3" json:"test_mode,omitempty"`
+	// The partner's privacy policy (https), linked from the consent screen; may be empty.
+	PrivacyUrl string `protobuf:"bytes,10,opt,name=privacy_url,json=privacyUrl,proto3" json:"privacy_url,omitempty"`
+	// Where the partner's users get help (https), linked when no attempts are left; may be empty.
+	SupportUrl string `protobuf:"bytes,11,opt,name=support_url,json=supportUrl,proto3" json:"support_url,omitempty"`
+	// True when the user's open case already holds their consent.
+	ConsentGiven bool `protobuf:"varint,12,opt,name=consent_given,json=consentGiven,proto3" json:"consent_given,omitempty"`
+	// Days document images and selfie frames are kept after the decision.
+	ImageRetentionDays int32 `protobuf:"varint,13,opt,name=image_retention_days,json=imageRetentionDays,proto3" json:"image_retention_days,omitempty"`
+	// Days the details read from the document are kept.
+	IdentityRetentionDays int32 `protobuf:"varint,14,opt,name=identity_retention_days,json=identityRetentionDays,proto3" json:"identity_retention_days,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *StartSessionResponse) Reset() {
@@ -435,6 +445,142 @@ func (x *StartSessionResponse) GetTestMode() bool {
 	return false
 }
 
+func (x *StartSessionResponse) GetPrivacyUrl() string {
+	if x != nil {
+		return x.PrivacyUrl
+	}
+	return ""
+}
+
+func (x *StartSessionResponse) GetSupportUrl() string {
+	if x != nil {
+		return x.SupportUrl
+	}
+	return ""
+}
+
+func (x *StartSessionResponse) GetConsentGiven() bool {
+	if x != nil {
+		return x.ConsentGiven
+	}
+	return false
+}
+
+func (x *StartSessionResponse) GetImageRetentionDays() int32 {
+	if x != nil {
+		return x.ImageRetentionDays
+	}
+	return 0
+}
+
+func (x *StartSessionResponse) GetIdentityRetentionDays() int32 {
+	if x != nil {
+		return x.IdentityRetentionDays
+	}
+	return 0
+}
+
+// RecordConsentRequest says which text the user agreed to.
+type RecordConsentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The language the consent text was shown in (en, es, …).
+	Language      string `protobuf:"bytes,1,opt,name=language,proto3" json:"language,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordConsentRequest) Reset() {
+	*x = RecordConsentRequest{}
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordConsentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordConsentRequest) ProtoMessage() {}
+
+func (x *RecordConsentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordConsentRequest.ProtoReflect.Descriptor instead.
+func (*RecordConsentRequest) Descriptor() ([]byte, []int) {
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *RecordConsentRequest) GetLanguage() string {
+	if x != nil {
+		return x.Language
+	}
+	return ""
+}
+
+// RecordConsentResponse is the stored consent.
+type RecordConsentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// When the consent was recorded.
+	ConsentedAt *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=consented_at,json=consentedAt,proto3" json:"consented_at,omitempty"`
+	// The version of the consent text agreed to.
+	TextVersion   string `protobuf:"bytes,2,opt,name=text_version,json=textVersion,proto3" json:"text_version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordConsentResponse) Reset() {
+	*x = RecordConsentResponse{}
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordConsentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordConsentResponse) ProtoMessage() {}
+
+func (x *RecordConsentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordConsentResponse.ProtoReflect.Descriptor instead.
+func (*RecordConsentResponse) Descriptor() ([]byte, []int) {
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *RecordConsentResponse) GetConsentedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ConsentedAt
+	}
+	return nil
+}
+
+func (x *RecordConsentResponse) GetTextVersion() string {
+	if x != nil {
+		return x.TextVersion
+	}
+	return ""
+}
+
 // GetStatusRequest is empty: the widget token names the user.
 type GetStatusRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -444,7 +590,7 @@ type GetStatusRequest struct {
 
 func (x *GetStatusRequest) Reset() {
 	*x = GetStatusRequest{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[3]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -456,7 +602,7 @@ func (x *GetStatusRequest) String() string {
 func (*GetStatusRequest) ProtoMessage() {}
 
 func (x *GetStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[3]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -469,7 +615,7 @@ func (x *GetStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStatusRequest.ProtoReflect.Descriptor instead.
 func (*GetStatusRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{3}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{5}
 }
 
 // GetStatusResponse carries the state.
@@ -483,7 +629,7 @@ type GetStatusResponse struct {
 
 func (x *GetStatusResponse) Reset() {
 	*x = GetStatusResponse{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[4]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -495,7 +641,7 @@ func (x *GetStatusResponse) String() string {
 func (*GetStatusResponse) ProtoMessage() {}
 
 func (x *GetStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[4]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -508,7 +654,7 @@ func (x *GetStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStatusResponse.ProtoReflect.Descriptor instead.
 func (*GetStatusResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{4}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetStatusResponse) GetState() *KycState {
@@ -527,7 +673,7 @@ type WatchStatusRequest struct {
 
 func (x *WatchStatusRequest) Reset() {
 	*x = WatchStatusRequest{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[5]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -539,7 +685,7 @@ func (x *WatchStatusRequest) String() string {
 func (*WatchStatusRequest) ProtoMessage() {}
 
 func (x *WatchStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[5]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -552,7 +698,7 @@ func (x *WatchStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchStatusRequest.ProtoReflect.Descriptor instead.
 func (*WatchStatusRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{5}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{7}
 }
 
 // WatchStatusResponse is one state of the stream.
@@ -566,7 +712,7 @@ type WatchStatusResponse struct {
 
 func (x *WatchStatusResponse) Reset() {
 	*x = WatchStatusResponse{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[6]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -578,7 +724,7 @@ func (x *WatchStatusResponse) String() string {
 func (*WatchStatusResponse) ProtoMessage() {}
 
 func (x *WatchStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[6]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -591,7 +737,7 @@ func (x *WatchStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchStatusResponse.ProtoReflect.Descriptor instead.
 func (*WatchStatusResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{6}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *WatchStatusResponse) GetState() *KycState {
@@ -618,7 +764,7 @@ type QualityCheck struct {
 
 func (x *QualityCheck) Reset() {
 	*x = QualityCheck{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[7]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -630,7 +776,7 @@ func (x *QualityCheck) String() string {
 func (*QualityCheck) ProtoMessage() {}
 
 func (x *QualityCheck) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[7]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -643,7 +789,7 @@ func (x *QualityCheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QualityCheck.ProtoReflect.Descriptor instead.
 func (*QualityCheck) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{7}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *QualityCheck) GetName() string {
@@ -689,7 +835,7 @@ type UploadDocumentRequest struct {
 
 func (x *UploadDocumentRequest) Reset() {
 	*x = UploadDocumentRequest{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[8]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -701,7 +847,7 @@ func (x *UploadDocumentRequest) String() string {
 func (*UploadDocumentRequest) ProtoMessage() {}
 
 func (x *UploadDocumentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[8]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -714,7 +860,7 @@ func (x *UploadDocumentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UploadDocumentRequest.ProtoReflect.Descriptor instead.
 func (*UploadDocumentRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{8}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UploadDocumentRequest) GetDocumentType() DocumentType {
@@ -753,7 +899,7 @@ type UploadDocumentResponse struct {
 
 func (x *UploadDocumentResponse) Reset() {
 	*x = UploadDocumentResponse{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[9]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -765,7 +911,7 @@ func (x *UploadDocumentResponse) String() string {
 func (*UploadDocumentResponse) ProtoMessage() {}
 
 func (x *UploadDocumentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[9]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -778,7 +924,7 @@ func (x *UploadDocumentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UploadDocumentResponse.ProtoReflect.Descriptor instead.
 func (*UploadDocumentResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{9}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *UploadDocumentResponse) GetDocumentId() string {
@@ -811,7 +957,7 @@ type StartLivenessRequest struct {
 
 func (x *StartLivenessRequest) Reset() {
 	*x = StartLivenessRequest{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[10]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +969,7 @@ func (x *StartLivenessRequest) String() string {
 func (*StartLivenessRequest) ProtoMessage() {}
 
 func (x *StartLivenessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[10]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +982,7 @@ func (x *StartLivenessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartLivenessRequest.ProtoReflect.Descriptor instead.
 func (*StartLivenessRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{10}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{12}
 }
 
 // StartLivenessResponse is the challenge of this selfie attempt.
@@ -854,7 +1000,7 @@ type StartLivenessResponse struct {
 
 func (x *StartLivenessResponse) Reset() {
 	*x = StartLivenessResponse{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[11]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -866,7 +1012,7 @@ func (x *StartLivenessResponse) String() string {
 func (*StartLivenessResponse) ProtoMessage() {}
 
 func (x *StartLivenessResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[11]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -879,7 +1025,7 @@ func (x *StartLivenessResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartLivenessResponse.ProtoReflect.Descriptor instead.
 func (*StartLivenessResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{11}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *StartLivenessResponse) GetChallengeId() string {
@@ -918,7 +1064,7 @@ type LivenessFrame struct {
 
 func (x *LivenessFrame) Reset() {
 	*x = LivenessFrame{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[12]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -930,7 +1076,7 @@ func (x *LivenessFrame) String() string {
 func (*LivenessFrame) ProtoMessage() {}
 
 func (x *LivenessFrame) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[12]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -943,7 +1089,7 @@ func (x *LivenessFrame) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LivenessFrame.ProtoReflect.Descriptor instead.
 func (*LivenessFrame) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{12}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *LivenessFrame) GetImage() []byte {
@@ -980,7 +1126,7 @@ type SubmitLivenessRequest struct {
 
 func (x *SubmitLivenessRequest) Reset() {
 	*x = SubmitLivenessRequest{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[13]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -992,7 +1138,7 @@ func (x *SubmitLivenessRequest) String() string {
 func (*SubmitLivenessRequest) ProtoMessage() {}
 
 func (x *SubmitLivenessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[13]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1005,7 +1151,7 @@ func (x *SubmitLivenessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitLivenessRequest.ProtoReflect.Descriptor instead.
 func (*SubmitLivenessRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{13}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *SubmitLivenessRequest) GetFrames() []*LivenessFrame {
@@ -1033,7 +1179,7 @@ type SubmitLivenessResponse struct {
 
 func (x *SubmitLivenessResponse) Reset() {
 	*x = SubmitLivenessResponse{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[14]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1045,7 +1191,7 @@ func (x *SubmitLivenessResponse) String() string {
 func (*SubmitLivenessResponse) ProtoMessage() {}
 
 func (x *SubmitLivenessResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[14]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1058,7 +1204,7 @@ func (x *SubmitLivenessResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitLivenessResponse.ProtoReflect.Descriptor instead.
 func (*SubmitLivenessResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{14}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *SubmitLivenessResponse) GetFrames() int32 {
@@ -1077,7 +1223,7 @@ type SubmitCaseRequest struct {
 
 func (x *SubmitCaseRequest) Reset() {
 	*x = SubmitCaseRequest{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[15]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1089,7 +1235,7 @@ func (x *SubmitCaseRequest) String() string {
 func (*SubmitCaseRequest) ProtoMessage() {}
 
 func (x *SubmitCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[15]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1102,7 +1248,7 @@ func (x *SubmitCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitCaseRequest.ProtoReflect.Descriptor instead.
 func (*SubmitCaseRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{15}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{17}
 }
 
 // SubmitCaseResponse returns the new state (pending).
@@ -1116,7 +1262,7 @@ type SubmitCaseResponse struct {
 
 func (x *SubmitCaseResponse) Reset() {
 	*x = SubmitCaseResponse{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[16]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1128,7 +1274,7 @@ func (x *SubmitCaseResponse) String() string {
 func (*SubmitCaseResponse) ProtoMessage() {}
 
 func (x *SubmitCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[16]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1141,7 +1287,7 @@ func (x *SubmitCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitCaseResponse.ProtoReflect.Descriptor instead.
 func (*SubmitCaseResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{16}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *SubmitCaseResponse) GetState() *KycState {
@@ -1160,7 +1306,7 @@ type CreateHandoffRequest struct {
 
 func (x *CreateHandoffRequest) Reset() {
 	*x = CreateHandoffRequest{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[17]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1172,7 +1318,7 @@ func (x *CreateHandoffRequest) String() string {
 func (*CreateHandoffRequest) ProtoMessage() {}
 
 func (x *CreateHandoffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[17]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1185,7 +1331,7 @@ func (x *CreateHandoffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHandoffRequest.ProtoReflect.Descriptor instead.
 func (*CreateHandoffRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{17}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{19}
 }
 
 // CreateHandoffResponse is the link to open on the phone.
@@ -1208,7 +1354,7 @@ type CreateHandoffResponse struct {
 
 func (x *CreateHandoffResponse) Reset() {
 	*x = CreateHandoffResponse{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[18]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1220,7 +1366,7 @@ func (x *CreateHandoffResponse) String() string {
 func (*CreateHandoffResponse) ProtoMessage() {}
 
 func (x *CreateHandoffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[18]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1233,7 +1379,7 @@ func (x *CreateHandoffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHandoffResponse.ProtoReflect.Descriptor instead.
 func (*CreateHandoffResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{18}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateHandoffResponse) GetUrl() string {
@@ -1284,7 +1430,7 @@ type RedeemHandoffRequest struct {
 
 func (x *RedeemHandoffRequest) Reset() {
 	*x = RedeemHandoffRequest{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[19]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1296,7 +1442,7 @@ func (x *RedeemHandoffRequest) String() string {
 func (*RedeemHandoffRequest) ProtoMessage() {}
 
 func (x *RedeemHandoffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[19]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1309,7 +1455,7 @@ func (x *RedeemHandoffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RedeemHandoffRequest.ProtoReflect.Descriptor instead.
 func (*RedeemHandoffRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{19}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RedeemHandoffRequest) GetCode() string {
@@ -1337,7 +1483,7 @@ type RedeemHandoffResponse struct {
 
 func (x *RedeemHandoffResponse) Reset() {
 	*x = RedeemHandoffResponse{}
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[20]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1349,7 +1495,7 @@ func (x *RedeemHandoffResponse) String() string {
 func (*RedeemHandoffResponse) ProtoMessage() {}
 
 func (x *RedeemHandoffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_widget_v1_widget_proto_msgTypes[20]
+	mi := &file_rampart_widget_v1_widget_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1362,7 +1508,7 @@ func (x *RedeemHandoffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RedeemHandoffResponse.ProtoReflect.Descriptor instead.
 func (*RedeemHandoffResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{20}
+	return file_rampart_widget_v1_widget_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RedeemHandoffResponse) GetSession() *StartSessionResponse {
@@ -1386,7 +1532,7 @@ const file_rampart_widget_v1_widget_proto_rawDesc = "" +
 	"\x13StartSessionRequest\x12\x1d\n" +
 	"\n" +
 	"init_token\x18\x01 \x01(\tR\tinitToken\x12\x1b\n" +
-	"\twidget_id\x18\x02 \x01(\tR\bwidgetId\"\x9d\x03\n" +
+	"\twidget_id\x18\x02 \x01(\tR\bwidgetId\"\xee\x04\n" +
 	"\x14StartSessionResponse\x12!\n" +
 	"\fwidget_token\x18\x01 \x01(\tR\vwidgetToken\x129\n" +
 	"\n" +
@@ -1397,7 +1543,20 @@ const file_rampart_widget_v1_widget_proto_rawDesc = "" +
 	"\x05state\x18\x06 \x01(\v2\x1b.rampart.widget.v1.KycStateR\x05state\x12+\n" +
 	"\x05order\x18\a \x01(\v2\x15.rampart.kyc.v1.OrderR\x05order\x126\n" +
 	"\x17merchant_transaction_id\x18\b \x01(\tR\x15merchantTransactionId\x12\x1b\n" +
-	"\ttest_mode\x18\t \x01(\bR\btestMode\"\x12\n" +
+	"\ttest_mode\x18\t \x01(\bR\btestMode\x12\x1f\n" +
+	"\vprivacy_url\x18\n" +
+	" \x01(\tR\n" +
+	"privacyUrl\x12\x1f\n" +
+	"\vsupport_url\x18\v \x01(\tR\n" +
+	"supportUrl\x12#\n" +
+	"\rconsent_given\x18\f \x01(\bR\fconsentGiven\x120\n" +
+	"\x14image_retention_days\x18\r \x01(\x05R\x12imageRetentionDays\x126\n" +
+	"\x17identity_retention_days\x18\x0e \x01(\x05R\x15identityRetentionDays\"2\n" +
+	"\x14RecordConsentRequest\x12\x1a\n" +
+	"\blanguage\x18\x01 \x01(\tR\blanguage\"y\n" +
+	"\x15RecordConsentResponse\x12=\n" +
+	"\fconsented_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\vconsentedAt\x12!\n" +
+	"\ftext_version\x18\x02 \x01(\tR\vtextVersion\"\x12\n" +
 	"\x10GetStatusRequest\"F\n" +
 	"\x11GetStatusResponse\x121\n" +
 	"\x05state\x18\x01 \x01(\v2\x1b.rampart.widget.v1.KycStateR\x05state\"\x14\n" +
@@ -1463,11 +1622,12 @@ const file_rampart_widget_v1_widget_proto_rawDesc = "" +
 	"\x19LIVENESS_MOVE_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17LIVENESS_MOVE_TURN_LEFT\x10\x01\x12\x1c\n" +
 	"\x18LIVENESS_MOVE_TURN_RIGHT\x10\x02\x12\x18\n" +
-	"\x14LIVENESS_MOVE_CLOSER\x10\x032\x87\a\n" +
+	"\x14LIVENESS_MOVE_CLOSER\x10\x032\xeb\a\n" +
 	"\rWidgetService\x12_\n" +
 	"\fStartSession\x12&.rampart.widget.v1.StartSessionRequest\x1a'.rampart.widget.v1.StartSessionResponse\x12[\n" +
 	"\tGetStatus\x12#.rampart.widget.v1.GetStatusRequest\x1a$.rampart.widget.v1.GetStatusResponse\"\x03\x90\x02\x01\x12c\n" +
-	"\vWatchStatus\x12%.rampart.widget.v1.WatchStatusRequest\x1a&.rampart.widget.v1.WatchStatusResponse\"\x03\x90\x02\x010\x01\x12e\n" +
+	"\vWatchStatus\x12%.rampart.widget.v1.WatchStatusRequest\x1a&.rampart.widget.v1.WatchStatusResponse\"\x03\x90\x02\x010\x01\x12b\n" +
+	"\rRecordConsent\x12'.rampart.widget.v1.RecordConsentRequest\x1a(.rampart.widget.v1.RecordConsentResponse\x12e\n" +
 	"\x0eUploadDocument\x12(.rampart.widget.v1.UploadDocumentRequest\x1a).rampart.widget.v1.UploadDocumentResponse\x12b\n" +
 	"\rStartLiveness\x12'.rampart.widget.v1.StartLivenessRequest\x1a(.rampart.widget.v1.StartLivenessResponse\x12e\n" +
 	"\x0eSubmitLiveness\x12(.rampart.widget.v1.SubmitLivenessRequest\x1a).rampart.widget.v1.SubmitLivenessResponse\x12Y\n" +
@@ -1490,7 +1650,7 @@ func file_rampart_widget_v1_widget_proto_rawDescGZIP() []byte {
 }
 
 var file_rampart_widget_v1_widget_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_rampart_widget_v1_widget_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_rampart_widget_v1_widget_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_rampart_widget_v1_widget_proto_goTypes = []any{
 	(DocumentType)(0),              // 0: rampart.widget.v1.DocumentType
 	(DocumentSide)(0),              // 1: rampart.widget.v1.DocumentSide
@@ -1498,68 +1658,73 @@ var file_rampart_widget_v1_widget_proto_goTypes = []any{
 	(*KycState)(nil),               // 3: rampart.widget.v1.KycState
 	(*StartSessionRequest)(nil),    // 4: rampart.widget.v1.StartSessionRequest
 	(*StartSessionResponse)(nil),   // 5: rampart.widget.v1.StartSessionResponse
-	(*GetStatusRequest)(nil),       // 6: rampart.widget.v1.GetStatusRequest
-	(*GetStatusResponse)(nil),      // 7: rampart.widget.v1.GetStatusResponse
-	(*WatchStatusRequest)(nil),     // 8: rampart.widget.v1.WatchStatusRequest
-	(*WatchStatusResponse)(nil),    // 9: rampart.widget.v1.WatchStatusResponse
-	(*QualityCheck)(nil),           // 10: rampart.widget.v1.QualityCheck
-	(*UploadDocumentRequest)(nil),  // 11: rampart.widget.v1.UploadDocumentRequest
-	(*UploadDocumentResponse)(nil), // 12: rampart.widget.v1.UploadDocumentResponse
-	(*StartLivenessRequest)(nil),   // 13: rampart.widget.v1.StartLivenessRequest
-	(*StartLivenessResponse)(nil),  // 14: rampart.widget.v1.StartLivenessResponse
-	(*LivenessFrame)(nil),          // 15: rampart.widget.v1.LivenessFrame
-	(*SubmitLivenessRequest)(nil),  // 16: rampart.widget.v1.SubmitLivenessRequest
-	(*SubmitLivenessResponse)(nil), // 17: rampart.widget.v1.SubmitLivenessResponse
-	(*SubmitCaseRequest)(nil),      // 18: rampart.widget.v1.SubmitCaseRequest
-	(*SubmitCaseResponse)(nil),     // 19: rampart.widget.v1.SubmitCaseResponse
-	(*CreateHandoffRequest)(nil),   // 20: rampart.widget.v1.CreateHandoffRequest
-	(*CreateHandoffResponse)(nil),  // 21: rampart.widget.v1.CreateHandoffResponse
-	(*RedeemHandoffRequest)(nil),   // 22: rampart.widget.v1.RedeemHandoffRequest
-	(*RedeemHandoffResponse)(nil),  // 23: rampart.widget.v1.RedeemHandoffResponse
-	(v1.KycStatus)(0),              // 24: rampart.kyc.v1.KycStatus
-	(*timestamppb.Timestamp)(nil),  // 25: google.protobuf.Timestamp
-	(*v1.Order)(nil),               // 26: rampart.kyc.v1.Order
+	(*RecordConsentRequest)(nil),   // 6: rampart.widget.v1.RecordConsentRequest
+	(*RecordConsentResponse)(nil),  // 7: rampart.widget.v1.RecordConsentResponse
+	(*GetStatusRequest)(nil),       // 8: rampart.widget.v1.GetStatusRequest
+	(*GetStatusResponse)(nil),      // 9: rampart.widget.v1.GetStatusResponse
+	(*WatchStatusRequest)(nil),     // 10: rampart.widget.v1.WatchStatusRequest
+	(*WatchStatusResponse)(nil),    // 11: rampart.widget.v1.WatchStatusResponse
+	(*QualityCheck)(nil),           // 12: rampart.widget.v1.QualityCheck
+	(*UploadDocumentRequest)(nil),  // 13: rampart.widget.v1.UploadDocumentRequest
+	(*UploadDocumentResponse)(nil), // 14: rampart.widget.v1.UploadDocumentResponse
+	(*StartLivenessRequest)(nil),   // 15: rampart.widget.v1.StartLivenessRequest
+	(*StartLivenessResponse)(nil),  // 16: rampart.widget.v1.StartLivenessResponse
+	(*LivenessFrame)(nil),          // 17: rampart.widget.v1.LivenessFrame
+	(*SubmitLivenessRequest)(nil),  // 18: rampart.widget.v1.SubmitLivenessRequest
+	(*SubmitLivenessResponse)(nil), // 19: rampart.widget.v1.SubmitLivenessResponse
+	(*SubmitCaseRequest)(nil),      // 20: rampart.widget.v1.SubmitCaseRequest
+	(*SubmitCaseResponse)(nil),     // 21: rampart.widget.v1.SubmitCaseResponse
+	(*CreateHandoffRequest)(nil),   // 22: rampart.widget.v1.CreateHandoffRequest
+	(*CreateHandoffResponse)(nil),  // 23: rampart.widget.v1.CreateHandoffResponse
+	(*RedeemHandoffRequest)(nil),   // 24: rampart.widget.v1.RedeemHandoffRequest
+	(*RedeemHandoffResponse)(nil),  // 25: rampart.widget.v1.RedeemHandoffResponse
+	(v1.KycStatus)(0),              // 26: rampart.kyc.v1.KycStatus
+	(*timestamppb.Timestamp)(nil),  // 27: google.protobuf.Timestamp
+	(*v1.Order)(nil),               // 28: rampart.kyc.v1.Order
 }
 var file_rampart_widget_v1_widget_proto_depIdxs = []int32{
-	24, // 0: rampart.widget.v1.KycState.status:type_name -> rampart.kyc.v1.KycStatus
-	25, // 1: rampart.widget.v1.KycState.verified_at:type_name -> google.protobuf.Timestamp
-	25, // 2: rampart.widget.v1.StartSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
+	26, // 0: rampart.widget.v1.KycState.status:type_name -> rampart.kyc.v1.KycStatus
+	27, // 1: rampart.widget.v1.KycState.verified_at:type_name -> google.protobuf.Timestamp
+	27, // 2: rampart.widget.v1.StartSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
 	3,  // 3: rampart.widget.v1.StartSessionResponse.state:type_name -> rampart.widget.v1.KycState
-	26, // 4: rampart.widget.v1.StartSessionResponse.order:type_name -> rampart.kyc.v1.Order
-	3,  // 5: rampart.widget.v1.GetStatusResponse.state:type_name -> rampart.widget.v1.KycState
-	3,  // 6: rampart.widget.v1.WatchStatusResponse.state:type_name -> rampart.widget.v1.KycState
-	0,  // 7: rampart.widget.v1.UploadDocumentRequest.document_type:type_name -> rampart.widget.v1.DocumentType
-	1,  // 8: rampart.widget.v1.UploadDocumentRequest.side:type_name -> rampart.widget.v1.DocumentSide
-	10, // 9: rampart.widget.v1.UploadDocumentResponse.quality:type_name -> rampart.widget.v1.QualityCheck
-	2,  // 10: rampart.widget.v1.StartLivenessResponse.moves:type_name -> rampart.widget.v1.LivenessMove
-	25, // 11: rampart.widget.v1.StartLivenessResponse.expires_at:type_name -> google.protobuf.Timestamp
-	15, // 12: rampart.widget.v1.SubmitLivenessRequest.frames:type_name -> rampart.widget.v1.LivenessFrame
-	3,  // 13: rampart.widget.v1.SubmitCaseResponse.state:type_name -> rampart.widget.v1.KycState
-	25, // 14: rampart.widget.v1.CreateHandoffResponse.expires_at:type_name -> google.protobuf.Timestamp
-	5,  // 15: rampart.widget.v1.RedeemHandoffResponse.session:type_name -> rampart.widget.v1.StartSessionResponse
-	4,  // 16: rampart.widget.v1.WidgetService.StartSession:input_type -> rampart.widget.v1.StartSessionRequest
-	6,  // 17: rampart.widget.v1.WidgetService.GetStatus:input_type -> rampart.widget.v1.GetStatusRequest
-	8,  // 18: rampart.widget.v1.WidgetService.WatchStatus:input_type -> rampart.widget.v1.WatchStatusRequest
-	11, // 19: rampart.widget.v1.WidgetService.UploadDocument:input_type -> rampart.widget.v1.UploadDocumentRequest
-	13, // 20: rampart.widget.v1.WidgetService.StartLiveness:input_type -> rampart.widget.v1.StartLivenessRequest
-	16, // 21: rampart.widget.v1.WidgetService.SubmitLiveness:input_type -> rampart.widget.v1.SubmitLivenessRequest
-	18, // 22: rampart.widget.v1.WidgetService.SubmitCase:input_type -> rampart.widget.v1.SubmitCaseRequest
-	20, // 23: rampart.widget.v1.WidgetService.CreateHandoff:input_type -> rampart.widget.v1.CreateHandoffRequest
-	22, // 24: rampart.widget.v1.WidgetService.RedeemHandoff:input_type -> rampart.widget.v1.RedeemHandoffRequest
-	5,  // 25: rampart.widget.v1.WidgetService.StartSession:output_type -> rampart.widget.v1.StartSessionResponse
-	7,  // 26: rampart.widget.v1.WidgetService.GetStatus:output_type -> rampart.widget.v1.GetStatusResponse
-	9,  // 27: rampart.widget.v1.WidgetService.WatchStatus:output_type -> rampart.widget.v1.WatchStatusResponse
-	12, // 28: rampart.widget.v1.WidgetService.UploadDocument:output_type -> rampart.widget.v1.UploadDocumentResponse
-	14, // 29: rampart.widget.v1.WidgetService.StartLiveness:output_type -> rampart.widget.v1.StartLivenessResponse
-	17, // 30: rampart.widget.v1.WidgetService.SubmitLiveness:output_type -> rampart.widget.v1.SubmitLivenessResponse
-	19, // 31: rampart.widget.v1.WidgetService.SubmitCase:output_type -> rampart.widget.v1.SubmitCaseResponse
-	21, // 32: rampart.widget.v1.WidgetService.CreateHandoff:output_type -> rampart.widget.v1.CreateHandoffResponse
-	23, // 33: rampart.widget.v1.WidgetService.RedeemHandoff:output_type -> rampart.widget.v1.RedeemHandoffResponse
-	25, // [25:34] is the sub-list for method output_type
-	16, // [16:25] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	28, // 4: rampart.widget.v1.StartSessionResponse.order:type_name -> rampart.kyc.v1.Order
+	27, // 5: rampart.widget.v1.RecordConsentResponse.consented_at:type_name -> google.protobuf.Timestamp
+	3,  // 6: rampart.widget.v1.GetStatusResponse.state:type_name -> rampart.widget.v1.KycState
+	3,  // 7: rampart.widget.v1.WatchStatusResponse.state:type_name -> rampart.widget.v1.KycState
+	0,  // 8: rampart.widget.v1.UploadDocumentRequest.document_type:type_name -> rampart.widget.v1.DocumentType
+	1,  // 9: rampart.widget.v1.UploadDocumentRequest.side:type_name -> rampart.widget.v1.DocumentSide
+	12, // 10: rampart.widget.v1.UploadDocumentResponse.quality:type_name -> rampart.widget.v1.QualityCheck
+	2,  // 11: rampart.widget.v1.StartLivenessResponse.moves:type_name -> rampart.widget.v1.LivenessMove
+	27, // 12: rampart.widget.v1.StartLivenessResponse.expires_at:type_name -> google.protobuf.Timestamp
+	17, // 13: rampart.widget.v1.SubmitLivenessRequest.frames:type_name -> rampart.widget.v1.LivenessFrame
+	3,  // 14: rampart.widget.v1.SubmitCaseResponse.state:type_name -> rampart.widget.v1.KycState
+	27, // 15: rampart.widget.v1.CreateHandoffResponse.expires_at:type_name -> google.protobuf.Timestamp
+	5,  // 16: rampart.widget.v1.RedeemHandoffResponse.session:type_name -> rampart.widget.v1.StartSessionResponse
+	4,  // 17: rampart.widget.v1.WidgetService.StartSession:input_type -> rampart.widget.v1.StartSessionRequest
+	8,  // 18: rampart.widget.v1.WidgetService.GetStatus:input_type -> rampart.widget.v1.GetStatusRequest
+	10, // 19: rampart.widget.v1.WidgetService.WatchStatus:input_type -> rampart.widget.v1.WatchStatusRequest
+	6,  // 20: rampart.widget.v1.WidgetService.RecordConsent:input_type -> rampart.widget.v1.RecordConsentRequest
+	13, // 21: rampart.widget.v1.WidgetService.UploadDocument:input_type -> rampart.widget.v1.UploadDocumentRequest
+	15, // 22: rampart.widget.v1.WidgetService.StartLiveness:input_type -> rampart.widget.v1.StartLivenessRequest
+	18, // 23: rampart.widget.v1.WidgetService.SubmitLiveness:input_type -> rampart.widget.v1.SubmitLivenessRequest
+	20, // 24: rampart.widget.v1.WidgetService.SubmitCase:input_type -> rampart.widget.v1.SubmitCaseRequest
+	22, // 25: rampart.widget.v1.WidgetService.CreateHandoff:input_type -> rampart.widget.v1.CreateHandoffRequest
+	24, // 26: rampart.widget.v1.WidgetService.RedeemHandoff:input_type -> rampart.widget.v1.RedeemHandoffRequest
+	5,  // 27: rampart.widget.v1.WidgetService.StartSession:output_type -> rampart.widget.v1.StartSessionResponse
+	9,  // 28: rampart.widget.v1.WidgetService.GetStatus:output_type -> rampart.widget.v1.GetStatusResponse
+	11, // 29: rampart.widget.v1.WidgetService.WatchStatus:output_type -> rampart.widget.v1.WatchStatusResponse
+	7,  // 30: rampart.widget.v1.WidgetService.RecordConsent:output_type -> rampart.widget.v1.RecordConsentResponse
+	14, // 31: rampart.widget.v1.WidgetService.UploadDocument:output_type -> rampart.widget.v1.UploadDocumentResponse
+	16, // 32: rampart.widget.v1.WidgetService.StartLiveness:output_type -> rampart.widget.v1.StartLivenessResponse
+	19, // 33: rampart.widget.v1.WidgetService.SubmitLiveness:output_type -> rampart.widget.v1.SubmitLivenessResponse
+	21, // 34: rampart.widget.v1.WidgetService.SubmitCase:output_type -> rampart.widget.v1.SubmitCaseResponse
+	23, // 35: rampart.widget.v1.WidgetService.CreateHandoff:output_type -> rampart.widget.v1.CreateHandoffResponse
+	25, // 36: rampart.widget.v1.WidgetService.RedeemHandoff:output_type -> rampart.widget.v1.RedeemHandoffResponse
+	27, // [27:37] is the sub-list for method output_type
+	17, // [17:27] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_rampart_widget_v1_widget_proto_init() }
@@ -1573,7 +1738,7 @@ func file_rampart_widget_v1_widget_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rampart_widget_v1_widget_proto_rawDesc), len(file_rampart_widget_v1_widget_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   21,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

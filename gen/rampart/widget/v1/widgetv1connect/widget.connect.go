@@ -41,6 +41,9 @@ const (
 	// WidgetServiceWatchStatusProcedure is the fully-qualified name of the WidgetService's WatchStatus
 	// RPC.
 	WidgetServiceWatchStatusProcedure = "/rampart.widget.v1.WidgetService/WatchStatus"
+	// WidgetServiceRecordConsentProcedure is the fully-qualified name of the WidgetService's
+	// RecordConsent RPC.
+	WidgetServiceRecordConsentProcedure = "/rampart.widget.v1.WidgetService/RecordConsent"
 	// WidgetServiceUploadDocumentProcedure is the fully-qualified name of the WidgetService's
 	// UploadDocument RPC.
 	WidgetServiceUploadDocumentProcedure = "/rampart.widget.v1.WidgetService/UploadDocument"
@@ -69,6 +72,10 @@ type WidgetServiceClient interface {
 	GetStatus(context.Context, *connect.Request[v1.GetStatusRequest]) (*connect.Response[v1.GetStatusResponse], error)
 	// WatchStatus streams the KYC state: the current one at once, then every change.
 	WatchStatus(context.Context, *connect.Request[v1.WatchStatusRequest]) (*connect.ServerStreamForClient[v1.WatchStatusResponse], error)
+	// RecordConsent records that the user agreed to the consent text (what is collected,
+	// why, who processes it, how long it is kept) for the open case. UploadDocument and
+	// StartLiveness are refused until it has been called.
+	RecordConsent(context.Context, *connect.Request[v1.RecordConsentRequest]) (*connect.Response[v1.RecordConsentResponse], error)
 	// UploadDocument stores one side of an identity document in the user's open case.
 	UploadDocument(context.Context, *connect.Request[v1.UploadDocumentRequest]) (*connect.Response[v1.UploadDocumentResponse], error)
 	// StartLiveness begins a selfie attempt: the server picks the moves (the challenge) the
@@ -118,6 +125,12 @@ func NewWidgetServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		recordConsent: connect.NewClient[v1.RecordConsentRequest, v1.RecordConsentResponse](
+			httpClient,
+			baseURL+WidgetServiceRecordConsentProcedure,
+			connect.WithSchema(widgetServiceMethods.ByName("RecordConsent")),
+			connect.WithClientOptions(opts...),
+		),
 		uploadDocument: connect.NewClient[v1.UploadDocumentRequest, v1.UploadDocumentResponse](
 			httpClient,
 			baseURL+WidgetServiceUploadDocumentProcedure,
@@ -162,6 +175,7 @@ type widgetServiceClient struct {
 	startSession   *connect.Client[v1.StartSessionRequest, v1.StartSessionResponse]
 	getStatus      *connect.Client[v1.GetStatusRequest, v1.GetStatusResponse]
 	watchStatus    *connect.Client[v1.WatchStatusRequest, v1.WatchStatusResponse]
+	recordConsent  *connect.Client[v1.RecordConsentRequest, v1.RecordConsentResponse]
 	uploadDocument *connect.Client[v1.UploadDocumentRequest, v1.UploadDocumentResponse]
 	startLiveness  *connect.Client[v1.StartLivenessRequest, v1.StartLivenessResponse]
 	submitLiveness *connect.Client[v1.SubmitLivenessRequest, v1.SubmitLivenessResponse]
@@ -183,6 +197,11 @@ func (c *widgetServiceClient) GetStatus(ctx context.Context, req *connect.Reques
 // WatchStatus calls rampart.widget.v1.WidgetService.WatchStatus.
 func (c *widgetServiceClient) WatchStatus(ctx context.Context, req *connect.Request[v1.WatchStatusRequest]) (*connect.ServerStreamForClient[v1.WatchStatusResponse], error) {
 	return c.watchStatus.CallServerStream(ctx, req)
+}
+
+// RecordConsent calls rampart.widget.v1.WidgetService.RecordConsent.
+func (c *widgetServiceClient) RecordConsent(ctx context.Context, req *connect.Request[v1.RecordConsentRequest]) (*connect.Response[v1.RecordConsentResponse], error) {
+	return c.recordConsent.CallUnary(ctx, req)
 }
 
 // UploadDocument calls rampart.widget.v1.WidgetService.UploadDocument.
@@ -223,6 +242,10 @@ type WidgetServiceHandler interface {
 	GetStatus(context.Context, *connect.Request[v1.GetStatusRequest]) (*connect.Response[v1.GetStatusResponse], error)
 	// WatchStatus streams the KYC state: the current one at once, then every change.
 	WatchStatus(context.Context, *connect.Request[v1.WatchStatusRequest], *connect.ServerStream[v1.WatchStatusResponse]) error
+	// RecordConsent records that the user agreed to the consent text (what is collected,
+	// why, who processes it, how long it is kept) for the open case. UploadDocument and
+	// StartLiveness are refused until it has been called.
+	RecordConsent(context.Context, *connect.Request[v1.RecordConsentRequest]) (*connect.Response[v1.RecordConsentResponse], error)
 	// UploadDocument stores one side of an identity document in the user's open case.
 	UploadDocument(context.Context, *connect.Request[v1.UploadDocumentRequest]) (*connect.Response[v1.UploadDocumentResponse], error)
 	// StartLiveness begins a selfie attempt: the server picks the moves (the challenge) the
@@ -266,6 +289,12 @@ func NewWidgetServiceHandler(svc WidgetServiceHandler, opts ...connect.HandlerOp
 		svc.WatchStatus,
 		connect.WithSchema(widgetServiceMethods.ByName("WatchStatus")),
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	widgetServiceRecordConsentHandler := connect.NewUnaryHandler(
+		WidgetServiceRecordConsentProcedure,
+		svc.RecordConsent,
+		connect.WithSchema(widgetServiceMethods.ByName("RecordConsent")),
 		connect.WithHandlerOptions(opts...),
 	)
 	widgetServiceUploadDocumentHandler := connect.NewUnaryHandler(
@@ -312,6 +341,8 @@ func NewWidgetServiceHandler(svc WidgetServiceHandler, opts ...connect.HandlerOp
 			widgetServiceGetStatusHandler.ServeHTTP(w, r)
 		case WidgetServiceWatchStatusProcedure:
 			widgetServiceWatchStatusHandler.ServeHTTP(w, r)
+		case WidgetServiceRecordConsentProcedure:
+			widgetServiceRecordConsentHandler.ServeHTTP(w, r)
 		case WidgetServiceUploadDocumentProcedure:
 			widgetServiceUploadDocumentHandler.ServeHTTP(w, r)
 		case WidgetServiceStartLivenessProcedure:
@@ -343,6 +374,10 @@ func (UnimplementedWidgetServiceHandler) GetStatus(context.Context, *connect.Req
 
 func (UnimplementedWidgetServiceHandler) WatchStatus(context.Context, *connect.Request[v1.WatchStatusRequest], *connect.ServerStream[v1.WatchStatusResponse]) error {
 	return connect.NewError(connect.CodeUnimplemented, errors.New("rampart.widget.v1.WidgetService.WatchStatus is not implemented"))
+}
+
+func (UnimplementedWidgetServiceHandler) RecordConsent(context.Context, *connect.Request[v1.RecordConsentRequest]) (*connect.Response[v1.RecordConsentResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.widget.v1.WidgetService.RecordConsent is not implemented"))
 }
 
 func (UnimplementedWidgetServiceHandler) UploadDocument(context.Context, *connect.Request[v1.UploadDocumentRequest]) (*connect.Response[v1.UploadDocumentResponse], error) {
