@@ -159,9 +159,12 @@ func (w *Widget) startSession() {
 	if !w.prerendered() {
 		w.showLoading()
 	}
-	w.async(func(ctx context.Context) func() {
+	// Not bound to the screen: a tap on the server's "I agree" while this runs shows
+	// "preparing", and the session must still arrive.
+	ctx := w.root
+	go func() {
 		res, err := w.api.StartSession(ctx, &widgetv1.StartSessionRequest{InitToken: w.opts.Token, WidgetId: w.opts.WidgetID})
-		return func() {
+		w.post(func() {
 			if err != nil {
 				w.fail(err, w.startSession)
 				return
@@ -172,8 +175,8 @@ func (w *Widget) startSession() {
 			w.state = res.GetState()
 			w.status = kyc.FromProto(w.state.GetStatus())
 			w.route()
-		}
-	})
+		})
+	}()
 }
 
 // route shows the screen for the current KYC state.

@@ -35,7 +35,8 @@ type fakeAPI struct {
 	issued    int                     // challenges drawn
 	submitted *widgetv1.KycState
 	startReq  *widgetv1.StartSessionRequest
-	consented bool // RecordConsent was called: capture is allowed, as on the server
+	consented bool          // RecordConsent was called: capture is allowed, as on the server
+	startWait chan struct{} // when set, StartSession answers once it is closed
 }
 
 var _ rpc.API = (*fakeAPI)(nil)
@@ -54,6 +55,9 @@ func (a *fakeAPI) Calls() []string {
 
 func (a *fakeAPI) StartSession(_ context.Context, req *widgetv1.StartSessionRequest) (*widgetv1.StartSessionResponse, error) {
 	a.record("start:" + req.GetInitToken())
+	if a.startWait != nil {
+		<-a.startWait
+	}
 	a.mu.Lock()
 	a.startReq = req
 	a.mu.Unlock()
