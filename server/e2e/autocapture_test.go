@@ -31,8 +31,8 @@ func TestDocumentAutoCapture(t *testing.T) {
 	ctx := browsertest.New(t, browsertest.Options{Video: []image.Image{cardInGuide(1280, 960)}})
 	x := &w{t: t, ctx: ctx}
 	x.do("open widget", chromedp.Navigate(widgetURL(t, e, "ada")))
-	x.screen("intro")
-	x.click("start")
+	x.screen("consent")
+	x.click("agree")
 	x.screen("doc-type")
 	x.click("doc-national_id")
 	x.screen("capture-front")

@@ -59,6 +59,19 @@ func TestServerConsentTakenOver(t *testing.T) {
 	}
 }
 
+// A tap on the server's "I agree" after the widget took over but before the session is
+// known shows "preparing" and continues once the session arrives.
+func TestAgreeWhileSessionStarts(t *testing.T) {
+	api := &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED), startWait: make(chan struct{})}
+	h := run(t, api, Options{Lang: "en"}, func(b *FakeBrowser) { b.ServerPage(serverConsent, false) })
+	h.waitCalls("start:rpi_test")
+	h.click("agree")
+	h.screen("preparing")
+	close(api.startWait)
+	h.screen("doc-type")
+	h.waitCalls("start:rpi_test", "consent:en")
+}
+
 // A tap on "I agree" before the widget ran continues once the session is known.
 func TestEarlyAgree(t *testing.T) {
 	h := run(t, &fakeAPI{start: session(kycv1.KycStatus_KYC_STATUS_NOT_STARTED)}, Options{Lang: "es"},

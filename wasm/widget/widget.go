@@ -172,16 +172,19 @@ func (w *Widget) startSession() {
 	if !w.prerendered() {
 		w.showLoading()
 	}
-	w.async(func(ctx context.Context) func() {
+	// Not bound to the screen: a tap on the server's "I agree" while this runs shows
+	// "preparing", and the session must still arrive.
+	ctx := w.root
+	go func() {
 		res, err := w.api.StartSession(ctx, &widgetv1.StartSessionRequest{InitToken: w.opts.Token, WidgetId: w.opts.WidgetID})
-		return func() {
+		w.post(func() {
 			if err != nil {
 				w.fail(err, w.startSession)
 				return
 			}
 			w.started(res)
-		}
-	})
+		})
+	}()
 }
 
 // started takes the session StartSession (or RedeemHandoff) opened.

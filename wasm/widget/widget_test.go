@@ -38,6 +38,7 @@ type fakeAPI struct {
 	handoff   *widgetv1.CreateHandoffResponse // what CreateHandoff returns
 	redeemErr error                           // RedeemHandoff fails so
 	consented bool                            // RecordConsent was called: capture is allowed, as on the server
+	startWait chan struct{}                   // when set, StartSession answers once it is closed
 }
 
 var _ rpc.API = (*fakeAPI)(nil)
@@ -56,6 +57,9 @@ func (a *fakeAPI) Calls() []string {
 
 func (a *fakeAPI) StartSession(_ context.Context, req *widgetv1.StartSessionRequest) (*widgetv1.StartSessionResponse, error) {
 	a.record("start:" + req.GetInitToken())
+	if a.startWait != nil {
+		<-a.startWait
+	}
 	a.mu.Lock()
 	a.startReq = req
 	a.mu.Unlock()
