@@ -79,9 +79,15 @@ type session struct {
 
 func (e *pageEnv) session(t *testing.T, user string) session {
 	t.Helper()
+	return newSession(t, e.srv.URL, e.partner.ClientToken, user)
+}
+
+// newSession asks the server, as the partner's backend does, for a widget session.
+func newSession(t *testing.T, serverURL, clientToken, user string) session {
+	t.Helper()
 	body := `{"partner_user_id":"` + user + `","user_email":"u@example.com","currency":"BTC","fiat_currency":"EUR","fiat_amount":"25"}`
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/widget/session", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+e.partner.ClientToken)
+	req, _ := http.NewRequest(http.MethodPost, serverURL+"/widget/session", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+clientToken)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

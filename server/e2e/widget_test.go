@@ -310,21 +310,7 @@ func TestUnregisteredOriginCannotFrameWidget(t *testing.T) {
 // (the mobile-app way: /embed/app?widget_id=…#token=…).
 func widgetURL(t *testing.T, e *env, user string) string {
 	t.Helper()
-	body := `{"partner_user_id":"` + user + `","user_email":"u@example.com","currency":"BTC","fiat_currency":"EUR","fiat_amount":"25"}`
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/widget/session", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+e.partner.ClientToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var v struct {
-		WidgetURL string `json:"widget_url"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&v); err != nil || v.WidgetURL == "" {
-		t.Fatalf("no widget_url (%d): %v", res.StatusCode, err)
-	}
-	return v.WidgetURL
+	return newSession(t, e.srv.URL, e.partner.ClientToken, user).WidgetURL
 }
 
 // TestShellPaintsBeforeTheWidgetRuns: the server-rendered first screen paints and is

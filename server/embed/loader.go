@@ -40,14 +40,5 @@ func (h *Handler) loader(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Content-Security-Policy", basePolicy+"; frame-ancestors 'none'")
 	hdr.Set("Content-Type", "text/javascript; charset=utf-8")
 	hdr.Set("Cache-Control", "public, max-age=300")
-	etag := h.etag("rampart.js", data)
-	hdr.Set("ETag", etag)
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	if r.Method == http.MethodHead {
-		return
-	}
-	_, _ = w.Write(data)
+	writeTagged(w, r, h.etag("rampart.js", data), data)
 }
