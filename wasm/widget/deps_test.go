@@ -9,7 +9,7 @@ import (
 )
 
 // TestWasmDependencies keeps heavy packages out of the WebAssembly build: net/http alone
-// would add ~0.8 MB of brotli to a widget that must stay under 2 MB (measured: see README, Design decisions).
+// would add ~0.8 MB of brotli to the widget that every user waits for after the first screen (measured: see README, Design decisions).
 func TestWasmDependencies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
