@@ -12,16 +12,7 @@ var de = map[string]string{
 	"test":    "Testmodus",
 
 	"intro_title":        "Bestätigen Sie Ihre Identität",
-	"intro_lead":         "Bevor Sie fortfahren können, müssen wir Ihre Identität bestätigen. Das dauert etwa 3 Minuten.",
 	"intro_lead_partner": "{partner} muss Ihre Identität bestätigen, bevor Sie fortfahren können. Das dauert etwa 3 Minuten.",
-	"intro_s1":           "Ausweisdokument fotografieren",
-	"intro_s1_hint":      "Reisepass, Personalausweis oder Führerschein",
-	"intro_s2":           "Kurzes Selfie aufnehmen",
-	"intro_s2_hint":      "Ein paar Sekunden vor Ihrer Kamera",
-	"intro_s3":           "Wir prüfen es",
-	"intro_s3_hint":      "Meist innerhalb weniger Minuten",
-	"intro_privacy":      "Ihre Fotos werden verschlüsselt übertragen und nur zur Prüfung Ihrer Identität verwendet.",
-	"start":              "Jetzt starten",
 
 	"doc_title":                "Dokument auswählen",
 	"doc_lead":                 "Verwenden Sie ein gültiges Originaldokument – keine Fotokopie und kein Foto eines Bildschirms.",

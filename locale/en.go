@@ -12,15 +12,7 @@ var en = map[string]string{
 	"test":    "Test mode",
 
 	"intro_title":        "Verify your identity",
-	"intro_lead":         "We need to confirm who you are before you can continue. It takes about 3 minutes.",
 	"intro_lead_partner": "{partner} needs to confirm who you are before you can continue. It takes about 3 minutes.",
-	"intro_s1":           "Photograph your ID document",
-	"intro_s1_hint":      "Passport, national ID card or driver's licence",
-	"intro_s2":           "Take a short selfie",
-	"intro_s2_hint":      "A few seconds in front of your camera",
-	"intro_s3":           "We check it",
-	"intro_s3_hint":      "Usually within a few minutes",
-	"intro_privacy":      "Your photos are sent encrypted and used only to verify your identity.",
 
 	"consent_what_h":  "What we collect",
 	"consent_what":    "Photos of your ID document, a few selfie frames and the details read from the document (name, date of birth, document number).",
@@ -40,8 +32,6 @@ var en = map[string]string{
 	"shell_old":       "Update your browser, or open this page in the latest Chrome, Safari, Firefox or Edge.",
 	"shell_broken":    "Something went wrong. Go back to the app you came from and try again.",
 	"noscript":        "This verification needs JavaScript. Turn it on, or open this page in another browser.",
-
-	"start": "Get started",
 
 	"doc_title":                "Choose your document",
 	"doc_lead":                 "Use an original, valid document — not a photocopy or a picture of a screen.",

@@ -12,15 +12,7 @@ var es = map[string]string{
 	"test":    "Modo de prueba",
 
 	"intro_title":        "Verifica tu identidad",
-	"intro_lead":         "Necesitamos confirmar quién eres antes de continuar. Tarda unos 3 minutos.",
 	"intro_lead_partner": "{partner} necesita confirmar quién eres antes de continuar. Tarda unos 3 minutos.",
-	"intro_s1":           "Fotografía tu documento de identidad",
-	"intro_s1_hint":      "Pasaporte, documento nacional de identidad o permiso de conducir",
-	"intro_s2":           "Hazte un selfi corto",
-	"intro_s2_hint":      "Unos segundos frente a la cámara",
-	"intro_s3":           "Lo revisamos",
-	"intro_s3_hint":      "Normalmente en pocos minutos",
-	"intro_privacy":      "Tus fotos se envían cifradas y solo se usan para verificar tu identidad.",
 
 	"consent_what_h":  "Qué recogemos",
 	"consent_what":    "Fotos de tu documento de identidad, unos fotogramas de selfi y los datos leídos del documento (nombre, fecha de nacimiento, número de documento).",
@@ -40,8 +32,6 @@ var es = map[string]string{
 	"shell_old":       "Actualiza tu navegador o abre esta página en la última versión de Chrome, Safari, Firefox o Edge.",
 	"shell_broken":    "Algo ha fallado. Vuelve a la aplicación de la que vienes e inténtalo de nuevo.",
 	"noscript":        "Esta verificación necesita JavaScript. Actívalo o abre esta página en otro navegador.",
-
-	"start": "Comenzar",
 
 	"doc_title":                "Elige tu documento",
 	"doc_lead":                 "Usa un documento original y vigente, no una fotocopia ni una foto de una pantalla.",

@@ -14,16 +14,7 @@ var fr = frenchTypography(map[string]string{
 	"test":    "Mode test",
 
 	"intro_title":        "Vérifiez votre identité",
-	"intro_lead":         "Nous devons confirmer votre identité avant que vous puissiez continuer. Cela prend environ 3 minutes.",
 	"intro_lead_partner": "{partner} doit confirmer votre identité avant que vous puissiez continuer. Cela prend environ 3 minutes.",
-	"intro_s1":           "Photographiez votre pièce d'identité",
-	"intro_s1_hint":      "Passeport, carte d'identité ou permis de conduire",
-	"intro_s2":           "Prenez un court selfie",
-	"intro_s2_hint":      "Quelques secondes face à votre caméra",
-	"intro_s3":           "Nous vérifions",
-	"intro_s3_hint":      "En général en quelques minutes",
-	"intro_privacy":      "Vos photos sont envoyées chiffrées et servent uniquement à vérifier votre identité.",
-	"start":              "Commencer",
 
 	"doc_title":                "Choisissez votre document",
 	"doc_lead":                 "Utilisez un document original et valide, pas une photocopie ni la photo d'un écran.",

@@ -19,7 +19,7 @@ func TestPick(t *testing.T) {
 			t.Errorf("Pick(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	if New("zz").Lang != "en" || New("es").T("start") == New("en").T("start") {
+	if New("zz").Lang != "en" || New("es").T("agree") == New("en").T("agree") {
 		t.Error("New does not pick the catalog")
 	}
 }
@@ -78,7 +78,7 @@ func TestPickFrenchGerman(t *testing.T) {
 // shortKeys are the texts shown on buttons, in titles and labels of a 320 px screen;
 // each bound is what fits there in the widget's type sizes (two lines for a title).
 var shortKeys = map[string]int{
-	"close": 22, "back": 22, "start": 22, "cap_shutter": 22, "upload": 26, "upload_instead": 28, "accept": 26,
+	"close": 22, "back": 22, "agree": 22, "cap_shutter": 22, "upload": 26, "upload_instead": 28, "accept": 26,
 	"accept_anyway": 26, "retake": 22, "retry_camera": 26, "start_liveness": 26, "keep_trying": 22,
 	"new_challenge": 22, "continue": 22, "try_again": 22, "retry": 22, "cap_auto": 24, "den_other": 24,
 	"step_1": 14, "step_2": 14, "step_3": 14, "st_not_started": 22, "st_pending": 22, "st_verified": 22, "st_failed": 22,
