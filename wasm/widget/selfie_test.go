@@ -114,19 +114,20 @@ func TestSelfieSteps(t *testing.T) {
 	if v := feed(straight(0.03, 0.3*1.6), false, "live_closer"); !v.keep || v.step != 2 {
 		t.Fatalf("closer was not kept: %+v", v)
 	}
-	// Only one frame shows it, clearly: the next step starts when the person moves on.
+	feed(straight(0.03, 0.3), false, "live_closer") // moved back after one frame: not yet
+	feed(straight(0.03, 0.3*1.6), false, "live_turn_left")
+	// One frame shows it, then the person looks back: one frame is not enough, however
+	// clear, so the step waits for another sighting.
 	feed(straight(0.03, 0.3), false, "live_turn_left")
 	for range 3 {
 		feed(straight(0.03, 0.3), false, "live_turn_left")
 	}
-	// One frame just past the widget's margin, then the person looks back: too close to
-	// the threshold to end the step on its own, so the step waits for another sighting.
-	borderline := straight(0.03+liveness.TurnYaw+yawMargin+0.01, 0.3)
-	if v := feed(borderline, false, "live_turn_left"); !v.keep || v.step != 3 {
-		t.Fatalf("the borderline turn was not kept: %+v", v)
+	if v := feed(straight(0.35, 0.3), false, "live_turn_left"); !v.keep || v.step != 3 {
+		t.Fatalf("the turn was not kept: %+v", v)
 	}
 	feed(straight(0.03, 0.3), false, "live_turn_left")
 	feed(straight(0.03, 0.3), false, "live_turn_left")
+	borderline := straight(0.03+liveness.TurnYaw+yawMargin+0.01, 0.3)
 	if v := feed(borderline, false, "live_done"); !v.done || !v.keep {
 		t.Fatalf("not done: %+v", v)
 	}
