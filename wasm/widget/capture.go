@@ -320,7 +320,7 @@ func (w *Widget) showCameraDenied(liveness bool) {
 		body += `<p class="or">` + esc(w.t.T("den_upload")) + `</p>` + notice + w.uploadControl(false, w.t.T("upload"))
 	}
 	actions := button("retry-camera", "primary", w.t.T("retry_camera"))
-	if liveness && !w.viaHandoff { // the selfie cannot be uploaded: a phone is the other way on
+	if liveness && !w.viaHandoff() { // the selfie cannot be uploaded: a phone is the other way on
 		actions += button("handoff", "secondary", w.t.T("ho_offer"))
 	}
 	html := w.layout(page{step: step, icon: `<div class="hero-bad">` + iconCameraOff + `</div>`, title: w.t.T("den_title"),

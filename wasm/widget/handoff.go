@@ -11,23 +11,7 @@ import (
 
 // offerHandoff reports whether to offer "Continue on your phone": on a computer, unless
 // this page already is the phone a handoff opened.
-func (w *Widget) offerHandoff() bool { return w.b.Device().Desktop() && !w.viaHandoff }
-
-// redeemHandoff opens the session a handoff link carries (this page is on the phone).
-func (w *Widget) redeemHandoff() {
-	w.showLoading()
-	w.async(func(ctx context.Context) func() {
-		res, err := w.api.RedeemHandoff(ctx, &widgetv1.RedeemHandoffRequest{Code: w.opts.Handoff, WidgetId: w.opts.WidgetID})
-		return func() {
-			if err != nil {
-				w.handoffFailed(err)
-				return
-			}
-			w.viaHandoff = true
-			w.started(res.GetSession())
-		}
-	})
-}
+func (w *Widget) offerHandoff() bool { return w.b.Device().Desktop() && !w.viaHandoff() }
 
 // handoffFailed explains why a phone link cannot be used: it says what to do on the
 // computer, since the phone has no other way in.
@@ -42,7 +26,7 @@ func (w *Widget) handoffFailed(err error) {
 	case "unauthorized", "invalid_request":
 		msg = w.t.T("ho_err_bad")
 	default:
-		w.fail(err, w.redeemHandoff)
+		w.fail(err, w.startSession)
 		return
 	}
 	html := w.layout(page{icon: `<div class="hero-bad">` + iconFailed + `</div>`, title: w.t.T("ho_err_title"), lead: msg, center: true})

@@ -444,7 +444,7 @@ func (w *Widget) submitCase() {
 func (w *Widget) showNoCamera() {
 	body := `<p class="or">` + esc(w.t.T("nocam_next")) + `</p>` + w.guidance()
 	lead, actions := w.t.T("nocam_lead"), button("retry-camera", "primary", w.t.T("retry_camera"))
-	if !w.viaHandoff {
+	if !w.viaHandoff() {
 		lead = w.t.T("nocam_lead_phone")
 		actions = button("handoff", "primary", w.t.T("ho_offer")) + button("retry-camera", "secondary", w.t.T("retry_camera"))
 	}

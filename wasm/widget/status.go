@@ -127,7 +127,7 @@ func (w *Widget) watched(st *widgetv1.KycState) {
 }
 
 func (w *Widget) showVerified() {
-	if w.viaHandoff { // the order continues on the computer, which follows along
+	if w.viaHandoff() { // the order continues on the computer, which follows along
 		html := w.layout(page{icon: `<div class="hero-ok">` + iconDone + `</div>`, title: w.t.T("ok_title"),
 			lead: w.t.T("ho_phone_done"), center: true})
 		w.render("verified", html, nil, w.t.T("ok_title")+". "+w.t.T("ho_phone_done"))

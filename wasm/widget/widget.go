@@ -44,7 +44,6 @@ type Widget struct {
 	faces *faceCache // the face networks of the selfie step, loaded once
 	auto  autoCapture
 
-	viaHandoff   bool // this page continues, on a phone, a session begun on a computer
 	keptDocument bool // a retry after a selfie-only failure: the server kept the document
 	height       int  // content height last measured, sent to the host as the resize event
 	agreed       bool // the user tapped "I agree" (perhaps before the session was known)
@@ -161,11 +160,7 @@ func (w *Widget) emit(typ string, kv ...string) {
 }
 
 func (w *Widget) startSession() {
-	if w.opts.Handoff != "" {
-		w.redeemHandoff()
-		return
-	}
-	if w.opts.Token == "" {
+	if w.opts.Token == "" && w.opts.Handoff == "" {
 		w.showError("missing_token", nil)
 		return
 	}
@@ -176,16 +171,33 @@ func (w *Widget) startSession() {
 	// "preparing", and the session must still arrive.
 	ctx := w.root
 	go func() {
-		res, err := w.api.StartSession(ctx, &widgetv1.StartSessionRequest{InitToken: w.opts.Token, WidgetId: w.opts.WidgetID})
+		res, err := w.openSession(ctx)
 		w.post(func() {
-			if err != nil {
+			switch {
+			case err != nil && w.viaHandoff():
+				w.handoffFailed(err)
+			case err != nil:
 				w.fail(err, w.startSession)
-				return
+			default:
+				w.started(res)
 			}
-			w.started(res)
 		})
 	}()
 }
+
+// openSession exchanges the page's init token, or on a phone the handoff code, for a
+// widget session.
+func (w *Widget) openSession(ctx context.Context) (*widgetv1.StartSessionResponse, error) {
+	if w.viaHandoff() {
+		res, err := w.api.RedeemHandoff(ctx, &widgetv1.RedeemHandoffRequest{Code: w.opts.Handoff, WidgetId: w.opts.WidgetID})
+		return res.GetSession(), err
+	}
+	return w.api.StartSession(ctx, &widgetv1.StartSessionRequest{InitToken: w.opts.Token, WidgetId: w.opts.WidgetID})
+}
+
+// viaHandoff reports whether this page continues, on a phone, a session begun on a
+// computer.
+func (w *Widget) viaHandoff() bool { return w.opts.Handoff != "" }
 
 // started takes the session StartSession (or RedeemHandoff) opened.
 func (w *Widget) started(res *widgetv1.StartSessionResponse) {
