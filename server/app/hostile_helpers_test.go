@@ -233,7 +233,9 @@ func operatorToken(t *testing.T, srv *testserver.Server, ttl time.Duration) stri
 	t.Helper()
 	ctx := context.Background()
 	tok, hash := srv.App.Auth.Tokens.New(auth.PrefixOperator)
-	if err := srv.Store.InTx(ctx, func(tx *store.Tx) error { return tx.CreateOperatorToken(ctx, hash, "rita", time.Now().Add(ttl)) }); err != nil {
+	if err := srv.Store.InTx(ctx, func(tx *store.Tx) error {
+		return tx.CreateOperatorToken(ctx, hash, store.Operator{Name: "rita", Role: store.RoleReviewer}, time.Now().Add(ttl))
+	}); err != nil {
 		t.Fatal(err)
 	}
 	return tok

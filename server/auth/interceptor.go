@@ -191,20 +191,25 @@ func (a *Authenticator) Operator(ctx context.Context, header map[string][]string
 	if err := a.Admit(ctx, tok, PrefixOperator); err != nil {
 		return ctx, err
 	}
-	name, err := a.Store.Read().OperatorByTokenHash(ctx, Hash(tok))
+	op, err := a.Store.Read().OperatorByTokenHash(ctx, Hash(tok))
 	if errors.Is(err, store.ErrNotFound) {
 		return ctx, a.fail(ctx)
 	}
 	if err != nil {
 		return ctx, err
 	}
-	return context.WithValue(ctx, operatorKey, name), nil
+	return WithOperator(ctx, op), nil
 }
 
-// OperatorFrom returns the authenticated operator's name.
-func OperatorFrom(ctx context.Context) (string, bool) {
-	n, ok := ctx.Value(operatorKey).(string)
-	return n, ok
+// WithOperator marks ctx as authenticated for op.
+func WithOperator(ctx context.Context, op store.Operator) context.Context {
+	return context.WithValue(ctx, operatorKey, op)
+}
+
+// OperatorFrom returns the authenticated operator.
+func OperatorFrom(ctx context.Context) (store.Operator, bool) {
+	op, ok := ctx.Value(operatorKey).(store.Operator)
+	return op, ok
 }
 
 // Admit decides, before any look-up, whether a presented token may be looked up. A

@@ -123,7 +123,7 @@ func (h *handler) GetCase(ctx context.Context, req *connect.Request[reviewv1.Get
 
 func (h *handler) DecideCase(ctx context.Context, req *connect.Request[reviewv1.DecideCaseRequest]) (*connect.Response[reviewv1.DecideCaseResponse], error) {
 	op, _ := auth.OperatorFrom(ctx)
-	d := verify.Decision{Actor: "reviewer:" + op}
+	d := verify.Decision{Actor: "reviewer:" + op.Name}
 	reason := strings.TrimSpace(req.Msg.GetReason())
 	switch req.Msg.GetDecision() {
 	case reviewv1.Decision_DECISION_VERIFIED:
@@ -172,7 +172,7 @@ func (h *handler) ResetProfile(ctx context.Context, req *connect.Request[reviewv
 		if p.Status != kyc.Failed {
 			return apierr.New(apierr.CaseNotOpen, "Only a failed profile can be reset (it is %s)", p.Status)
 		}
-		prof, err = tx.Transition(ctx, p, store.Transition{To: kyc.NotStarted, ResetAttempts: true, Actor: "operator:" + op,
+		prof, err = tx.Transition(ctx, p, store.Transition{To: kyc.NotStarted, ResetAttempts: true, Actor: "operator:" + op.Name,
 			Reason: strings.TrimSpace(req.Msg.GetReason())})
 		return err
 	})

@@ -23,7 +23,7 @@ func client(t *testing.T, srv *testserver.Server, name string) (reviewv1connect.
 	ctx := context.Background()
 	tok, hash := auth.New(auth.PrefixOperator)
 	if err := srv.Store.InTx(ctx, func(tx *store.Tx) error {
-		return tx.CreateOperatorToken(ctx, hash, name, tx.Now().Add(time.Hour))
+		return tx.CreateOperatorToken(ctx, hash, store.Operator{Name: name, Role: store.RoleReviewer}, tx.Now().Add(time.Hour))
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -14,26 +14,51 @@ const MaxOperatorTokenTTL = 24 * time.Hour
 // ErrTTLTooLong refuses an operator token that would outlive MaxOperatorTokenTTL.
 var ErrTTLTooLong = errors.New("operator tokens live at most 24h")
 
-// CreateOperatorToken stores a reviewer token.
-func (t *Tx) CreateOperatorToken(ctx context.Context, hash []byte, name string, expires time.Time) error {
+// Role is what an operator may do.
+type Role string
+
+// Operator roles: a reviewer works the queue (cases, decisions, resets); an admin also
+// redacts users, exports the audit log and issues operator tokens.
+const (
+	RoleReviewer Role = "reviewer"
+	RoleAdmin    Role = "admin"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleReviewer || r == RoleAdmin }
+
+// Operator is who holds an operator token.
+type Operator struct {
+	Name string
+	Role Role
+}
+
+// ErrBadRole refuses an operator token with an unknown role.
+var ErrBadRole = errors.New("operator role must be reviewer or admin")
+
+// CreateOperatorToken stores an operator token.
+func (t *Tx) CreateOperatorToken(ctx context.Context, hash []byte, op Operator, expires time.Time) error {
 	if expires.Sub(t.now) > MaxOperatorTokenTTL {
 		return ErrTTLTooLong
 	}
-	_, err := t.q.ExecContext(ctx, `INSERT INTO operator_tokens (token_hash, name, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		hash, name, micros(t.now), micros(expires))
+	if !op.Role.Valid() {
+		return ErrBadRole
+	}
+	_, err := t.q.ExecContext(ctx, `INSERT INTO operator_tokens (token_hash, name, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+		hash, op.Name, string(op.Role), micros(t.now), micros(expires))
 	return err
 }
 
-// OperatorByTokenHash returns the name of a valid operator token: unexpired, not
-// revoked (revoking deletes it) and issued less than MaxOperatorTokenTTL ago.
-func (t *Tx) OperatorByTokenHash(ctx context.Context, hash []byte) (string, error) {
-	var name string
-	err := t.q.QueryRowContext(ctx, `SELECT name FROM operator_tokens WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3`,
-		hash, micros(t.now), micros(t.now.Add(-MaxOperatorTokenTTL))).Scan(&name)
+// OperatorByTokenHash returns who holds a valid operator token: unexpired, not revoked
+// (revoking deletes it) and issued less than MaxOperatorTokenTTL ago.
+func (t *Tx) OperatorByTokenHash(ctx context.Context, hash []byte) (Operator, error) {
+	var op Operator
+	err := t.q.QueryRowContext(ctx, `SELECT name, role FROM operator_tokens WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3`,
+		hash, micros(t.now), micros(t.now.Add(-MaxOperatorTokenTTL))).Scan(&op.Name, &op.Role)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
+		return op, ErrNotFound
 	}
-	return name, err
+	return op, err
 }
 
 // RevokeOperatorTokens deletes the operator token with the given hash, or every token of

@@ -183,7 +183,9 @@ func TestOperatorTokens(t *testing.T) {
 		ctx := context.Background()
 		s := open(t, dbURL)
 		create := func(hash, name string, ttl time.Duration) error {
-			return s.InTx(ctx, func(tx *store.Tx) error { return tx.CreateOperatorToken(ctx, []byte(hash), name, tx.Now().Add(ttl)) })
+			return s.InTx(ctx, func(tx *store.Tx) error {
+				return tx.CreateOperatorToken(ctx, []byte(hash), store.Operator{Name: name, Role: store.RoleReviewer}, tx.Now().Add(ttl))
+			})
 		}
 		lookup := func(hash string) error { _, err := s.Read().OperatorByTokenHash(ctx, []byte(hash)); return err }
 		revoke := func(name, hash string) int64 {

@@ -106,7 +106,9 @@ func TestTestModeSuffixesAndReview(t *testing.T) {
 		}
 		// The review case stays pending and shows up in the queue.
 		tok, hash := srv.App.Auth.Tokens.New(auth.PrefixOperator)
-		must(t, srv.Store.InTx(ctx, func(tx *store.Tx) error { return tx.CreateOperatorToken(ctx, hash, "rita", time.Now().Add(time.Hour)) }))
+		must(t, srv.Store.InTx(ctx, func(tx *store.Tx) error {
+			return tx.CreateOperatorToken(ctx, hash, store.Operator{Name: "rita", Role: store.RoleReviewer}, time.Now().Add(time.Hour))
+		}))
 		rc := reviewv1connect.NewReviewServiceClient(http.DefaultClient, srv.URL)
 		call := func(r connect.AnyRequest) { r.Header().Set("Authorization", "Bearer "+tok) }
 		var queue *reviewv1.ListQueueResponse

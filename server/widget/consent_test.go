@@ -70,7 +70,7 @@ func TestCaptureNeedsConsent(t *testing.T) {
 
 		tok, hash := auth.New(auth.PrefixOperator)
 		if err := srv.Store.InTx(ctx, func(tx *store.Tx) error {
-			return tx.CreateOperatorToken(ctx, hash, "ops", tx.Now().Add(time.Hour))
+			return tx.CreateOperatorToken(ctx, hash, store.Operator{Name: "ops", Role: store.RoleReviewer}, tx.Now().Add(time.Hour))
 		}); err != nil {
 			t.Fatal(err)
 		}

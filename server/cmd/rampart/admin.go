@@ -158,7 +158,7 @@ func partnerIDFlag(v string) (string, error) {
 }
 
 const operatorUsage = `usage:
-  rampart operator token [--name NAME] [--ttl 12h]      (--ttl at most 24h)
+  rampart operator token [--name NAME] [--role reviewer|admin] [--ttl 12h]   (--ttl at most 24h)
   rampart operator revoke --name NAME | --token rpo_…   (--name: every token of that operator)`
 
 func operatorCmd(ctx context.Context, args []string) error {
@@ -175,12 +175,16 @@ func operatorCmd(ctx context.Context, args []string) error {
 	name := fs.String("name", defName, "who the token is for (recorded with each decision); revoke: revoke all of this operator's tokens")
 	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid (token; at most 24h)")
 	token := fs.String("token", "", "the operator token to revoke (revoke)")
+	role := fs.String("role", string(store.RoleReviewer), "reviewer (queue, cases, decisions) or admin (also redaction, audit export) (token)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if args[0] == "token" && (*ttl <= 0 || *ttl > store.MaxOperatorTokenTTL) {
 		return fmt.Errorf("--ttl %s: an operator token lives at most %gh (and more than 0); issue a new one when it runs out",
 			*ttl, store.MaxOperatorTokenTTL.Hours())
+	}
+	if args[0] == "token" && !store.Role(*role).Valid() {
+		return fmt.Errorf("--role %q: must be reviewer or admin", *role)
 	}
 	var hash []byte
 	if args[0] == "revoke" {
@@ -216,11 +220,11 @@ func operatorCmd(ctx context.Context, args []string) error {
 	var expires time.Time
 	if err := st.InTx(ctx, func(tx *store.Tx) error {
 		expires = tx.Now().Add(*ttl)
-		return tx.CreateOperatorToken(ctx, hash, *name, expires)
+		return tx.CreateOperatorToken(ctx, hash, store.Operator{Name: *name, Role: store.Role(*role)}, expires)
 	}); err != nil {
 		return err
 	}
-	return enc.Encode(map[string]string{"operator_token": tok, "name": *name, "expires_at": expires.UTC().Format(time.RFC3339)})
+	return enc.Encode(map[string]string{"operator_token": tok, "name": *name, "role": *role, "expires_at": expires.UTC().Format(time.RFC3339)})
 }
 
 // keysCmd generates master keys and rotates every sealed blob to the current one.
