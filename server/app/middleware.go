@@ -158,6 +158,8 @@ func routeOf(p string) string {
 		return "/widget/users/{id}/kyc-status"
 	case p == "/widget/session", p == "/healthz", p == "/readyz", p == "/metrics", knownProcedure(p):
 		return p
+	case p == "/console" || strings.HasPrefix(p, "/console/"):
+		return "/console" // case and image ids stay out of metric labels
 	case strings.HasPrefix(p, "/embed/"):
 		if embedRoutes[strings.TrimPrefix(p, "/embed/")] {
 			return p
