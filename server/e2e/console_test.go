@@ -157,7 +157,7 @@ func TestConsoleWorksTheReviewQueue(t *testing.T) {
 
 	admin := operatorToken(t, srv, "ana", store.RoleAdmin)
 	reviewer := operatorToken(t, srv, "rex", store.RoleReviewer)
-	bctx := browsertest.New(t, browsertest.Options{Width: 1280, Height: 800})
+	bctx := browsertest.New(t, browsertest.Options{Camera: browsertest.NoCamera, Width: 1280, Height: 800})
 	var urlsMu sync.Mutex
 	var urls []string
 	chromedp.Listen(bctx, func(ev any) {
