@@ -203,6 +203,10 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	s := store.ConsoleSession{IDHash: hashID(id), TokenHash: auth.Hash(tok), CSRF: randomToken(), Address: clientAddr(r)}
 	actor := audit.Operator(op, s.Address)
 	err = c.cfg.Store.InTx(r.Context(), func(tx *store.Tx) error {
+		// Sign-ins are rare: each one clears the sessions that have ended since.
+		if _, err := tx.PurgeConsoleSessions(r.Context()); err != nil {
+			return err
+		}
 		if err := tx.CreateConsoleSession(r.Context(), s); err != nil {
 			return err
 		}
