@@ -15,6 +15,10 @@ var checkWords = map[string]struct {
 	say   func(c store.Check) string
 }{
 	"face_match": {"Face match", func(c store.Check) string {
+		// A failed match is held to the mismatch bound, the others to the match bound.
+		if c.Result == "fail" {
+			return fmt.Sprintf("distance %.2f between the selfie and the document photo; different people above %.2f", c.Score, c.Threshold)
+		}
 		return fmt.Sprintf("distance %.2f between the selfie and the document photo; the same person at most %.2f", c.Score, c.Threshold)
 	}},
 	"duplicate_face": {"Same face as another user", func(c store.Check) string {

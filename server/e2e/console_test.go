@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -30,6 +31,7 @@ import (
 	"github.com/rampart-id/rampart/server/internal/testserver"
 	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/store"
+	"github.com/rampart-id/rampart/server/webhook"
 )
 
 // hooks records the webhooks a partner receives.
@@ -84,6 +86,15 @@ func TestConsoleWorksTheReviewQueue(t *testing.T) {
 	t.Cleanup(recv.Close)
 	h := recv.Config.Handler.(*hooks)
 	p := srv.CreatePartner(t, partner.NewPartner{Name: "Northwind Exchange", Test: true, WebhookURL: recv.URL})
+	// Webhooks are delivered as `rampart serve` delivers them, logging to the server's log.
+	hookCtx, stopHooks := context.WithCancel(context.Background())
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		webhook.New(srv.Store, srv.Keys, webhook.WithLogger(slog.New(slog.NewJSONHandler(srv.Logs, nil))),
+			webhook.WithPollInterval(100*time.Millisecond)).Run(hookCtx)
+	}()
+	t.Cleanup(func() { stopHooks(); <-delivered })
 	ctx := context.Background()
 	now := time.Now()
 	passport := func(seed int64, edit func(*doctest.Spec)) *doctest.Spec {
@@ -201,10 +212,10 @@ func TestConsoleWorksTheReviewQueue(t *testing.T) {
 		if i == 0 {
 			b.screenshots("case")
 		}
-		b.eval(fmt.Sprintf(`(() => { const f = document.querySelector("form.decide");
-			f.querySelector("input[name=outcome][value=%q]").click();
-			if (%q) { f.querySelector("#reason").value = %q; f.querySelector("input[name=retry][value=%q]").click(); }
-			f.querySelector("#note").value = %q; f.requestSubmit(); return ""; })()`, c.outcome, c.failReason, c.failReason, c.retry, c.note))
+		b.eval(fmt.Sprintf(`((outcome, reason, retry, note) => { const f = document.querySelector("form.decide");
+			f.querySelector("input[name=outcome][value=" + outcome + "]").click();
+			if (reason) { f.querySelector("#reason").value = reason; f.querySelector("input[name=retry][value=" + retry + "]").click(); }
+			f.querySelector("#note").value = note; f.requestSubmit(); return ""; })(%q, %q, %q, %q)`, c.outcome, c.failReason, c.retry, c.note))
 		b.wait(".alert-ok")
 	}
 	for _, c := range cases {
@@ -228,35 +239,30 @@ func TestConsoleWorksTheReviewQueue(t *testing.T) {
 			t.Errorf("audit page lacks %s", a)
 		}
 	}
-	csv := b.eval(`fetch("/console/audit.csv").then(r => r.status + "\n" + r.headers.get("content-type") + "\n")`)
-	if !strings.HasPrefix(csv, `"200\ntext/csv`) {
-		t.Errorf("admin export: %s", csv)
+	// The export is a download: fetched with the browser's session cookie.
+	if res, body := b.fetch("/console/audit.csv"); res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||
+		!strings.Contains(body, "case.decide") {
+		t.Errorf("admin export: %d %v", res.StatusCode, res.Header)
 	}
 
-	// Forged and missing CSRF tokens are refused, from the console's own origin.
-	for name, token := range map[string]string{"forged": "AAAA", "missing": ""} {
-		got := b.eval(fmt.Sprintf(`fetch("/console/search", {method: "POST", body: new URLSearchParams({csrf: %q, partner_id: %q, user_id: "dup-5"})}).then(r => String(r.status))`,
-			token, p.PartnerID))
-		if got != `"403"` {
+	// Forged and missing CSRF tokens are refused (the page's own form, posted from the
+	// console's origin, with its token changed or removed).
+	for name, js := range map[string]string{"forged": `f.csrf.value = "AAAA" + f.csrf.value.slice(4);`, "missing": `f.csrf.remove();`} {
+		b.open(srv.URL+"/console/search", "#s-user")
+		b.eval(`(() => { const f = document.querySelector("form[action='/console/search']"); f.user_id.value = "dup-5"; ` + js + ` f.submit(); return ""; })()`)
+		if got := b.refusal(); !strings.Contains(got, "403") {
 			t.Errorf("%s CSRF token: %s", name, got)
 		}
 	}
 
 	// Sign out: the old cookie is refused afterwards.
-	cookies, err := chromedp.Call(bctx, network.GetCookies, network.GetCookiesParams{URLs: []string{srv.URL + "/console/queue"}})
-	if err != nil || len(cookies.Cookies) == 0 {
-		t.Fatalf("cookies: %v", err)
-	}
-	old := cookies.Cookies[0]
-	if !old.HTTPOnly || old.SameSite != network.CookieSameSiteStrict {
-		t.Errorf("session cookie %+v", old)
-	}
+	old := b.cookie()
 	b.eval(`document.querySelector("form[action='/console/sign-out']").requestSubmit(), ""`)
 	b.wait("#token")
 	req, _ := http.NewRequest("GET", srv.URL+"/console/queue", nil)
-	req.AddCookie(&http.Cookie{Name: old.Name, Value: old.Value})
+	req.AddCookie(old)
 	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-	if err != nil || res.StatusCode != http.StatusSeeOther {
+	if err != nil || res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console/sign-in" {
 		t.Fatalf("signed-out cookie: %v %v", res, err)
 	}
 	res.Body.Close()
@@ -264,18 +270,28 @@ func TestConsoleWorksTheReviewQueue(t *testing.T) {
 	// A reviewer: no redact button, 403 on the redact post and on the export.
 	b.signIn(reviewer)
 	b.open(srv.URL+"/console/cases/"+caseIDs["dup-5"], "#hist-h")
-	if n := b.eval(`String(document.querySelectorAll("form[action='/console/redact']").length)`); n != `"0"` {
+	if n := b.eval(`document.querySelectorAll("form[action='/console/redact']").length`); n != "0" {
 		t.Errorf("a reviewer sees %s redact forms", n)
 	}
-	got := b.eval(fmt.Sprintf(`fetch("/console/redact", {method: "POST", body: new URLSearchParams({csrf: document.querySelector("input[name=csrf]").value,
-		partner_id: %q, user_id: "dup-5", confirm: "yes"})}).then(r => String(r.status))`, p.PartnerID))
-	if got != `"403"` {
+	b.eval(fmt.Sprintf(`(() => { const f = document.createElement("form"); f.method = "post"; f.action = "/console/redact";
+		for (const [k, v] of Object.entries({csrf: document.querySelector("input[name=csrf]").value, partner_id: %q, user_id: "dup-5", confirm: "yes"})) {
+			const i = document.createElement("input"); i.type = "hidden"; i.name = k; i.value = v; f.append(i);
+		}
+		document.body.append(f); f.submit(); return ""; })()`, p.PartnerID))
+	if got := b.refusal(); !strings.Contains(got, "403") {
 		t.Errorf("reviewer redact: %s", got)
 	}
 	for _, u := range []string{"/console/audit.csv", "/console/audit"} {
-		if got := b.eval(`fetch("` + u + `").then(r => String(r.status))`); got != `"403"` {
+		b.open(srv.URL+u, "section.card.narrow p[role=alert]")
+		if got := b.refusal(); !strings.Contains(got, "403") {
 			t.Errorf("reviewer %s: %s", u, got)
 		}
+		if res, _ := b.fetch(u); res.StatusCode != http.StatusForbidden {
+			t.Errorf("reviewer %s: %d", u, res.StatusCode)
+		}
+	}
+	if ev, err := srv.Store.Read().ListAudit(ctx, store.AuditFilter{Action: "user.redact"}); err != nil || len(ev) != 0 {
+		t.Errorf("redactions recorded: %v %v", ev, err)
 	}
 
 	// No personal data in any URL the browser asked for, nor in the server's log.
@@ -362,6 +378,42 @@ func (b *consoleBrowser) open(url, sel string) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
 		b.t.Fatalf("open %s: %v", url, err)
 	}
+}
+
+// refusal waits for the console's error page and returns its heading.
+func (b *consoleBrowser) refusal() string {
+	b.t.Helper()
+	b.wait("section.card.narrow p[role=alert]")
+	return b.eval(`document.querySelector("main h1").innerText`)
+}
+
+// cookie is the browser's console session cookie.
+func (b *consoleBrowser) cookie() *http.Cookie {
+	b.t.Helper()
+	res, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.base + "/console/queue"}})
+	if err != nil || len(res.Cookies) != 1 {
+		b.t.Fatalf("cookies: %v %v", res, err)
+	}
+	c := res.Cookies[0]
+	if !c.HTTPOnly || c.SameSite != network.CookieSameSiteStrict || c.Path != "/console" {
+		b.t.Errorf("session cookie %+v", c)
+	}
+	return &http.Cookie{Name: c.Name, Value: c.Value}
+}
+
+// fetch gets path outside the page (the console's CSP allows the page no fetch) with
+// the browser's session cookie.
+func (b *consoleBrowser) fetch(path string) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("GET", b.base+path, nil)
+	req.AddCookie(b.cookie())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
 }
 
 func (b *consoleBrowser) signIn(token string) {
