@@ -20,7 +20,9 @@ import (
 // each blob is opened with its own associated data.
 type plainKeys struct{}
 
-func (plainKeys) Seal(p, aad []byte) ([]byte, error) { return append(append([]byte{}, aad...), p...), nil }
+func (plainKeys) Seal(p, aad []byte) ([]byte, error) {
+	return append(append([]byte{}, aad...), p...), nil
+}
 func (plainKeys) Open(env, aad []byte) ([]byte, error) {
 	if !bytes.HasPrefix(env, aad) {
 		return nil, errors.New("wrong associated data")
