@@ -36,9 +36,12 @@ var (
 )
 
 type env struct {
-	st  *store.Store
-	m   *review.Manager
-	now time.Time
+	st   *store.Store
+	m    *review.Manager
+	now  time.Time
+	keys interface {
+		Seal(p, aad []byte) ([]byte, error)
+	}
 }
 
 // setup opens a migrated store on dbURL with a clock the test moves.
@@ -53,7 +56,7 @@ func setup(t *testing.T, dbURL string) *env {
 	if err := st.MigrateUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{st: st, m: review.NewManager(st, plainKeys{}), now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	e := &env{st: st, m: review.NewManager(st, plainKeys{}), now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), keys: plainKeys{}}
 	st.SetClock(func() time.Time { return e.now })
 	return e
 }
@@ -89,13 +92,20 @@ func (e *env) queued(t *testing.T, p store.Partner, user string, reasons ...stri
 			return err
 		}
 		front, f0, f1 := uuid.NewString(), uuid.NewString(), uuid.NewString()
+		seal := func(id, data string) []byte {
+			b, err := e.keys.Seal([]byte(data), store.ImageAAD(id))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
 		if err := tx.PutImages(ctx, c.ID, store.ImageFront, []store.Image{{ID: front, PartnerID: p.ID, ContentType: "image/jpeg",
-			Sealed: []byte("image:" + front + "front of " + user)}}); err != nil {
+			Sealed: seal(front, "front of "+user)}}); err != nil {
 			return err
 		}
 		if err := tx.PutImages(ctx, c.ID, store.ImageLiveness, []store.Image{
-			{ID: f0, PartnerID: p.ID, ContentType: "image/jpeg", Frame: 0, Step: 0, AtMS: 100, Sealed: []byte("image:" + f0 + "selfie0")},
-			{ID: f1, PartnerID: p.ID, ContentType: "image/jpeg", Frame: 1, Step: 1, AtMS: 900, Sealed: []byte("image:" + f1 + "selfie1")},
+			{ID: f0, PartnerID: p.ID, ContentType: "image/jpeg", Frame: 0, Step: 0, AtMS: 100, Sealed: seal(f0, "selfie0")},
+			{ID: f1, PartnerID: p.ID, ContentType: "image/jpeg", Frame: 1, Step: 1, AtMS: 900, Sealed: seal(f1, "selfie1")},
 		}); err != nil {
 			return err
 		}
