@@ -49,7 +49,10 @@ func (m *Manager) Decide(ctx context.Context, a Actor, caseID string, d Decision
 			return "", apierr.Invalid("reason", "is not a known reason code (e.g. document_expired)")
 		}
 		vd.Outcome, vd.Reasons, vd.Final = verify.Failed, []string{reason}, !d.RetryAllowed
-		detail = "failed " + reason + map[bool]string{true: " final", false: " retry"}[vd.Final]
+		detail = "failed " + reason + " retry"
+		if vd.Final {
+			detail = "failed " + reason + " final"
+		}
 	}
 	var prof store.Profile
 	err = m.store.InTx(ctx, func(tx *store.Tx) error {
