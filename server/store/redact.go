@@ -113,7 +113,7 @@ func (t *Tx) RedactUser(ctx context.Context, partnerID, userID string) (Redactio
 	if err := t.enqueueRedactedEvent(ctx, partnerID, userID, prof.Seq+1); err != nil {
 		return Redaction{}, err
 	}
-	return Redaction{RedactedAt: t.now.UTC(), First: true}, nil
+	return Redaction{RedactedAt: t.now.UTC().Truncate(time.Microsecond), First: true}, nil
 }
 
 // RedactedAt is when the user was redacted (zero: never).
