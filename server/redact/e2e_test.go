@@ -277,4 +277,3 @@ func TestRedactionErasesEverything(t *testing.T) {
 		}
 	})
 }
-
