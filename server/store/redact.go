@@ -99,7 +99,7 @@ func (t *Tx) RedactUser(ctx context.Context, partnerID, userID string) (Redactio
 		return Redaction{RedactedAt: fromMicros(at)}, nil
 	}
 	// The sequence moves so that the event sorts after every status event before it.
-	res, err := t.q.ExecContext(ctx, `UPDATE kyc_profiles SET redacted_at = $3, seq = $4, updated_at = $3
+	res, err := t.q.ExecContext(ctx, `UPDATE kyc_profiles SET redacted_at = $3, seq = $4
 		WHERE partner_id = $1 AND partner_user_id = $2 AND seq = $5 AND redacted_at IS NULL`,
 		partnerID, userID, micros(t.now), prof.Seq+1, prof.Seq)
 	if err != nil {
@@ -132,7 +132,11 @@ func (t *Tx) RedactedAt(ctx context.Context, partnerID, userID string) (time.Tim
 
 func (t *Tx) eraseUser(ctx context.Context, p, u string) error {
 	cases := `(SELECT id FROM kyc_cases WHERE partner_id = $1 AND partner_user_id = $2)`
+	open := `(SELECT id FROM kyc_cases WHERE partner_id = $1 AND partner_user_id = $2 AND state = 'open')`
 	stmts := []string{
+		// A case still being captured loses its pictures outright, so a returning user
+		// uploads again; a submitted or decided one keeps the rows (kind, size, quality).
+		`DELETE FROM case_images WHERE case_id IN ` + open,
 		`UPDATE case_images SET sealed = NULL, phash = 0 WHERE case_id IN ` + cases + ` AND (sealed IS NOT NULL OR phash <> 0)`,
 		`DELETE FROM face_templates WHERE case_id IN ` + cases,
 		`DELETE FROM face_templates WHERE partner_id = $1 AND partner_user_id = $2`,
@@ -154,7 +158,7 @@ func (t *Tx) eraseUser(ctx context.Context, p, u string) error {
 			return fmt.Errorf("redact: %w", err)
 		}
 	}
-	if _, err := t.q.ExecContext(ctx, `UPDATE kyc_cases SET purged_at = $3 WHERE partner_id = $1 AND partner_user_id = $2 AND purged_at IS NULL`,
+	if _, err := t.q.ExecContext(ctx, `UPDATE kyc_cases SET purged_at = $3 WHERE partner_id = $1 AND partner_user_id = $2 AND state <> 'open' AND purged_at IS NULL`,
 		p, u, micros(t.now)); err != nil {
 		return err
 	}
