@@ -224,3 +224,14 @@ func (t *Tx) enqueueRedactedEvent(ctx context.Context, partnerID, userID string,
 		"msg_"+rand.Text(), partnerID, userID, EventRedacted, seq, body, WebhookPending, micros(t.now))
 	return err
 }
+
+// erasedCase reports whether the user was redacted after the case was submitted: a
+// verification that read the pictures before the redaction must not store what it
+// derived from them after it.
+func (t *Tx) erasedCase(ctx context.Context, caseID string) (bool, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM kyc_cases c JOIN kyc_profiles p
+		ON p.partner_id = c.partner_id AND p.partner_user_id = c.partner_user_id
+		WHERE c.id = $1 AND p.redacted_at IS NOT NULL AND c.submitted_at IS NOT NULL AND p.redacted_at >= c.submitted_at`, caseID).Scan(&n)
+	return n > 0, err
+}

@@ -193,3 +193,59 @@ func TestRedactUser(t *testing.T) {
 		}
 	})
 }
+
+// A verification that read the pictures before a redaction and finishes after it stores
+// no face template or identity; a case submitted after the redaction stores both.
+func TestRedactionBeatsARunningCheck(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		s := open(t, dbURL)
+		p := newPartner(t, s)
+		d := seedUser(t, s, p, "carol", "carolina")
+		var caseID string
+		put := func() error {
+			return s.InTx(ctx, func(tx *store.Tx) error {
+				if err := tx.PutFaceTemplate(ctx, caseID, p.ID, d.user, d.blob); err != nil {
+					return err
+				}
+				return tx.PutIdentity(ctx, caseID, p.ID, d.user, d.blob, [][]byte{d.blob[:32]}, tx.Now().Add(time.Hour))
+			})
+		}
+		submit := func() {
+			t.Helper()
+			if err := s.InTx(ctx, func(tx *store.Tx) error {
+				c, err := tx.OpenCase(ctx, p.ID, d.user)
+				if err != nil {
+					return err
+				}
+				caseID = c.ID
+				_, err = tx.SubmitCase(ctx, c.ID)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		submit()
+		if err := s.InTx(ctx, func(tx *store.Tx) error { _, err := tx.RedactUser(ctx, p.ID, d.user); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if err := put(); err != nil {
+			t.Fatal(err)
+		}
+		if hits, err := dbscan.Find(ctx, s, d.needles); err != nil || len(hits) != 0 {
+			t.Fatalf("a check finishing after the redaction stored: %v (%v)", hits, err)
+		}
+		s.SetClock(func() time.Time { return time.Now().Add(time.Minute) })
+		defer s.SetClock(time.Now)
+		if _, err := s.DB().ExecContext(ctx, `UPDATE kyc_cases SET state = 'decided' WHERE id = $1`, caseID); err != nil {
+			t.Fatal(err)
+		}
+		submit()
+		if err := put(); err != nil {
+			t.Fatal(err)
+		}
+		if hits, err := dbscan.Find(ctx, s, d.needles); err != nil || len(hits) != 2 { // face template, identity
+			t.Fatalf("a case submitted after the redaction kept nothing: %v (%v)", hits, err)
+		}
+	})
+}
