@@ -162,7 +162,7 @@ func TestNoPIIOrSecretsInLogs(t *testing.T) {
 			t.Fatalf("GetCase: %v", err)
 		}
 		if _, err := review.DecideCase(ctx, withAuth(connect.NewRequest(&reviewv1.DecideCaseRequest{CaseId: caseID, Decision: reviewv1.Decision_DECISION_FAILED,
-			Reason: "document_expired", RetryAllowed: true}), "Bearer "+op)); err != nil {
+			Reason: "document_expired", RetryAllowed: true, Note: "photo page shows an expiry in the past"}), "Bearer "+op)); err != nil {
 			t.Fatalf("DecideCase: %v", err)
 		}
 

@@ -14,6 +14,7 @@ import (
 	partnerv1 "github.com/rampart-id/rampart/gen/rampart/partner/v1"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/apierr"
+	"github.com/rampart-id/rampart/server/audit"
 	"github.com/rampart-id/rampart/server/reqctx"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/verify"
@@ -48,12 +49,20 @@ func (m *Manager) Identity(ctx context.Context, p store.Partner, userID string) 
 	}
 	var res *partnerv1.GetIdentityResponse
 	var refusal error
+	actor := audit.Partner(p.ID, audit.Address(ctx))
+	// record writes the read to both logs: the identity reads and the audit log.
+	record := func(tx *store.Tx, read store.IdentityRead) error {
+		if err := tx.RecordIdentityRead(ctx, read); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, actor.Entry(audit.IdentityRead, read.CaseID, p.ID, userID, read.Outcome))
+	}
 	err := m.store.InTx(ctx, func(tx *store.Tx) error {
 		res, refusal = nil, nil
 		read := store.IdentityRead{PartnerID: p.ID, PartnerUserID: userID, RequestID: reqctx.RequestID(ctx)}
 		if !p.ShareIdentity {
 			read.Outcome, refusal = ReadForbidden, apierr.New(apierr.Forbidden, "This partner is not allowed to read identities")
-			return tx.RecordIdentityRead(ctx, read)
+			return record(tx, read)
 		}
 		prof, err := tx.Profile(ctx, p.ID, userID)
 		if err != nil {
@@ -62,7 +71,7 @@ func (m *Manager) Identity(ctx context.Context, p store.Partner, userID string) 
 		ci, err := tx.VerifiedIdentity(ctx, p.ID, userID)
 		if prof.Status != kyc.Verified || errors.Is(err, store.ErrNotFound) {
 			read.Outcome, refusal = ReadNotFound, apierr.New(apierr.NotFound, "No verified identity for this user")
-			return tx.RecordIdentityRead(ctx, read)
+			return record(tx, read)
 		}
 		if err != nil {
 			return err
@@ -74,7 +83,7 @@ func (m *Manager) Identity(ctx context.Context, p store.Partner, userID string) 
 		res = &partnerv1.GetIdentityResponse{PartnerUserId: userID, Identity: verify.IdentityProto(id, false),
 			VerifiedAt: timestamppb.New(prof.VerifiedAt.Truncate(time.Second))}
 		read.Outcome, read.CaseID = ReadReturned, ci.CaseID
-		return tx.RecordIdentityRead(ctx, read)
+		return record(tx, read)
 	})
 	if err != nil {
 		return nil, err

@@ -183,7 +183,8 @@ func (m *Manager) CreateSession(ctx context.Context, p store.Partner, req *partn
 			return err
 		}
 		return tx.PutIdempotency(ctx, p.ID, idemKey, store.IdemRecord{
-			RequestHash: reqHash[:], Outcome: slug, Response: sealed, ExpiresAt: tx.Now().Add(m.cfg.IdempotencyTTL)})
+			RequestHash: reqHash[:], Outcome: slug, Response: sealed, ExpiresAt: tx.Now().Add(m.cfg.IdempotencyTTL),
+			PartnerUserID: sess.PartnerUserID})
 	})
 	if err != nil {
 		return nil, err

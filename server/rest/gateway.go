@@ -79,6 +79,10 @@ func (a *adapter) GetIdentity(ctx context.Context, in *partnerv1.GetIdentityRequ
 	return unary(ctx, in, a.c.GetIdentity)
 }
 
+func (a *adapter) RedactUser(ctx context.Context, in *partnerv1.RedactUserRequest, _ ...grpc.CallOption) (*partnerv1.RedactUserResponse, error) {
+	return unary(ctx, in, a.c.RedactUser)
+}
+
 // unary makes one Connect call with the forwarded headers of the REST request.
 func unary[Req, Res any](ctx context.Context, in *Req, call func(context.Context, *connect.Request[Req]) (*connect.Response[Res], error)) (*Res, error) {
 	req := connect.NewRequest(in)

@@ -28,6 +28,8 @@ func (marshaler) Marshal(v any) ([]byte, error) {
 		return json.Marshal(newSessionView(m))
 	case *partnerv1.GetIdentityResponse:
 		return json.Marshal(newIdentityView(m))
+	case *partnerv1.RedactUserResponse:
+		return json.Marshal(redactedView{PartnerUserID: m.GetPartnerUserId(), RedactedAt: rfc3339(m.GetRedactedAt())})
 	case proto.Message:
 		// protojson varies its whitespace on purpose; compact it for stable output.
 		b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(m)

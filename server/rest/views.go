@@ -86,6 +86,12 @@ func newIdentityView(m *partnerv1.GetIdentityResponse) identityView {
 	}
 }
 
+// redactedView answers DELETE /widget/users/{id}: redacted_at is the same on every repeat.
+type redactedView struct {
+	PartnerUserID string `json:"partner_user_id"`
+	RedactedAt    string `json:"redacted_at"`
+}
+
 // errorView is every REST error body.
 type errorView struct {
 	Error     string `json:"error"`

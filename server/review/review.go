@@ -1,22 +1,21 @@
-// Package review implements the operator's review API: the manual queue, opening a case
-// with its decrypted images, deciding it, and resetting a final failure.
+// Package review implements the operator's review domain (Manager: the queue, cases,
+// decisions, resets and the audit log) and the ReviewService API over it.
 package review
 
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"connectrpc.com/connect"
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	reviewv1 "github.com/rampart-id/rampart/gen/rampart/review/v1"
 	"github.com/rampart-id/rampart/gen/rampart/review/v1/reviewv1connect"
-	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/apierr"
+	"github.com/rampart-id/rampart/server/audit"
 	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/verify"
@@ -27,94 +26,75 @@ type Opener interface {
 	Open(envelope, associatedData []byte) ([]byte, error)
 }
 
-type handler struct {
-	store *store.Store
-	keys  Opener
-}
+type handler struct{ m *Manager }
 
 // NewHandler returns the ReviewService implementation (operator auth runs before it).
 func NewHandler(s *store.Store, keys Opener) reviewv1connect.ReviewServiceHandler {
-	return &handler{store: s, keys: keys}
+	return &handler{m: NewManager(s, keys)}
+}
+
+// actor is the authenticated operator, from the request's client address.
+func actor(ctx context.Context) Actor {
+	op, _ := auth.OperatorFrom(ctx)
+	return audit.Operator(op, audit.Address(ctx))
 }
 
 func (h *handler) ListQueue(ctx context.Context, req *connect.Request[reviewv1.ListQueueRequest]) (*connect.Response[reviewv1.ListQueueResponse], error) {
-	size := int(req.Msg.GetPageSize())
-	if size <= 0 {
-		size = 50
-	}
-	size = min(size, 200)
 	afterAt, afterID, err := parseCursor(req.Msg.GetPageToken())
-	if err != nil {
-		return nil, apierr.Invalid("page_token", "is not a token from a previous page")
-	}
-	entries, err := h.store.Read().ReviewQueue(ctx, afterAt, afterID, size)
 	if err != nil {
 		return nil, err
 	}
-	out := &reviewv1.ListQueueResponse{}
+	f := QueueFilter{PartnerID: req.Msg.GetPartnerId(), Reason: req.Msg.GetReason(), AfterAt: afterAt, AfterID: afterID,
+		Limit: int(max(req.Msg.GetPageSize(), 0))}
+	s := req.Msg.GetOlderThanSeconds()
+	if s < 0 || s > 100*365*24*3600 {
+		return nil, apierr.Invalid("older_than_seconds", "must be between 0 and a century")
+	}
+	f.OlderThan = time.Duration(s) * time.Second
+	entries, counts, err := h.m.Queue(ctx, actor(ctx), f)
+	if err != nil {
+		return nil, err
+	}
+	out := &reviewv1.ListQueueResponse{Counts: &reviewv1.QueueCounts{Total: int32(counts.Total),
+		ByReason: int32s(counts.ByReason), ByPartner: int32s(counts.ByPartner)}}
 	for _, e := range entries {
 		out.Cases = append(out.Cases, summary(e.Case, e.ReviewReasons))
 	}
-	if len(entries) == size {
+	if limit := cmp0(f.Limit, 50, 200); len(entries) == limit {
 		last := entries[len(entries)-1].Case
-		out.NextPageToken = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(last.SubmittedAt.UnixMicro(), 10) + "|" + last.ID))
+		out.NextPageToken = formatCursor(last.SubmittedAt, last.ID)
 	}
 	return connect.NewResponse(out), nil
 }
 
 func (h *handler) GetCase(ctx context.Context, req *connect.Request[reviewv1.GetCaseRequest]) (*connect.Response[reviewv1.GetCaseResponse], error) {
-	rd := h.store.Read()
-	c, err := h.caseByID(ctx, rd, req.Msg.GetCaseId())
+	a := actor(ctx)
+	v, err := h.m.Case(ctx, a, req.Msg.GetCaseId())
 	if err != nil {
 		return nil, err
 	}
-	reasons, err := rd.ReviewReasons(ctx, c.ID)
-	if err != nil {
-		return nil, err
+	c := v.Case
+	out := &reviewv1.GetCaseResponse{Case: summary(c, v.ReviewReasons), Status: v.Status.Proto(), DocumentType: c.DocumentType}
+	if !v.ConsentedAt.IsZero() {
+		out.ConsentedAt, out.ConsentVersion = timestamppb.New(v.ConsentedAt), v.ConsentVersion
 	}
-	prof, err := rd.Profile(ctx, c.PartnerID, c.PartnerUserID)
-	if err != nil {
-		return nil, err
-	}
-	out := &reviewv1.GetCaseResponse{Case: summary(c, reasons), Status: prof.Status.Proto(), DocumentType: c.DocumentType}
-	if !c.ConsentedAt.IsZero() {
-		out.ConsentedAt, out.ConsentVersion = timestamppb.New(c.ConsentedAt), c.ConsentVer
-	}
-	checks, err := rd.Checks(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, ch := range checks {
+	for _, ch := range v.Checks {
 		out.Checks = append(out.Checks, &reviewv1.CheckResult{Name: ch.Name, Result: ch.Result, Reason: ch.Reason, Score: ch.Score, Threshold: ch.Threshold, Version: ch.Version})
 	}
-	imgs, err := rd.CaseImages(ctx, c.ID, true)
-	if err != nil {
-		return nil, err
-	}
-	for _, im := range imgs {
-		var data []byte
-		if im.Sealed != nil { // nil once retention purged it
-			if data, err = h.keys.Open(im.Sealed, store.ImageAAD(im.ID)); err != nil {
-				return nil, err
-			}
-		}
-		out.Images = append(out.Images, &reviewv1.Image{Id: im.ID, Kind: im.Kind, ContentType: im.ContentType, Data: data})
-	}
-	switch ci, err := rd.CaseIdentityByID(ctx, c.ID); {
-	case err == nil:
-		id, err := verify.OpenIdentity(h.keys, ci)
+	// The API hands out every image's bytes with the case, so each is loaded (and
+	// audited) as a view of that image.
+	for _, meta := range v.Images {
+		im, err := h.m.Image(ctx, a, c.ID, meta.ID)
 		if err != nil {
 			return nil, err
 		}
-		out.Identity = verify.IdentityProto(id, true)
-	case !errors.Is(err, store.ErrNotFound):
-		return nil, err
+		out.Images = append(out.Images, &reviewv1.Image{Id: im.ID, Kind: im.Kind, ContentType: im.ContentType, Data: im.Data,
+			Step: im.Step, AtMs: int32(im.AtMS)})
 	}
-	hist, err := rd.History(ctx, c.PartnerID, c.PartnerUserID)
-	if err != nil {
-		return nil, err
+	if v.Identity != nil {
+		out.Identity = verify.IdentityProto(*v.Identity, true)
 	}
-	for _, e := range hist {
+	for _, e := range v.History {
 		out.History = append(out.History, &reviewv1.HistoryEntry{FromStatus: e.From.Proto(), ToStatus: e.To.Proto(), Actor: e.Actor,
 			Reason: e.Reason, CreatedAt: timestamppb.New(e.CreatedAt)})
 	}
@@ -122,102 +102,125 @@ func (h *handler) GetCase(ctx context.Context, req *connect.Request[reviewv1.Get
 }
 
 func (h *handler) DecideCase(ctx context.Context, req *connect.Request[reviewv1.DecideCaseRequest]) (*connect.Response[reviewv1.DecideCaseResponse], error) {
-	op, _ := auth.OperatorFrom(ctx)
-	d := verify.Decision{Actor: "reviewer:" + op.Name}
-	reason := strings.TrimSpace(req.Msg.GetReason())
+	d := Decision{Reason: req.Msg.GetReason(), RetryAllowed: req.Msg.GetRetryAllowed(), Note: req.Msg.GetNote()}
 	switch req.Msg.GetDecision() {
 	case reviewv1.Decision_DECISION_VERIFIED:
-		d.Outcome = verify.Verified
+		d.Verified = true
 	case reviewv1.Decision_DECISION_FAILED:
-		if reason == "" {
-			return nil, apierr.Invalid("reason", "is required for a failed decision (e.g. document_expired)")
-		}
-		d.Outcome, d.Reasons, d.Final = verify.Failed, []string{reason}, !req.Msg.GetRetryAllowed()
 	default:
 		return nil, apierr.Invalid("decision", "must be DECISION_VERIFIED or DECISION_FAILED")
 	}
-	var prof store.Profile
-	err := h.store.InTx(ctx, func(tx *store.Tx) error {
-		c, err := h.caseByID(ctx, tx, req.Msg.GetCaseId())
-		if err != nil {
-			return err
-		}
-		if c.State != store.CaseSubmitted {
-			return apierr.New(apierr.CaseNotOpen, "The case is not waiting for a decision")
-		}
-		prof, err = verify.Apply(ctx, tx, c, d)
-		return err
-	})
+	st, err := h.m.Decide(ctx, actor(ctx), req.Msg.GetCaseId(), d)
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&reviewv1.DecideCaseResponse{Status: prof.Status.Proto()}), nil
+	return connect.NewResponse(&reviewv1.DecideCaseResponse{Status: st.Proto()}), nil
 }
 
 func (h *handler) ResetProfile(ctx context.Context, req *connect.Request[reviewv1.ResetProfileRequest]) (*connect.Response[reviewv1.ResetProfileResponse], error) {
-	op, _ := auth.OperatorFrom(ctx)
-	partnerID, ok := store.CanonicalID(req.Msg.GetPartnerId())
-	if !ok {
-		return nil, apierr.Invalid("partner_id", "must be a partner id (a UUID)")
-	}
-	var prof store.Profile
-	err := h.store.InTx(ctx, func(tx *store.Tx) error {
-		p, err := tx.Profile(ctx, partnerID, req.Msg.GetPartnerUserId())
-		if err != nil {
-			return err
-		}
-		if !p.Exists {
-			return apierr.New(apierr.NotFound, "No such profile")
-		}
-		if p.Status != kyc.Failed {
-			return apierr.New(apierr.CaseNotOpen, "Only a failed profile can be reset (it is %s)", p.Status)
-		}
-		prof, err = tx.Transition(ctx, p, store.Transition{To: kyc.NotStarted, ResetAttempts: true, Actor: "operator:" + op.Name,
-			Reason: strings.TrimSpace(req.Msg.GetReason())})
-		return err
-	})
+	st, err := h.m.Reset(ctx, actor(ctx), req.Msg.GetPartnerId(), req.Msg.GetPartnerUserId(), req.Msg.GetReason())
 	if err != nil {
 		return nil, err
 	}
-	return connect.NewResponse(&reviewv1.ResetProfileResponse{Status: prof.Status.Proto()}), nil
+	return connect.NewResponse(&reviewv1.ResetProfileResponse{Status: st.Proto()}), nil
 }
 
-func (h *handler) caseByID(ctx context.Context, tx *store.Tx, id string) (store.Case, error) {
-	id, ok := store.CanonicalID(id)
-	if !ok {
-		return store.Case{}, apierr.Invalid("case_id", "must be a case id (a UUID)")
+func (h *handler) FindCases(ctx context.Context, req *connect.Request[reviewv1.FindCasesRequest]) (*connect.Response[reviewv1.FindCasesResponse], error) {
+	cases, err := h.m.Find(ctx, actor(ctx), req.Msg.GetPartnerId(), req.Msg.GetPartnerUserId())
+	if err != nil {
+		return nil, err
 	}
-	c, err := tx.CaseByID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return c, apierr.New(apierr.NotFound, "No such case")
+	out := &reviewv1.FindCasesResponse{}
+	for _, c := range cases {
+		out.Cases = append(out.Cases, summary(c, nil))
 	}
-	return c, err
+	return connect.NewResponse(out), nil
+}
+
+func (h *handler) ListAudit(ctx context.Context, req *connect.Request[reviewv1.ListAuditRequest]) (*connect.Response[reviewv1.ListAuditResponse], error) {
+	m := req.Msg
+	f := store.AuditFilter{Actor: m.GetActor(), Action: m.GetAction(), CaseID: m.GetCaseId(), PartnerID: m.GetPartnerId(),
+		PartnerUserID: m.GetPartnerUserId(), Limit: cmp0(int(m.GetPageSize()), 100, 1000)}
+	if m.Since != nil {
+		f.Since = m.GetSince().AsTime()
+	}
+	if m.Until != nil {
+		f.Until = m.GetUntil().AsTime()
+	}
+	if m.GetPageToken() != "" {
+		var err error
+		if f.BeforeAt, f.BeforeID, err = parseCursor(m.GetPageToken()); err != nil {
+			return nil, err
+		}
+	}
+	entries, err := h.m.Audit(ctx, actor(ctx), f)
+	if err != nil {
+		return nil, err
+	}
+	out := &reviewv1.ListAuditResponse{}
+	for _, e := range entries {
+		out.Entries = append(out.Entries, &reviewv1.AuditEntry{Id: e.ID, At: timestamppb.New(e.At), Actor: e.Actor, Action: e.Action,
+			CaseId: e.CaseID, PartnerId: e.PartnerID, PartnerUserId: e.PartnerUserID, Address: e.Address, Detail: e.Detail})
+	}
+	if len(entries) == f.Limit {
+		last := entries[len(entries)-1]
+		out.NextPageToken = formatCursor(last.At, last.ID)
+	}
+	return connect.NewResponse(out), nil
 }
 
 func summary(c store.Case, reasons []string) *reviewv1.CaseSummary {
-	s := &reviewv1.CaseSummary{CaseId: c.ID, PartnerId: c.PartnerID, PartnerUserId: c.PartnerUserID, ReviewReasons: reasons}
+	s := &reviewv1.CaseSummary{CaseId: c.ID, PartnerId: c.PartnerID, PartnerUserId: c.PartnerUserID, ReviewReasons: reasons,
+		State: c.State, CreatedAt: timestamppb.New(c.CreatedAt)}
 	if !c.SubmittedAt.IsZero() {
 		s.SubmittedAt = timestamppb.New(c.SubmittedAt)
+	}
+	if !c.DecidedAt.IsZero() {
+		s.DecidedAt = timestamppb.New(c.DecidedAt)
 	}
 	return s
 }
 
+func int32s(m map[string]int) map[string]int32 {
+	out := make(map[string]int32, len(m))
+	for k, v := range m {
+		out[k] = int32(v)
+	}
+	return out
+}
+
+// cmp0 is n, or def when n is not positive, capped at most.
+func cmp0(n, def, most int) int {
+	if n <= 0 {
+		return def
+	}
+	return min(n, most)
+}
+
+// A page token is the keyset cursor (time in micros, id) of the last row of a page.
+func formatCursor(at time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at.UnixMicro(), 10) + "|" + id))
+}
+
 func parseCursor(tok string) (int64, string, error) {
 	if tok == "" {
-		return -1, uuid.Nil.String(), nil
+		return 0, "", nil
 	}
+	bad := apierr.Invalid("page_token", "is not a token from a previous page")
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
-		return 0, "", err
+		return 0, "", bad
 	}
 	at, id, ok := strings.Cut(string(b), "|")
 	if !ok {
-		return 0, "", errors.New("bad cursor")
+		return 0, "", bad
 	}
-	id, ok = store.CanonicalID(id)
-	if !ok {
-		return 0, "", errors.New("bad cursor")
+	if id, ok = store.CanonicalID(id); !ok {
+		return 0, "", bad
 	}
 	n, err := strconv.ParseInt(at, 10, 64)
-	return n, id, err
+	if err != nil {
+		return 0, "", bad
+	}
+	return n, id, nil
 }

@@ -19,11 +19,15 @@ import (
 )
 
 func client(t *testing.T, srv *testserver.Server, name string) (reviewv1connect.ReviewServiceClient, string) {
+	return clientAs(t, srv, name, store.RoleReviewer)
+}
+
+func clientAs(t *testing.T, srv *testserver.Server, name string, role store.Role) (reviewv1connect.ReviewServiceClient, string) {
 	t.Helper()
 	ctx := context.Background()
 	tok, hash := auth.New(auth.PrefixOperator)
 	if err := srv.Store.InTx(ctx, func(tx *store.Tx) error {
-		return tx.CreateOperatorToken(ctx, hash, store.Operator{Name: name, Role: store.RoleReviewer}, tx.Now().Add(time.Hour))
+		return tx.CreateOperatorToken(ctx, hash, store.Operator{Name: name, Role: role}, tx.Now().Add(time.Hour))
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +65,7 @@ func TestMalformedIDs(t *testing.T) {
 		}
 		_, err := rc.GetCase(ctx, authed(&reviewv1.GetCaseRequest{CaseId: uuid.NewString()}, tok))
 		wantCode(t, "GetCase unknown", err, connect.CodeNotFound)
-		_, err = rc.ResetProfile(ctx, authed(&reviewv1.ResetProfileRequest{PartnerId: uuid.NewString(), PartnerUserId: "u"}, tok))
+		_, err = rc.ResetProfile(ctx, authed(&reviewv1.ResetProfileRequest{PartnerId: uuid.NewString(), PartnerUserId: "u", Reason: "ticket 7"}, tok))
 		wantCode(t, "ResetProfile unknown", err, connect.CodeNotFound)
 		_, err = rc.ListQueue(ctx, authed(&reviewv1.ListQueueRequest{PageToken: "MTIzfHp6eg"}, tok)) // "123|zzz"
 		wantCode(t, "ListQueue bad cursor", err, connect.CodeInvalidArgument)

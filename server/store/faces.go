@@ -45,8 +45,12 @@ type FaceTemplate struct {
 // FaceTemplateAAD binds a sealed template to its case.
 func FaceTemplateAAD(caseID string) []byte { return []byte("face_template:" + caseID) }
 
-// PutFaceTemplate stores (or replaces) the face template of a case.
+// PutFaceTemplate stores (or replaces) the face template of a case; nothing when the
+// user was redacted after the case was submitted.
 func (t *Tx) PutFaceTemplate(ctx context.Context, caseID, partnerID, userID string, sealed []byte) error {
+	if gone, err := t.erasedCase(ctx, caseID); err != nil || gone {
+		return err // redacted while the case was being checked: nothing to keep
+	}
 	_, err := t.q.ExecContext(ctx, `INSERT INTO face_templates (case_id, partner_id, partner_user_id, sealed, created_at)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id) DO UPDATE SET sealed = excluded.sealed`,
 		caseID, partnerID, userID, sealed, micros(t.now))

@@ -13,6 +13,8 @@ type IdemRecord struct {
 	Outcome     string // "ok" or an error slug such as "kyc_required"
 	Response    []byte // sealed by the caller: it holds a live init token
 	ExpiresAt   time.Time
+	// PartnerUserID is whose request it was, so redaction can find the record.
+	PartnerUserID string
 }
 
 // Idempotency returns the unexpired record for (partner, key), if any.
@@ -37,9 +39,9 @@ func (t *Tx) PutIdempotency(ctx context.Context, partnerID, key string, r IdemRe
 		partnerID, key, micros(t.now)); err != nil {
 		return err
 	}
-	res, err := t.q.ExecContext(ctx, `INSERT INTO idempotency_keys (partner_id, idem_key, request_hash, outcome, response, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (partner_id, idem_key) DO NOTHING`,
-		partnerID, key, r.RequestHash, r.Outcome, r.Response, micros(t.now), micros(r.ExpiresAt))
+	res, err := t.q.ExecContext(ctx, `INSERT INTO idempotency_keys (partner_id, idem_key, request_hash, outcome, response, created_at, expires_at, partner_user_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (partner_id, idem_key) DO NOTHING`,
+		partnerID, key, r.RequestHash, r.Outcome, r.Response, micros(t.now), micros(r.ExpiresAt), r.PartnerUserID)
 	if err != nil {
 		return err
 	}

@@ -30,8 +30,12 @@ func ExpectedAAD(partnerID, userID string) []byte {
 }
 
 // PutIdentity stores (or replaces) the identity of a case and the keyed hashes of its
-// document, all kept until purgeAfter.
+// document, all kept until purgeAfter; nothing when the user was redacted after the
+// case was submitted.
 func (t *Tx) PutIdentity(ctx context.Context, caseID, partnerID, userID string, sealed []byte, docKeys [][]byte, purgeAfter time.Time) error {
+	if gone, err := t.erasedCase(ctx, caseID); err != nil || gone {
+		return err // redacted while the case was being checked: nothing to keep
+	}
 	if _, err := t.q.ExecContext(ctx, `INSERT INTO case_identities (case_id, partner_id, partner_user_id, sealed, created_at, purge_after)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO UPDATE SET sealed = excluded.sealed, purge_after = excluded.purge_after`,
 		caseID, partnerID, userID, sealed, micros(t.now), micros(purgeAfter)); err != nil {

@@ -33,31 +33,6 @@ type QueueEntry struct {
 	ReviewReasons []string
 }
 
-// ReviewQueue lists cases flagged for review, oldest first, after the keyset cursor
-// (submitted_at, id) of the previous page.
-func (t *Tx) ReviewQueue(ctx context.Context, afterAt int64, afterID string, limit int) ([]QueueEntry, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT `+caseCols+`, review_reasons FROM kyc_cases
-		WHERE state = 'submitted' AND needs_review = TRUE AND (submitted_at > $1 OR (submitted_at = $1 AND id > $2))
-		ORDER BY submitted_at, id LIMIT $3`, afterAt, afterID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []QueueEntry
-	for rows.Next() {
-		var e QueueEntry
-		var reasons string
-		c, err := scanCase(scanExtra{rows, []any{&reasons}})
-		if err != nil {
-			return nil, err
-		}
-		e.Case = c
-		_ = json.Unmarshal([]byte(reasons), &e.ReviewReasons)
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
 // ReviewReasons returns why a case is in the queue.
 func (t *Tx) ReviewReasons(ctx context.Context, caseID string) ([]string, error) {
 	if !isID(caseID) {

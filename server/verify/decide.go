@@ -15,6 +15,7 @@ type Decision struct {
 	Reasons []string
 	Final   bool   // Failed only: no retry until an operator resets the profile
 	Actor   string // "verifier" or "reviewer:<name>"
+	Note    string // a reviewer's words, kept in the history reason after the codes
 }
 
 // Apply closes a submitted case and moves its profile pending → verified | failed in
@@ -32,7 +33,11 @@ func Apply(ctx context.Context, tx *store.Tx, c store.Case, d Decision) (store.P
 	if err != nil {
 		return prof, err
 	}
-	tr := store.Transition{CaseID: c.ID, Actor: d.Actor, Reason: strings.Join(d.Reasons, ",")}
+	reason := strings.Join(d.Reasons, ",")
+	if d.Note != "" {
+		reason = strings.TrimPrefix(reason+": "+d.Note, ": ")
+	}
+	tr := store.Transition{CaseID: c.ID, Actor: d.Actor, Reason: reason}
 	switch d.Outcome {
 	case Verified:
 		tr.To = kyc.Verified

@@ -145,7 +145,7 @@ func TestTestModeSuffixesAndReview(t *testing.T) {
 		if _, err := rc.ListQueue(ctx, connect.NewRequest(&reviewv1.ListQueueRequest{})); connect.CodeOf(err) != connect.CodeUnauthenticated {
 			t.Errorf("no operator token: %v", err)
 		}
-		dreq := connect.NewRequest(&reviewv1.DecideCaseRequest{CaseId: caseID, Decision: reviewv1.Decision_DECISION_FAILED, Reason: "document_expired"})
+		dreq := connect.NewRequest(&reviewv1.DecideCaseRequest{CaseId: caseID, Decision: reviewv1.Decision_DECISION_FAILED, Reason: "document_expired", Note: "expired in 2020"})
 		call(dreq)
 		if res, err := rc.DecideCase(ctx, dreq); err != nil || res.Msg.GetStatus() != kyc.Failed.Proto() {
 			t.Fatalf("decide: %v %v", res, err)

@@ -4,6 +4,7 @@
 //	rampart migrate up|down|version|force-unlock
 //	rampart partner create --name N --origin O [--origin O2] [--webhook-url U] [--test]
 //	rampart partner rotate-token --partner-id ID [--grace 24h]
+//	rampart audit export [--since T] [--until T] [--actor A] [--action A] [--partner ID] [--case ID]
 //
 // Every subcommand reads the database from --database or RAMPART_DATABASE_URL.
 package main
@@ -26,6 +27,7 @@ Commands:
   operator token|revoke       issue a review token for the ReviewService (at most 24h); revoke by --name or --token
   keys generate|rotate        new master key; re-wrap every sealed blob under the current key
   webhook redeliver|rotate-secret|list   resend events (--event-id, or --partner-id + --since); rotate the signing secret
+  audit export                the audit log as CSV on stdout (--since, --until, --actor, --action, --partner, --case)
 
 Run "rampart COMMAND -h" for a command's flags.
 `
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string) error {
 		return keysCmd(ctx, args[1:])
 	case "webhook":
 		return webhookCmd(ctx, args[1:])
+	case "audit":
+		return auditCmd(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -534,6 +534,107 @@ func (x *GetIdentityResponse) GetVerifiedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// RedactUserRequest names the user by the partner's own id.
+type RedactUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The partner's id of the user, 1 to 128 characters.
+	PartnerUserId string `protobuf:"bytes,1,opt,name=partner_user_id,json=partnerUserId,proto3" json:"partner_user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedactUserRequest) Reset() {
+	*x = RedactUserRequest{}
+	mi := &file_rampart_partner_v1_partner_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedactUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedactUserRequest) ProtoMessage() {}
+
+func (x *RedactUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_partner_v1_partner_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedactUserRequest.ProtoReflect.Descriptor instead.
+func (*RedactUserRequest) Descriptor() ([]byte, []int) {
+	return file_rampart_partner_v1_partner_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *RedactUserRequest) GetPartnerUserId() string {
+	if x != nil {
+		return x.PartnerUserId
+	}
+	return ""
+}
+
+// RedactUserResponse confirms the redaction.
+type RedactUserResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Echo of the request.
+	PartnerUserId string `protobuf:"bytes,1,opt,name=partner_user_id,json=partnerUserId,proto3" json:"partner_user_id,omitempty"`
+	// When the user's data was first erased (the same on every repeat).
+	RedactedAt    *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=redacted_at,json=redactedAt,proto3" json:"redacted_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedactUserResponse) Reset() {
+	*x = RedactUserResponse{}
+	mi := &file_rampart_partner_v1_partner_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedactUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedactUserResponse) ProtoMessage() {}
+
+func (x *RedactUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_partner_v1_partner_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedactUserResponse.ProtoReflect.Descriptor instead.
+func (*RedactUserResponse) Descriptor() ([]byte, []int) {
+	return file_rampart_partner_v1_partner_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *RedactUserResponse) GetPartnerUserId() string {
+	if x != nil {
+		return x.PartnerUserId
+	}
+	return ""
+}
+
+func (x *RedactUserResponse) GetRedactedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RedactedAt
+	}
+	return nil
+}
+
 var File_rampart_partner_v1_partner_proto protoreflect.FileDescriptor
 
 const file_rampart_partner_v1_partner_proto_rawDesc = "" +
@@ -586,11 +687,19 @@ const file_rampart_partner_v1_partner_proto_rawDesc = "" +
 	"\x0fpartner_user_id\x18\x01 \x01(\tR\rpartnerUserId\x124\n" +
 	"\bidentity\x18\x02 \x01(\v2\x18.rampart.kyc.v1.IdentityR\bidentity\x12;\n" +
 	"\vverified_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"verifiedAt2\xbe\x02\n" +
+	"verifiedAt\";\n" +
+	"\x11RedactUserRequest\x12&\n" +
+	"\x0fpartner_user_id\x18\x01 \x01(\tR\rpartnerUserId\"y\n" +
+	"\x12RedactUserResponse\x12&\n" +
+	"\x0fpartner_user_id\x18\x01 \x01(\tR\rpartnerUserId\x12;\n" +
+	"\vredacted_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"redactedAt2\xa0\x03\n" +
 	"\x0ePartnerService\x12f\n" +
 	"\fGetKycStatus\x12'.rampart.partner.v1.GetKycStatusRequest\x1a(.rampart.partner.v1.GetKycStatusResponse\"\x03\x90\x02\x01\x12d\n" +
 	"\rCreateSession\x12(.rampart.partner.v1.CreateSessionRequest\x1a).rampart.partner.v1.CreateSessionResponse\x12^\n" +
-	"\vGetIdentity\x12&.rampart.partner.v1.GetIdentityRequest\x1a'.rampart.partner.v1.GetIdentityResponseB\xd0\x01\n" +
+	"\vGetIdentity\x12&.rampart.partner.v1.GetIdentityRequest\x1a'.rampart.partner.v1.GetIdentityResponse\x12`\n" +
+	"\n" +
+	"RedactUser\x12%.rampart.partner.v1.RedactUserRequest\x1a&.rampart.partner.v1.RedactUserResponse\"\x03\x90\x02\x02B\xd0\x01\n" +
 	"\x16com.rampart.partner.v1B\fPartnerProtoP\x01Z>github.com/rampart-id/rampart/gen/rampart/partner/v1;partnerv1\xa2\x02\x03RPX\xaa\x02\x12Rampart.Partner.V1\xca\x02\x12Rampart\\Partner\\V1\xe2\x02\x1eRampart\\Partner\\V1\\GPBMetadata\xea\x02\x14Rampart::Partner::V1b\x06proto3"
 
 var (
@@ -605,7 +714,7 @@ func file_rampart_partner_v1_partner_proto_rawDescGZIP() []byte {
 	return file_rampart_partner_v1_partner_proto_rawDescData
 }
 
-var file_rampart_partner_v1_partner_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_rampart_partner_v1_partner_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_rampart_partner_v1_partner_proto_goTypes = []any{
 	(*GetKycStatusRequest)(nil),   // 0: rampart.partner.v1.GetKycStatusRequest
 	(*GetKycStatusResponse)(nil),  // 1: rampart.partner.v1.GetKycStatusResponse
@@ -613,30 +722,35 @@ var file_rampart_partner_v1_partner_proto_goTypes = []any{
 	(*CreateSessionResponse)(nil), // 3: rampart.partner.v1.CreateSessionResponse
 	(*GetIdentityRequest)(nil),    // 4: rampart.partner.v1.GetIdentityRequest
 	(*GetIdentityResponse)(nil),   // 5: rampart.partner.v1.GetIdentityResponse
-	(v1.KycStatus)(0),             // 6: rampart.kyc.v1.KycStatus
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
-	(*v1.Order)(nil),              // 8: rampart.kyc.v1.Order
-	(*v1.Identity)(nil),           // 9: rampart.kyc.v1.Identity
+	(*RedactUserRequest)(nil),     // 6: rampart.partner.v1.RedactUserRequest
+	(*RedactUserResponse)(nil),    // 7: rampart.partner.v1.RedactUserResponse
+	(v1.KycStatus)(0),             // 8: rampart.kyc.v1.KycStatus
+	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
+	(*v1.Order)(nil),              // 10: rampart.kyc.v1.Order
+	(*v1.Identity)(nil),           // 11: rampart.kyc.v1.Identity
 }
 var file_rampart_partner_v1_partner_proto_depIdxs = []int32{
-	6,  // 0: rampart.partner.v1.GetKycStatusResponse.status:type_name -> rampart.kyc.v1.KycStatus
-	7,  // 1: rampart.partner.v1.GetKycStatusResponse.verified_at:type_name -> google.protobuf.Timestamp
-	7,  // 2: rampart.partner.v1.GetKycStatusResponse.updated_at:type_name -> google.protobuf.Timestamp
-	8,  // 3: rampart.partner.v1.CreateSessionResponse.order:type_name -> rampart.kyc.v1.Order
-	7,  // 4: rampart.partner.v1.CreateSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
-	9,  // 5: rampart.partner.v1.GetIdentityResponse.identity:type_name -> rampart.kyc.v1.Identity
-	7,  // 6: rampart.partner.v1.GetIdentityResponse.verified_at:type_name -> google.protobuf.Timestamp
-	0,  // 7: rampart.partner.v1.PartnerService.GetKycStatus:input_type -> rampart.partner.v1.GetKycStatusRequest
-	2,  // 8: rampart.partner.v1.PartnerService.CreateSession:input_type -> rampart.partner.v1.CreateSessionRequest
-	4,  // 9: rampart.partner.v1.PartnerService.GetIdentity:input_type -> rampart.partner.v1.GetIdentityRequest
-	1,  // 10: rampart.partner.v1.PartnerService.GetKycStatus:output_type -> rampart.partner.v1.GetKycStatusResponse
-	3,  // 11: rampart.partner.v1.PartnerService.CreateSession:output_type -> rampart.partner.v1.CreateSessionResponse
-	5,  // 12: rampart.partner.v1.PartnerService.GetIdentity:output_type -> rampart.partner.v1.GetIdentityResponse
-	10, // [10:13] is the sub-list for method output_type
-	7,  // [7:10] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	8,  // 0: rampart.partner.v1.GetKycStatusResponse.status:type_name -> rampart.kyc.v1.KycStatus
+	9,  // 1: rampart.partner.v1.GetKycStatusResponse.verified_at:type_name -> google.protobuf.Timestamp
+	9,  // 2: rampart.partner.v1.GetKycStatusResponse.updated_at:type_name -> google.protobuf.Timestamp
+	10, // 3: rampart.partner.v1.CreateSessionResponse.order:type_name -> rampart.kyc.v1.Order
+	9,  // 4: rampart.partner.v1.CreateSessionResponse.expires_at:type_name -> google.protobuf.Timestamp
+	11, // 5: rampart.partner.v1.GetIdentityResponse.identity:type_name -> rampart.kyc.v1.Identity
+	9,  // 6: rampart.partner.v1.GetIdentityResponse.verified_at:type_name -> google.protobuf.Timestamp
+	9,  // 7: rampart.partner.v1.RedactUserResponse.redacted_at:type_name -> google.protobuf.Timestamp
+	0,  // 8: rampart.partner.v1.PartnerService.GetKycStatus:input_type -> rampart.partner.v1.GetKycStatusRequest
+	2,  // 9: rampart.partner.v1.PartnerService.CreateSession:input_type -> rampart.partner.v1.CreateSessionRequest
+	4,  // 10: rampart.partner.v1.PartnerService.GetIdentity:input_type -> rampart.partner.v1.GetIdentityRequest
+	6,  // 11: rampart.partner.v1.PartnerService.RedactUser:input_type -> rampart.partner.v1.RedactUserRequest
+	1,  // 12: rampart.partner.v1.PartnerService.GetKycStatus:output_type -> rampart.partner.v1.GetKycStatusResponse
+	3,  // 13: rampart.partner.v1.PartnerService.CreateSession:output_type -> rampart.partner.v1.CreateSessionResponse
+	5,  // 14: rampart.partner.v1.PartnerService.GetIdentity:output_type -> rampart.partner.v1.GetIdentityResponse
+	7,  // 15: rampart.partner.v1.PartnerService.RedactUser:output_type -> rampart.partner.v1.RedactUserResponse
+	12, // [12:16] is the sub-list for method output_type
+	8,  // [8:12] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_rampart_partner_v1_partner_proto_init() }
@@ -651,7 +765,7 @@ func file_rampart_partner_v1_partner_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rampart_partner_v1_partner_proto_rawDesc), len(file_rampart_partner_v1_partner_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -22,6 +22,7 @@ const (
 	PartnerService_GetKycStatus_FullMethodName  = "/rampart.partner.v1.PartnerService/GetKycStatus"
 	PartnerService_CreateSession_FullMethodName = "/rampart.partner.v1.PartnerService/CreateSession"
 	PartnerService_GetIdentity_FullMethodName   = "/rampart.partner.v1.PartnerService/GetIdentity"
+	PartnerService_RedactUser_FullMethodName    = "/rampart.partner.v1.PartnerService/RedactUser"
 )
 
 // PartnerServiceClient is the client API for PartnerService service.
@@ -42,6 +43,11 @@ type PartnerServiceClient interface {
 	// Every call is written to the audit log (so, over Connect, it is a POST: not a
 	// side-effect-free GET that caches could keep).
 	GetIdentity(ctx context.Context, in *GetIdentityRequest, opts ...grpc.CallOption) (*GetIdentityResponse, error)
+	// RedactUser erases the user's personal data on their request (REST
+	// DELETE /widget/users/{partner_user_id}). The status and its history stay; a
+	// kyc.redacted webhook follows once. A repeat succeeds and changes nothing. An unknown
+	// user is not_found.
+	RedactUser(ctx context.Context, in *RedactUserRequest, opts ...grpc.CallOption) (*RedactUserResponse, error)
 }
 
 type partnerServiceClient struct {
@@ -82,6 +88,16 @@ func (c *partnerServiceClient) GetIdentity(ctx context.Context, in *GetIdentityR
 	return out, nil
 }
 
+func (c *partnerServiceClient) RedactUser(ctx context.Context, in *RedactUserRequest, opts ...grpc.CallOption) (*RedactUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RedactUserResponse)
+	err := c.cc.Invoke(ctx, PartnerService_RedactUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PartnerServiceServer is the server API for PartnerService service.
 // All implementations must embed UnimplementedPartnerServiceServer
 // for forward compatibility.
@@ -100,6 +116,11 @@ type PartnerServiceServer interface {
 	// Every call is written to the audit log (so, over Connect, it is a POST: not a
 	// side-effect-free GET that caches could keep).
 	GetIdentity(context.Context, *GetIdentityRequest) (*GetIdentityResponse, error)
+	// RedactUser erases the user's personal data on their request (REST
+	// DELETE /widget/users/{partner_user_id}). The status and its history stay; a
+	// kyc.redacted webhook follows once. A repeat succeeds and changes nothing. An unknown
+	// user is not_found.
+	RedactUser(context.Context, *RedactUserRequest) (*RedactUserResponse, error)
 	mustEmbedUnimplementedPartnerServiceServer()
 }
 
@@ -118,6 +139,9 @@ func (UnimplementedPartnerServiceServer) CreateSession(context.Context, *CreateS
 }
 func (UnimplementedPartnerServiceServer) GetIdentity(context.Context, *GetIdentityRequest) (*GetIdentityResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetIdentity not implemented")
+}
+func (UnimplementedPartnerServiceServer) RedactUser(context.Context, *RedactUserRequest) (*RedactUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RedactUser not implemented")
 }
 func (UnimplementedPartnerServiceServer) mustEmbedUnimplementedPartnerServiceServer() {}
 func (UnimplementedPartnerServiceServer) testEmbeddedByValue()                        {}
@@ -194,6 +218,24 @@ func _PartnerService_GetIdentity_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PartnerService_RedactUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RedactUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PartnerServiceServer).RedactUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PartnerService_RedactUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PartnerServiceServer).RedactUser(ctx, req.(*RedactUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // PartnerService_ServiceDesc is the grpc.ServiceDesc for PartnerService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -212,6 +254,10 @@ var PartnerService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetIdentity",
 			Handler:    _PartnerService_GetIdentity_Handler,
+		},
+		{
+			MethodName: "RedactUser",
+			Handler:    _PartnerService_RedactUser_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

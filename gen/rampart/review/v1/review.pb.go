@@ -88,6 +88,12 @@ type CaseSummary struct {
 	SubmittedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=submitted_at,json=submittedAt,proto3" json:"submitted_at,omitempty"`
 	// Why it is waiting for review (check reason codes).
 	ReviewReasons []string `protobuf:"bytes,5,rep,name=review_reasons,json=reviewReasons,proto3" json:"review_reasons,omitempty"`
+	// open, submitted or decided.
+	State string `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
+	// When the case was opened.
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// When it was decided; unset until then.
+	DecidedAt     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=decided_at,json=decidedAt,proto3" json:"decided_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -153,6 +159,27 @@ func (x *CaseSummary) GetSubmittedAt() *timestamppb.Timestamp {
 func (x *CaseSummary) GetReviewReasons() []string {
 	if x != nil {
 		return x.ReviewReasons
+	}
+	return nil
+}
+
+func (x *CaseSummary) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+func (x *CaseSummary) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *CaseSummary) GetDecidedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DecidedAt
 	}
 	return nil
 }
@@ -258,7 +285,11 @@ type Image struct {
 	// MIME type.
 	ContentType string `protobuf:"bytes,3,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
 	// The bytes; empty once purged by retention.
-	Data          []byte `protobuf:"bytes,4,opt,name=data,proto3" json:"data,omitempty"`
+	Data []byte `protobuf:"bytes,4,opt,name=data,proto3" json:"data,omitempty"`
+	// Selfie frames: the move the frame answered (straight, turn_left, turn_right, closer).
+	Step string `protobuf:"bytes,5,opt,name=step,proto3" json:"step,omitempty"`
+	// Selfie frames: milliseconds since the challenge was shown.
+	AtMs          int32 `protobuf:"varint,6,opt,name=at_ms,json=atMs,proto3" json:"at_ms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -319,6 +350,20 @@ func (x *Image) GetData() []byte {
 		return x.Data
 	}
 	return nil
+}
+
+func (x *Image) GetStep() string {
+	if x != nil {
+		return x.Step
+	}
+	return ""
+}
+
+func (x *Image) GetAtMs() int32 {
+	if x != nil {
+		return x.AtMs
+	}
+	return 0
 }
 
 // HistoryEntry is one status transition.
@@ -409,9 +454,15 @@ type ListQueueRequest struct {
 	// At most this many cases (default 50, max 200).
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Token from a previous response.
-	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only this partner's cases; empty for every partner.
+	PartnerId string `protobuf:"bytes,3,opt,name=partner_id,json=partnerId,proto3" json:"partner_id,omitempty"`
+	// Only cases waiting for this review reason (e.g. face_mismatch); empty for any.
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Only cases submitted at least this many seconds ago; 0 for any age.
+	OlderThanSeconds int64 `protobuf:"varint,5,opt,name=older_than_seconds,json=olderThanSeconds,proto3" json:"older_than_seconds,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ListQueueRequest) Reset() {
@@ -458,6 +509,91 @@ func (x *ListQueueRequest) GetPageToken() string {
 	return ""
 }
 
+func (x *ListQueueRequest) GetPartnerId() string {
+	if x != nil {
+		return x.PartnerId
+	}
+	return ""
+}
+
+func (x *ListQueueRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *ListQueueRequest) GetOlderThanSeconds() int64 {
+	if x != nil {
+		return x.OlderThanSeconds
+	}
+	return 0
+}
+
+// QueueCounts sums up the queue.
+type QueueCounts struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Cases matching the request's partner and age (whatever their reason).
+	Total int32 `protobuf:"varint,1,opt,name=total,proto3" json:"total,omitempty"`
+	// The same cases per review reason (a case with two reasons counts under each).
+	ByReason map[string]int32 `protobuf:"bytes,2,rep,name=by_reason,json=byReason,proto3" json:"by_reason,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
+	// Every queued case per partner id.
+	ByPartner     map[string]int32 `protobuf:"bytes,3,rep,name=by_partner,json=byPartner,proto3" json:"by_partner,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueueCounts) Reset() {
+	*x = QueueCounts{}
+	mi := &file_rampart_review_v1_review_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueueCounts) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueueCounts) ProtoMessage() {}
+
+func (x *QueueCounts) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_review_v1_review_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueueCounts.ProtoReflect.Descriptor instead.
+func (*QueueCounts) Descriptor() ([]byte, []int) {
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *QueueCounts) GetTotal() int32 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *QueueCounts) GetByReason() map[string]int32 {
+	if x != nil {
+		return x.ByReason
+	}
+	return nil
+}
+
+func (x *QueueCounts) GetByPartner() map[string]int32 {
+	if x != nil {
+		return x.ByPartner
+	}
+	return nil
+}
+
 // ListQueueResponse is one page of the queue.
 type ListQueueResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -465,13 +601,15 @@ type ListQueueResponse struct {
 	Cases []*CaseSummary `protobuf:"bytes,1,rep,name=cases,proto3" json:"cases,omitempty"`
 	// Token for the next page; empty at the end.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// Counts of the whole queue, not only this page.
+	Counts        *QueueCounts `protobuf:"bytes,3,opt,name=counts,proto3" json:"counts,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ListQueueResponse) Reset() {
 	*x = ListQueueResponse{}
-	mi := &file_rampart_review_v1_review_proto_msgTypes[5]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -483,7 +621,7 @@ func (x *ListQueueResponse) String() string {
 func (*ListQueueResponse) ProtoMessage() {}
 
 func (x *ListQueueResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_review_v1_review_proto_msgTypes[5]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -496,7 +634,7 @@ func (x *ListQueueResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListQueueResponse.ProtoReflect.Descriptor instead.
 func (*ListQueueResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{5}
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListQueueResponse) GetCases() []*CaseSummary {
@@ -513,6 +651,13 @@ func (x *ListQueueResponse) GetNextPageToken() string {
 	return ""
 }
 
+func (x *ListQueueResponse) GetCounts() *QueueCounts {
+	if x != nil {
+		return x.Counts
+	}
+	return nil
+}
+
 // GetCaseRequest names a case.
 type GetCaseRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -524,7 +669,7 @@ type GetCaseRequest struct {
 
 func (x *GetCaseRequest) Reset() {
 	*x = GetCaseRequest{}
-	mi := &file_rampart_review_v1_review_proto_msgTypes[6]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -536,7 +681,7 @@ func (x *GetCaseRequest) String() string {
 func (*GetCaseRequest) ProtoMessage() {}
 
 func (x *GetCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_review_v1_review_proto_msgTypes[6]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -549,7 +694,7 @@ func (x *GetCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCaseRequest.ProtoReflect.Descriptor instead.
 func (*GetCaseRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{6}
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetCaseRequest) GetCaseId() string {
@@ -587,7 +732,7 @@ type GetCaseResponse struct {
 
 func (x *GetCaseResponse) Reset() {
 	*x = GetCaseResponse{}
-	mi := &file_rampart_review_v1_review_proto_msgTypes[7]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -599,7 +744,7 @@ func (x *GetCaseResponse) String() string {
 func (*GetCaseResponse) ProtoMessage() {}
 
 func (x *GetCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_review_v1_review_proto_msgTypes[7]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -612,7 +757,7 @@ func (x *GetCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCaseResponse.ProtoReflect.Descriptor instead.
 func (*GetCaseResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{7}
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetCaseResponse) GetCase() *CaseSummary {
@@ -688,14 +833,17 @@ type DecideCaseRequest struct {
 	// Reason code shown to the partner and (in plain language) to the user.
 	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
 	// For failed: whether the user may try again (uses an attempt) or the failure is final.
-	RetryAllowed  bool `protobuf:"varint,4,opt,name=retry_allowed,json=retryAllowed,proto3" json:"retry_allowed,omitempty"`
+	RetryAllowed bool `protobuf:"varint,4,opt,name=retry_allowed,json=retryAllowed,proto3" json:"retry_allowed,omitempty"`
+	// Required: the reviewer's words. Kept in the status history (erased on redaction),
+	// never in the audit log.
+	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *DecideCaseRequest) Reset() {
 	*x = DecideCaseRequest{}
-	mi := &file_rampart_review_v1_review_proto_msgTypes[8]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -707,7 +855,7 @@ func (x *DecideCaseRequest) String() string {
 func (*DecideCaseRequest) ProtoMessage() {}
 
 func (x *DecideCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_review_v1_review_proto_msgTypes[8]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -720,7 +868,7 @@ func (x *DecideCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecideCaseRequest.ProtoReflect.Descriptor instead.
 func (*DecideCaseRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{8}
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DecideCaseRequest) GetCaseId() string {
@@ -751,6 +899,13 @@ func (x *DecideCaseRequest) GetRetryAllowed() bool {
 	return false
 }
 
+func (x *DecideCaseRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
 // DecideCaseResponse returns the new status.
 type DecideCaseResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -762,7 +917,7 @@ type DecideCaseResponse struct {
 
 func (x *DecideCaseResponse) Reset() {
 	*x = DecideCaseResponse{}
-	mi := &file_rampart_review_v1_review_proto_msgTypes[9]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -774,7 +929,7 @@ func (x *DecideCaseResponse) String() string {
 func (*DecideCaseResponse) ProtoMessage() {}
 
 func (x *DecideCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_review_v1_review_proto_msgTypes[9]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -787,7 +942,7 @@ func (x *DecideCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecideCaseResponse.ProtoReflect.Descriptor instead.
 func (*DecideCaseResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{9}
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *DecideCaseResponse) GetStatus() v1.KycStatus {
@@ -804,7 +959,7 @@ type ResetProfileRequest struct {
 	PartnerId string `protobuf:"bytes,1,opt,name=partner_id,json=partnerId,proto3" json:"partner_id,omitempty"`
 	// The partner's id of the user.
 	PartnerUserId string `protobuf:"bytes,2,opt,name=partner_user_id,json=partnerUserId,proto3" json:"partner_user_id,omitempty"`
-	// Why (kept in the history).
+	// Required: the reviewer's note, why (kept in the history, not in the audit log).
 	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -812,7 +967,7 @@ type ResetProfileRequest struct {
 
 func (x *ResetProfileRequest) Reset() {
 	*x = ResetProfileRequest{}
-	mi := &file_rampart_review_v1_review_proto_msgTypes[10]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -824,7 +979,7 @@ func (x *ResetProfileRequest) String() string {
 func (*ResetProfileRequest) ProtoMessage() {}
 
 func (x *ResetProfileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_review_v1_review_proto_msgTypes[10]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -837,7 +992,7 @@ func (x *ResetProfileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetProfileRequest.ProtoReflect.Descriptor instead.
 func (*ResetProfileRequest) Descriptor() ([]byte, []int) {
-	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{10}
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ResetProfileRequest) GetPartnerId() string {
@@ -872,7 +1027,7 @@ type ResetProfileResponse struct {
 
 func (x *ResetProfileResponse) Reset() {
 	*x = ResetProfileResponse{}
-	mi := &file_rampart_review_v1_review_proto_msgTypes[11]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -884,7 +1039,7 @@ func (x *ResetProfileResponse) String() string {
 func (*ResetProfileResponse) ProtoMessage() {}
 
 func (x *ResetProfileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rampart_review_v1_review_proto_msgTypes[11]
+	mi := &file_rampart_review_v1_review_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -897,7 +1052,7 @@ func (x *ResetProfileResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetProfileResponse.ProtoReflect.Descriptor instead.
 func (*ResetProfileResponse) Descriptor() ([]byte, []int) {
-	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{11}
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ResetProfileResponse) GetStatus() v1.KycStatus {
@@ -907,30 +1062,429 @@ func (x *ResetProfileResponse) GetStatus() v1.KycStatus {
 	return v1.KycStatus(0)
 }
 
+// FindCasesRequest names a user.
+type FindCasesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Partner id.
+	PartnerId string `protobuf:"bytes,1,opt,name=partner_id,json=partnerId,proto3" json:"partner_id,omitempty"`
+	// The partner's id of the user.
+	PartnerUserId string `protobuf:"bytes,2,opt,name=partner_user_id,json=partnerUserId,proto3" json:"partner_user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FindCasesRequest) Reset() {
+	*x = FindCasesRequest{}
+	mi := &file_rampart_review_v1_review_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindCasesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindCasesRequest) ProtoMessage() {}
+
+func (x *FindCasesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_review_v1_review_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindCasesRequest.ProtoReflect.Descriptor instead.
+func (*FindCasesRequest) Descriptor() ([]byte, []int) {
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *FindCasesRequest) GetPartnerId() string {
+	if x != nil {
+		return x.PartnerId
+	}
+	return ""
+}
+
+func (x *FindCasesRequest) GetPartnerUserId() string {
+	if x != nil {
+		return x.PartnerUserId
+	}
+	return ""
+}
+
+// FindCasesResponse lists the user's cases.
+type FindCasesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Cases, newest first.
+	Cases         []*CaseSummary `protobuf:"bytes,1,rep,name=cases,proto3" json:"cases,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FindCasesResponse) Reset() {
+	*x = FindCasesResponse{}
+	mi := &file_rampart_review_v1_review_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindCasesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindCasesResponse) ProtoMessage() {}
+
+func (x *FindCasesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_review_v1_review_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindCasesResponse.ProtoReflect.Descriptor instead.
+func (*FindCasesResponse) Descriptor() ([]byte, []int) {
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *FindCasesResponse) GetCases() []*CaseSummary {
+	if x != nil {
+		return x.Cases
+	}
+	return nil
+}
+
+// AuditEntry is one line of the audit log.
+type AuditEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Entry id.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// When.
+	At *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=at,proto3" json:"at,omitempty"`
+	// Who: operator:<name>, partner:<id> or cli:<user>.
+	Actor string `protobuf:"bytes,3,opt,name=actor,proto3" json:"actor,omitempty"`
+	// What: case.view, case.image, case.decide, profile.reset, user.redact, identity.read, audit.export, ...
+	Action string `protobuf:"bytes,4,opt,name=action,proto3" json:"action,omitempty"`
+	// The case concerned, if one.
+	CaseId string `protobuf:"bytes,5,opt,name=case_id,json=caseId,proto3" json:"case_id,omitempty"`
+	// The partner concerned, if one.
+	PartnerId string `protobuf:"bytes,6,opt,name=partner_id,json=partnerId,proto3" json:"partner_id,omitempty"`
+	// The user concerned, if one.
+	PartnerUserId string `protobuf:"bytes,7,opt,name=partner_user_id,json=partnerUserId,proto3" json:"partner_user_id,omitempty"`
+	// The client address the request came from.
+	Address string `protobuf:"bytes,8,opt,name=address,proto3" json:"address,omitempty"`
+	// The outcome, without personal data (e.g. "failed document_expired final").
+	Detail        string `protobuf:"bytes,9,opt,name=detail,proto3" json:"detail,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuditEntry) Reset() {
+	*x = AuditEntry{}
+	mi := &file_rampart_review_v1_review_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuditEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuditEntry) ProtoMessage() {}
+
+func (x *AuditEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_review_v1_review_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
+func (*AuditEntry) Descriptor() ([]byte, []int) {
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *AuditEntry) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+func (x *AuditEntry) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetCaseId() string {
+	if x != nil {
+		return x.CaseId
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetPartnerId() string {
+	if x != nil {
+		return x.PartnerId
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetPartnerUserId() string {
+	if x != nil {
+		return x.PartnerUserId
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetAddress() string {
+	if x != nil {
+		return x.Address
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetDetail() string {
+	if x != nil {
+		return x.Detail
+	}
+	return ""
+}
+
+// ListAuditRequest filters and pages the audit log; empty fields match everything.
+type ListAuditRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Only this actor (e.g. operator:rita).
+	Actor string `protobuf:"bytes,1,opt,name=actor,proto3" json:"actor,omitempty"`
+	// Only this action.
+	Action string `protobuf:"bytes,2,opt,name=action,proto3" json:"action,omitempty"`
+	// Only this case.
+	CaseId string `protobuf:"bytes,3,opt,name=case_id,json=caseId,proto3" json:"case_id,omitempty"`
+	// Only this partner.
+	PartnerId string `protobuf:"bytes,4,opt,name=partner_id,json=partnerId,proto3" json:"partner_id,omitempty"`
+	// Only this user.
+	PartnerUserId string `protobuf:"bytes,5,opt,name=partner_user_id,json=partnerUserId,proto3" json:"partner_user_id,omitempty"`
+	// Entries at or after this time.
+	Since *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=since,proto3" json:"since,omitempty"`
+	// Entries before this time.
+	Until *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=until,proto3" json:"until,omitempty"`
+	// At most this many entries (default 100, max 1000).
+	PageSize int32 `protobuf:"varint,8,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response.
+	PageToken     string `protobuf:"bytes,9,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAuditRequest) Reset() {
+	*x = ListAuditRequest{}
+	mi := &file_rampart_review_v1_review_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAuditRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAuditRequest) ProtoMessage() {}
+
+func (x *ListAuditRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_review_v1_review_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAuditRequest.ProtoReflect.Descriptor instead.
+func (*ListAuditRequest) Descriptor() ([]byte, []int) {
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ListAuditRequest) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
+func (x *ListAuditRequest) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *ListAuditRequest) GetCaseId() string {
+	if x != nil {
+		return x.CaseId
+	}
+	return ""
+}
+
+func (x *ListAuditRequest) GetPartnerId() string {
+	if x != nil {
+		return x.PartnerId
+	}
+	return ""
+}
+
+func (x *ListAuditRequest) GetPartnerUserId() string {
+	if x != nil {
+		return x.PartnerUserId
+	}
+	return ""
+}
+
+func (x *ListAuditRequest) GetSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Since
+	}
+	return nil
+}
+
+func (x *ListAuditRequest) GetUntil() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Until
+	}
+	return nil
+}
+
+func (x *ListAuditRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListAuditRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListAuditResponse is one page of the audit log.
+type ListAuditResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Entries, newest first.
+	Entries []*AuditEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	// Token for the next page; empty at the end.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAuditResponse) Reset() {
+	*x = ListAuditResponse{}
+	mi := &file_rampart_review_v1_review_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAuditResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAuditResponse) ProtoMessage() {}
+
+func (x *ListAuditResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rampart_review_v1_review_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAuditResponse.ProtoReflect.Descriptor instead.
+func (*ListAuditResponse) Descriptor() ([]byte, []int) {
+	return file_rampart_review_v1_review_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ListAuditResponse) GetEntries() []*AuditEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+func (x *ListAuditResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 var File_rampart_review_v1_review_proto protoreflect.FileDescriptor
 
 const file_rampart_review_v1_review_proto_rawDesc = "" +
 	"\n" +
-	"\x1erampart/review/v1/review.proto\x12\x11rampart.review.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18rampart/kyc/v1/kyc.proto\"\xd3\x01\n" +
+	"\x1erampart/review/v1/review.proto\x12\x11rampart.review.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18rampart/kyc/v1/kyc.proto\"\xdf\x02\n" +
 	"\vCaseSummary\x12\x17\n" +
 	"\acase_id\x18\x01 \x01(\tR\x06caseId\x12\x1d\n" +
 	"\n" +
 	"partner_id\x18\x02 \x01(\tR\tpartnerId\x12&\n" +
 	"\x0fpartner_user_id\x18\x03 \x01(\tR\rpartnerUserId\x12=\n" +
 	"\fsubmitted_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vsubmittedAt\x12%\n" +
-	"\x0ereview_reasons\x18\x05 \x03(\tR\rreviewReasons\"\x9f\x01\n" +
+	"\x0ereview_reasons\x18\x05 \x03(\tR\rreviewReasons\x12\x14\n" +
+	"\x05state\x18\x06 \x01(\tR\x05state\x129\n" +
+	"\n" +
+	"created_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
+	"\n" +
+	"decided_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tdecidedAt\"\x9f\x01\n" +
 	"\vCheckResult\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06result\x18\x02 \x01(\tR\x06result\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x14\n" +
 	"\x05score\x18\x04 \x01(\x01R\x05score\x12\x18\n" +
 	"\aversion\x18\x05 \x01(\tR\aversion\x12\x1c\n" +
-	"\tthreshold\x18\x06 \x01(\x01R\tthreshold\"b\n" +
+	"\tthreshold\x18\x06 \x01(\x01R\tthreshold\"\x8b\x01\n" +
 	"\x05Image\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12!\n" +
 	"\fcontent_type\x18\x03 \x01(\tR\vcontentType\x12\x12\n" +
-	"\x04data\x18\x04 \x01(\fR\x04data\"\xeb\x01\n" +
+	"\x04data\x18\x04 \x01(\fR\x04data\x12\x12\n" +
+	"\x04step\x18\x05 \x01(\tR\x04step\x12\x13\n" +
+	"\x05at_ms\x18\x06 \x01(\x05R\x04atMs\"\xeb\x01\n" +
 	"\fHistoryEntry\x12:\n" +
 	"\vfrom_status\x18\x01 \x01(\x0e2\x19.rampart.kyc.v1.KycStatusR\n" +
 	"fromStatus\x126\n" +
@@ -938,14 +1492,30 @@ const file_rampart_review_v1_review_proto_rawDesc = "" +
 	"\x05actor\x18\x03 \x01(\tR\x05actor\x12\x16\n" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\x129\n" +
 	"\n" +
-	"created_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"N\n" +
+	"created_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xb3\x01\n" +
 	"\x10ListQueueRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x02 \x01(\tR\tpageToken\"q\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x1d\n" +
+	"\n" +
+	"partner_id\x18\x03 \x01(\tR\tpartnerId\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\x12,\n" +
+	"\x12older_than_seconds\x18\x05 \x01(\x03R\x10olderThanSeconds\"\xb7\x02\n" +
+	"\vQueueCounts\x12\x14\n" +
+	"\x05total\x18\x01 \x01(\x05R\x05total\x12I\n" +
+	"\tby_reason\x18\x02 \x03(\v2,.rampart.review.v1.QueueCounts.ByReasonEntryR\bbyReason\x12L\n" +
+	"\n" +
+	"by_partner\x18\x03 \x03(\v2-.rampart.review.v1.QueueCounts.ByPartnerEntryR\tbyPartner\x1a;\n" +
+	"\rByReasonEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x05R\x05value:\x028\x01\x1a<\n" +
+	"\x0eByPartnerEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x05R\x05value:\x028\x01\"\xa9\x01\n" +
 	"\x11ListQueueResponse\x124\n" +
 	"\x05cases\x18\x01 \x03(\v2\x1e.rampart.review.v1.CaseSummaryR\x05cases\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\")\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x126\n" +
+	"\x06counts\x18\x03 \x01(\v2\x1e.rampart.review.v1.QueueCountsR\x06counts\")\n" +
 	"\x0eGetCaseRequest\x12\x17\n" +
 	"\acase_id\x18\x01 \x01(\tR\x06caseId\"\xe0\x03\n" +
 	"\x0fGetCaseResponse\x122\n" +
@@ -957,12 +1527,13 @@ const file_rampart_review_v1_review_proto_rawDesc = "" +
 	"\ahistory\x18\x06 \x03(\v2\x1f.rampart.review.v1.HistoryEntryR\ahistory\x124\n" +
 	"\bidentity\x18\a \x01(\v2\x18.rampart.kyc.v1.IdentityR\bidentity\x12=\n" +
 	"\fconsented_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\vconsentedAt\x12'\n" +
-	"\x0fconsent_version\x18\t \x01(\tR\x0econsentVersion\"\xa2\x01\n" +
+	"\x0fconsent_version\x18\t \x01(\tR\x0econsentVersion\"\xb6\x01\n" +
 	"\x11DecideCaseRequest\x12\x17\n" +
 	"\acase_id\x18\x01 \x01(\tR\x06caseId\x127\n" +
 	"\bdecision\x18\x02 \x01(\x0e2\x1b.rampart.review.v1.DecisionR\bdecision\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12#\n" +
-	"\rretry_allowed\x18\x04 \x01(\bR\fretryAllowed\"G\n" +
+	"\rretry_allowed\x18\x04 \x01(\bR\fretryAllowed\x12\x12\n" +
+	"\x04note\x18\x05 \x01(\tR\x04note\"G\n" +
 	"\x12DecideCaseResponse\x121\n" +
 	"\x06status\x18\x01 \x01(\x0e2\x19.rampart.kyc.v1.KycStatusR\x06status\"t\n" +
 	"\x13ResetProfileRequest\x12\x1d\n" +
@@ -971,17 +1542,52 @@ const file_rampart_review_v1_review_proto_rawDesc = "" +
 	"\x0fpartner_user_id\x18\x02 \x01(\tR\rpartnerUserId\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\"I\n" +
 	"\x14ResetProfileResponse\x121\n" +
-	"\x06status\x18\x01 \x01(\x0e2\x19.rampart.kyc.v1.KycStatusR\x06status*P\n" +
+	"\x06status\x18\x01 \x01(\x0e2\x19.rampart.kyc.v1.KycStatusR\x06status\"Y\n" +
+	"\x10FindCasesRequest\x12\x1d\n" +
+	"\n" +
+	"partner_id\x18\x01 \x01(\tR\tpartnerId\x12&\n" +
+	"\x0fpartner_user_id\x18\x02 \x01(\tR\rpartnerUserId\"I\n" +
+	"\x11FindCasesResponse\x124\n" +
+	"\x05cases\x18\x01 \x03(\v2\x1e.rampart.review.v1.CaseSummaryR\x05cases\"\x88\x02\n" +
+	"\n" +
+	"AuditEntry\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12*\n" +
+	"\x02at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x14\n" +
+	"\x05actor\x18\x03 \x01(\tR\x05actor\x12\x16\n" +
+	"\x06action\x18\x04 \x01(\tR\x06action\x12\x17\n" +
+	"\acase_id\x18\x05 \x01(\tR\x06caseId\x12\x1d\n" +
+	"\n" +
+	"partner_id\x18\x06 \x01(\tR\tpartnerId\x12&\n" +
+	"\x0fpartner_user_id\x18\a \x01(\tR\rpartnerUserId\x12\x18\n" +
+	"\aaddress\x18\b \x01(\tR\aaddress\x12\x16\n" +
+	"\x06detail\x18\t \x01(\tR\x06detail\"\xc0\x02\n" +
+	"\x10ListAuditRequest\x12\x14\n" +
+	"\x05actor\x18\x01 \x01(\tR\x05actor\x12\x16\n" +
+	"\x06action\x18\x02 \x01(\tR\x06action\x12\x17\n" +
+	"\acase_id\x18\x03 \x01(\tR\x06caseId\x12\x1d\n" +
+	"\n" +
+	"partner_id\x18\x04 \x01(\tR\tpartnerId\x12&\n" +
+	"\x0fpartner_user_id\x18\x05 \x01(\tR\rpartnerUserId\x120\n" +
+	"\x05since\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x120\n" +
+	"\x05until\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x05until\x12\x1b\n" +
+	"\tpage_size\x18\b \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\t \x01(\tR\tpageToken\"t\n" +
+	"\x11ListAuditResponse\x127\n" +
+	"\aentries\x18\x01 \x03(\v2\x1d.rampart.review.v1.AuditEntryR\aentries\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*P\n" +
 	"\bDecision\x12\x18\n" +
 	"\x14DECISION_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11DECISION_VERIFIED\x10\x01\x12\x13\n" +
-	"\x0fDECISION_FAILED\x10\x022\xfa\x02\n" +
+	"\x0fDECISION_FAILED\x10\x022\xb4\x04\n" +
 	"\rReviewService\x12[\n" +
 	"\tListQueue\x12#.rampart.review.v1.ListQueueRequest\x1a$.rampart.review.v1.ListQueueResponse\"\x03\x90\x02\x01\x12P\n" +
 	"\aGetCase\x12!.rampart.review.v1.GetCaseRequest\x1a\".rampart.review.v1.GetCaseResponse\x12Y\n" +
 	"\n" +
 	"DecideCase\x12$.rampart.review.v1.DecideCaseRequest\x1a%.rampart.review.v1.DecideCaseResponse\x12_\n" +
-	"\fResetProfile\x12&.rampart.review.v1.ResetProfileRequest\x1a'.rampart.review.v1.ResetProfileResponseB\xc8\x01\n" +
+	"\fResetProfile\x12&.rampart.review.v1.ResetProfileRequest\x1a'.rampart.review.v1.ResetProfileResponse\x12[\n" +
+	"\tFindCases\x12#.rampart.review.v1.FindCasesRequest\x1a$.rampart.review.v1.FindCasesResponse\"\x03\x90\x02\x01\x12[\n" +
+	"\tListAudit\x12#.rampart.review.v1.ListAuditRequest\x1a$.rampart.review.v1.ListAuditResponse\"\x03\x90\x02\x01B\xc8\x01\n" +
 	"\x15com.rampart.review.v1B\vReviewProtoP\x01Z<github.com/rampart-id/rampart/gen/rampart/review/v1;reviewv1\xa2\x02\x03RRX\xaa\x02\x11Rampart.Review.V1\xca\x02\x11Rampart\\Review\\V1\xe2\x02\x1dRampart\\Review\\V1\\GPBMetadata\xea\x02\x13Rampart::Review::V1b\x06proto3"
 
 var (
@@ -997,7 +1603,7 @@ func file_rampart_review_v1_review_proto_rawDescGZIP() []byte {
 }
 
 var file_rampart_review_v1_review_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_rampart_review_v1_review_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_rampart_review_v1_review_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_rampart_review_v1_review_proto_goTypes = []any{
 	(Decision)(0),                 // 0: rampart.review.v1.Decision
 	(*CaseSummary)(nil),           // 1: rampart.review.v1.CaseSummary
@@ -1005,46 +1611,68 @@ var file_rampart_review_v1_review_proto_goTypes = []any{
 	(*Image)(nil),                 // 3: rampart.review.v1.Image
 	(*HistoryEntry)(nil),          // 4: rampart.review.v1.HistoryEntry
 	(*ListQueueRequest)(nil),      // 5: rampart.review.v1.ListQueueRequest
-	(*ListQueueResponse)(nil),     // 6: rampart.review.v1.ListQueueResponse
-	(*GetCaseRequest)(nil),        // 7: rampart.review.v1.GetCaseRequest
-	(*GetCaseResponse)(nil),       // 8: rampart.review.v1.GetCaseResponse
-	(*DecideCaseRequest)(nil),     // 9: rampart.review.v1.DecideCaseRequest
-	(*DecideCaseResponse)(nil),    // 10: rampart.review.v1.DecideCaseResponse
-	(*ResetProfileRequest)(nil),   // 11: rampart.review.v1.ResetProfileRequest
-	(*ResetProfileResponse)(nil),  // 12: rampart.review.v1.ResetProfileResponse
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
-	(v1.KycStatus)(0),             // 14: rampart.kyc.v1.KycStatus
-	(*v1.Identity)(nil),           // 15: rampart.kyc.v1.Identity
+	(*QueueCounts)(nil),           // 6: rampart.review.v1.QueueCounts
+	(*ListQueueResponse)(nil),     // 7: rampart.review.v1.ListQueueResponse
+	(*GetCaseRequest)(nil),        // 8: rampart.review.v1.GetCaseRequest
+	(*GetCaseResponse)(nil),       // 9: rampart.review.v1.GetCaseResponse
+	(*DecideCaseRequest)(nil),     // 10: rampart.review.v1.DecideCaseRequest
+	(*DecideCaseResponse)(nil),    // 11: rampart.review.v1.DecideCaseResponse
+	(*ResetProfileRequest)(nil),   // 12: rampart.review.v1.ResetProfileRequest
+	(*ResetProfileResponse)(nil),  // 13: rampart.review.v1.ResetProfileResponse
+	(*FindCasesRequest)(nil),      // 14: rampart.review.v1.FindCasesRequest
+	(*FindCasesResponse)(nil),     // 15: rampart.review.v1.FindCasesResponse
+	(*AuditEntry)(nil),            // 16: rampart.review.v1.AuditEntry
+	(*ListAuditRequest)(nil),      // 17: rampart.review.v1.ListAuditRequest
+	(*ListAuditResponse)(nil),     // 18: rampart.review.v1.ListAuditResponse
+	nil,                           // 19: rampart.review.v1.QueueCounts.ByReasonEntry
+	nil,                           // 20: rampart.review.v1.QueueCounts.ByPartnerEntry
+	(*timestamppb.Timestamp)(nil), // 21: google.protobuf.Timestamp
+	(v1.KycStatus)(0),             // 22: rampart.kyc.v1.KycStatus
+	(*v1.Identity)(nil),           // 23: rampart.kyc.v1.Identity
 }
 var file_rampart_review_v1_review_proto_depIdxs = []int32{
-	13, // 0: rampart.review.v1.CaseSummary.submitted_at:type_name -> google.protobuf.Timestamp
-	14, // 1: rampart.review.v1.HistoryEntry.from_status:type_name -> rampart.kyc.v1.KycStatus
-	14, // 2: rampart.review.v1.HistoryEntry.to_status:type_name -> rampart.kyc.v1.KycStatus
-	13, // 3: rampart.review.v1.HistoryEntry.created_at:type_name -> google.protobuf.Timestamp
-	1,  // 4: rampart.review.v1.ListQueueResponse.cases:type_name -> rampart.review.v1.CaseSummary
-	1,  // 5: rampart.review.v1.GetCaseResponse.case:type_name -> rampart.review.v1.CaseSummary
-	14, // 6: rampart.review.v1.GetCaseResponse.status:type_name -> rampart.kyc.v1.KycStatus
-	2,  // 7: rampart.review.v1.GetCaseResponse.checks:type_name -> rampart.review.v1.CheckResult
-	3,  // 8: rampart.review.v1.GetCaseResponse.images:type_name -> rampart.review.v1.Image
-	4,  // 9: rampart.review.v1.GetCaseResponse.history:type_name -> rampart.review.v1.HistoryEntry
-	15, // 10: rampart.review.v1.GetCaseResponse.identity:type_name -> rampart.kyc.v1.Identity
-	13, // 11: rampart.review.v1.GetCaseResponse.consented_at:type_name -> google.protobuf.Timestamp
-	0,  // 12: rampart.review.v1.DecideCaseRequest.decision:type_name -> rampart.review.v1.Decision
-	14, // 13: rampart.review.v1.DecideCaseResponse.status:type_name -> rampart.kyc.v1.KycStatus
-	14, // 14: rampart.review.v1.ResetProfileResponse.status:type_name -> rampart.kyc.v1.KycStatus
-	5,  // 15: rampart.review.v1.ReviewService.ListQueue:input_type -> rampart.review.v1.ListQueueRequest
-	7,  // 16: rampart.review.v1.ReviewService.GetCase:input_type -> rampart.review.v1.GetCaseRequest
-	9,  // 17: rampart.review.v1.ReviewService.DecideCase:input_type -> rampart.review.v1.DecideCaseRequest
-	11, // 18: rampart.review.v1.ReviewService.ResetProfile:input_type -> rampart.review.v1.ResetProfileRequest
-	6,  // 19: rampart.review.v1.ReviewService.ListQueue:output_type -> rampart.review.v1.ListQueueResponse
-	8,  // 20: rampart.review.v1.ReviewService.GetCase:output_type -> rampart.review.v1.GetCaseResponse
-	10, // 21: rampart.review.v1.ReviewService.DecideCase:output_type -> rampart.review.v1.DecideCaseResponse
-	12, // 22: rampart.review.v1.ReviewService.ResetProfile:output_type -> rampart.review.v1.ResetProfileResponse
-	19, // [19:23] is the sub-list for method output_type
-	15, // [15:19] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	21, // 0: rampart.review.v1.CaseSummary.submitted_at:type_name -> google.protobuf.Timestamp
+	21, // 1: rampart.review.v1.CaseSummary.created_at:type_name -> google.protobuf.Timestamp
+	21, // 2: rampart.review.v1.CaseSummary.decided_at:type_name -> google.protobuf.Timestamp
+	22, // 3: rampart.review.v1.HistoryEntry.from_status:type_name -> rampart.kyc.v1.KycStatus
+	22, // 4: rampart.review.v1.HistoryEntry.to_status:type_name -> rampart.kyc.v1.KycStatus
+	21, // 5: rampart.review.v1.HistoryEntry.created_at:type_name -> google.protobuf.Timestamp
+	19, // 6: rampart.review.v1.QueueCounts.by_reason:type_name -> rampart.review.v1.QueueCounts.ByReasonEntry
+	20, // 7: rampart.review.v1.QueueCounts.by_partner:type_name -> rampart.review.v1.QueueCounts.ByPartnerEntry
+	1,  // 8: rampart.review.v1.ListQueueResponse.cases:type_name -> rampart.review.v1.CaseSummary
+	6,  // 9: rampart.review.v1.ListQueueResponse.counts:type_name -> rampart.review.v1.QueueCounts
+	1,  // 10: rampart.review.v1.GetCaseResponse.case:type_name -> rampart.review.v1.CaseSummary
+	22, // 11: rampart.review.v1.GetCaseResponse.status:type_name -> rampart.kyc.v1.KycStatus
+	2,  // 12: rampart.review.v1.GetCaseResponse.checks:type_name -> rampart.review.v1.CheckResult
+	3,  // 13: rampart.review.v1.GetCaseResponse.images:type_name -> rampart.review.v1.Image
+	4,  // 14: rampart.review.v1.GetCaseResponse.history:type_name -> rampart.review.v1.HistoryEntry
+	23, // 15: rampart.review.v1.GetCaseResponse.identity:type_name -> rampart.kyc.v1.Identity
+	21, // 16: rampart.review.v1.GetCaseResponse.consented_at:type_name -> google.protobuf.Timestamp
+	0,  // 17: rampart.review.v1.DecideCaseRequest.decision:type_name -> rampart.review.v1.Decision
+	22, // 18: rampart.review.v1.DecideCaseResponse.status:type_name -> rampart.kyc.v1.KycStatus
+	22, // 19: rampart.review.v1.ResetProfileResponse.status:type_name -> rampart.kyc.v1.KycStatus
+	1,  // 20: rampart.review.v1.FindCasesResponse.cases:type_name -> rampart.review.v1.CaseSummary
+	21, // 21: rampart.review.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
+	21, // 22: rampart.review.v1.ListAuditRequest.since:type_name -> google.protobuf.Timestamp
+	21, // 23: rampart.review.v1.ListAuditRequest.until:type_name -> google.protobuf.Timestamp
+	16, // 24: rampart.review.v1.ListAuditResponse.entries:type_name -> rampart.review.v1.AuditEntry
+	5,  // 25: rampart.review.v1.ReviewService.ListQueue:input_type -> rampart.review.v1.ListQueueRequest
+	8,  // 26: rampart.review.v1.ReviewService.GetCase:input_type -> rampart.review.v1.GetCaseRequest
+	10, // 27: rampart.review.v1.ReviewService.DecideCase:input_type -> rampart.review.v1.DecideCaseRequest
+	12, // 28: rampart.review.v1.ReviewService.ResetProfile:input_type -> rampart.review.v1.ResetProfileRequest
+	14, // 29: rampart.review.v1.ReviewService.FindCases:input_type -> rampart.review.v1.FindCasesRequest
+	17, // 30: rampart.review.v1.ReviewService.ListAudit:input_type -> rampart.review.v1.ListAuditRequest
+	7,  // 31: rampart.review.v1.ReviewService.ListQueue:output_type -> rampart.review.v1.ListQueueResponse
+	9,  // 32: rampart.review.v1.ReviewService.GetCase:output_type -> rampart.review.v1.GetCaseResponse
+	11, // 33: rampart.review.v1.ReviewService.DecideCase:output_type -> rampart.review.v1.DecideCaseResponse
+	13, // 34: rampart.review.v1.ReviewService.ResetProfile:output_type -> rampart.review.v1.ResetProfileResponse
+	15, // 35: rampart.review.v1.ReviewService.FindCases:output_type -> rampart.review.v1.FindCasesResponse
+	18, // 36: rampart.review.v1.ReviewService.ListAudit:output_type -> rampart.review.v1.ListAuditResponse
+	31, // [31:37] is the sub-list for method output_type
+	25, // [25:31] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_rampart_review_v1_review_proto_init() }
@@ -1058,7 +1686,7 @@ func file_rampart_review_v1_review_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rampart_review_v1_review_proto_rawDesc), len(file_rampart_review_v1_review_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   12,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -42,6 +42,9 @@ const (
 	// PartnerServiceGetIdentityProcedure is the fully-qualified name of the PartnerService's
 	// GetIdentity RPC.
 	PartnerServiceGetIdentityProcedure = "/rampart.partner.v1.PartnerService/GetIdentity"
+	// PartnerServiceRedactUserProcedure is the fully-qualified name of the PartnerService's RedactUser
+	// RPC.
+	PartnerServiceRedactUserProcedure = "/rampart.partner.v1.PartnerService/RedactUser"
 )
 
 // PartnerServiceClient is a client for the rampart.partner.v1.PartnerService service.
@@ -57,6 +60,11 @@ type PartnerServiceClient interface {
 	// Every call is written to the audit log (so, over Connect, it is a POST: not a
 	// side-effect-free GET that caches could keep).
 	GetIdentity(context.Context, *connect.Request[v1.GetIdentityRequest]) (*connect.Response[v1.GetIdentityResponse], error)
+	// RedactUser erases the user's personal data on their request (REST
+	// DELETE /widget/users/{partner_user_id}). The status and its history stay; a
+	// kyc.redacted webhook follows once. A repeat succeeds and changes nothing. An unknown
+	// user is not_found.
+	RedactUser(context.Context, *connect.Request[v1.RedactUserRequest]) (*connect.Response[v1.RedactUserResponse], error)
 }
 
 // NewPartnerServiceClient constructs a client for the rampart.partner.v1.PartnerService service. By
@@ -89,6 +97,13 @@ func NewPartnerServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(partnerServiceMethods.ByName("GetIdentity")),
 			connect.WithClientOptions(opts...),
 		),
+		redactUser: connect.NewClient[v1.RedactUserRequest, v1.RedactUserResponse](
+			httpClient,
+			baseURL+PartnerServiceRedactUserProcedure,
+			connect.WithSchema(partnerServiceMethods.ByName("RedactUser")),
+			connect.WithIdempotency(connect.IdempotencyIdempotent),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -97,6 +112,7 @@ type partnerServiceClient struct {
 	getKycStatus  *connect.Client[v1.GetKycStatusRequest, v1.GetKycStatusResponse]
 	createSession *connect.Client[v1.CreateSessionRequest, v1.CreateSessionResponse]
 	getIdentity   *connect.Client[v1.GetIdentityRequest, v1.GetIdentityResponse]
+	redactUser    *connect.Client[v1.RedactUserRequest, v1.RedactUserResponse]
 }
 
 // GetKycStatus calls rampart.partner.v1.PartnerService.GetKycStatus.
@@ -114,6 +130,11 @@ func (c *partnerServiceClient) GetIdentity(ctx context.Context, req *connect.Req
 	return c.getIdentity.CallUnary(ctx, req)
 }
 
+// RedactUser calls rampart.partner.v1.PartnerService.RedactUser.
+func (c *partnerServiceClient) RedactUser(ctx context.Context, req *connect.Request[v1.RedactUserRequest]) (*connect.Response[v1.RedactUserResponse], error) {
+	return c.redactUser.CallUnary(ctx, req)
+}
+
 // PartnerServiceHandler is an implementation of the rampart.partner.v1.PartnerService service.
 type PartnerServiceHandler interface {
 	// GetKycStatus returns a user's KYC status. A user never seen is not_started.
@@ -127,6 +148,11 @@ type PartnerServiceHandler interface {
 	// Every call is written to the audit log (so, over Connect, it is a POST: not a
 	// side-effect-free GET that caches could keep).
 	GetIdentity(context.Context, *connect.Request[v1.GetIdentityRequest]) (*connect.Response[v1.GetIdentityResponse], error)
+	// RedactUser erases the user's personal data on their request (REST
+	// DELETE /widget/users/{partner_user_id}). The status and its history stay; a
+	// kyc.redacted webhook follows once. A repeat succeeds and changes nothing. An unknown
+	// user is not_found.
+	RedactUser(context.Context, *connect.Request[v1.RedactUserRequest]) (*connect.Response[v1.RedactUserResponse], error)
 }
 
 // NewPartnerServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -155,6 +181,13 @@ func NewPartnerServiceHandler(svc PartnerServiceHandler, opts ...connect.Handler
 		connect.WithSchema(partnerServiceMethods.ByName("GetIdentity")),
 		connect.WithHandlerOptions(opts...),
 	)
+	partnerServiceRedactUserHandler := connect.NewUnaryHandler(
+		PartnerServiceRedactUserProcedure,
+		svc.RedactUser,
+		connect.WithSchema(partnerServiceMethods.ByName("RedactUser")),
+		connect.WithIdempotency(connect.IdempotencyIdempotent),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/rampart.partner.v1.PartnerService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case PartnerServiceGetKycStatusProcedure:
@@ -163,6 +196,8 @@ func NewPartnerServiceHandler(svc PartnerServiceHandler, opts ...connect.Handler
 			partnerServiceCreateSessionHandler.ServeHTTP(w, r)
 		case PartnerServiceGetIdentityProcedure:
 			partnerServiceGetIdentityHandler.ServeHTTP(w, r)
+		case PartnerServiceRedactUserProcedure:
+			partnerServiceRedactUserHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -182,4 +217,8 @@ func (UnimplementedPartnerServiceHandler) CreateSession(context.Context, *connec
 
 func (UnimplementedPartnerServiceHandler) GetIdentity(context.Context, *connect.Request[v1.GetIdentityRequest]) (*connect.Response[v1.GetIdentityResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.partner.v1.PartnerService.GetIdentity is not implemented"))
+}
+
+func (UnimplementedPartnerServiceHandler) RedactUser(context.Context, *connect.Request[v1.RedactUserRequest]) (*connect.Response[v1.RedactUserResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.partner.v1.PartnerService.RedactUser is not implemented"))
 }

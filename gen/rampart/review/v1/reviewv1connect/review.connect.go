@@ -43,6 +43,10 @@ const (
 	// ReviewServiceResetProfileProcedure is the fully-qualified name of the ReviewService's
 	// ResetProfile RPC.
 	ReviewServiceResetProfileProcedure = "/rampart.review.v1.ReviewService/ResetProfile"
+	// ReviewServiceFindCasesProcedure is the fully-qualified name of the ReviewService's FindCases RPC.
+	ReviewServiceFindCasesProcedure = "/rampart.review.v1.ReviewService/FindCases"
+	// ReviewServiceListAuditProcedure is the fully-qualified name of the ReviewService's ListAudit RPC.
+	ReviewServiceListAuditProcedure = "/rampart.review.v1.ReviewService/ListAudit"
 )
 
 // ReviewServiceClient is a client for the rampart.review.v1.ReviewService service.
@@ -55,6 +59,10 @@ type ReviewServiceClient interface {
 	DecideCase(context.Context, *connect.Request[v1.DecideCaseRequest]) (*connect.Response[v1.DecideCaseResponse], error)
 	// ResetProfile gives a user with a final failure a fresh set of attempts.
 	ResetProfile(context.Context, *connect.Request[v1.ResetProfileRequest]) (*connect.Response[v1.ResetProfileResponse], error)
+	// FindCases lists one user's cases, newest first.
+	FindCases(context.Context, *connect.Request[v1.FindCasesRequest]) (*connect.Response[v1.FindCasesResponse], error)
+	// ListAudit lists the audit log, newest first (admins only).
+	ListAudit(context.Context, *connect.Request[v1.ListAuditRequest]) (*connect.Response[v1.ListAuditResponse], error)
 }
 
 // NewReviewServiceClient constructs a client for the rampart.review.v1.ReviewService service. By
@@ -93,6 +101,20 @@ func NewReviewServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			connect.WithSchema(reviewServiceMethods.ByName("ResetProfile")),
 			connect.WithClientOptions(opts...),
 		),
+		findCases: connect.NewClient[v1.FindCasesRequest, v1.FindCasesResponse](
+			httpClient,
+			baseURL+ReviewServiceFindCasesProcedure,
+			connect.WithSchema(reviewServiceMethods.ByName("FindCases")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		listAudit: connect.NewClient[v1.ListAuditRequest, v1.ListAuditResponse](
+			httpClient,
+			baseURL+ReviewServiceListAuditProcedure,
+			connect.WithSchema(reviewServiceMethods.ByName("ListAudit")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -102,6 +124,8 @@ type reviewServiceClient struct {
 	getCase      *connect.Client[v1.GetCaseRequest, v1.GetCaseResponse]
 	decideCase   *connect.Client[v1.DecideCaseRequest, v1.DecideCaseResponse]
 	resetProfile *connect.Client[v1.ResetProfileRequest, v1.ResetProfileResponse]
+	findCases    *connect.Client[v1.FindCasesRequest, v1.FindCasesResponse]
+	listAudit    *connect.Client[v1.ListAuditRequest, v1.ListAuditResponse]
 }
 
 // ListQueue calls rampart.review.v1.ReviewService.ListQueue.
@@ -124,6 +148,16 @@ func (c *reviewServiceClient) ResetProfile(ctx context.Context, req *connect.Req
 	return c.resetProfile.CallUnary(ctx, req)
 }
 
+// FindCases calls rampart.review.v1.ReviewService.FindCases.
+func (c *reviewServiceClient) FindCases(ctx context.Context, req *connect.Request[v1.FindCasesRequest]) (*connect.Response[v1.FindCasesResponse], error) {
+	return c.findCases.CallUnary(ctx, req)
+}
+
+// ListAudit calls rampart.review.v1.ReviewService.ListAudit.
+func (c *reviewServiceClient) ListAudit(ctx context.Context, req *connect.Request[v1.ListAuditRequest]) (*connect.Response[v1.ListAuditResponse], error) {
+	return c.listAudit.CallUnary(ctx, req)
+}
+
 // ReviewServiceHandler is an implementation of the rampart.review.v1.ReviewService service.
 type ReviewServiceHandler interface {
 	// ListQueue lists cases waiting for a manual decision, oldest first.
@@ -134,6 +168,10 @@ type ReviewServiceHandler interface {
 	DecideCase(context.Context, *connect.Request[v1.DecideCaseRequest]) (*connect.Response[v1.DecideCaseResponse], error)
 	// ResetProfile gives a user with a final failure a fresh set of attempts.
 	ResetProfile(context.Context, *connect.Request[v1.ResetProfileRequest]) (*connect.Response[v1.ResetProfileResponse], error)
+	// FindCases lists one user's cases, newest first.
+	FindCases(context.Context, *connect.Request[v1.FindCasesRequest]) (*connect.Response[v1.FindCasesResponse], error)
+	// ListAudit lists the audit log, newest first (admins only).
+	ListAudit(context.Context, *connect.Request[v1.ListAuditRequest]) (*connect.Response[v1.ListAuditResponse], error)
 }
 
 // NewReviewServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -168,6 +206,20 @@ func NewReviewServiceHandler(svc ReviewServiceHandler, opts ...connect.HandlerOp
 		connect.WithSchema(reviewServiceMethods.ByName("ResetProfile")),
 		connect.WithHandlerOptions(opts...),
 	)
+	reviewServiceFindCasesHandler := connect.NewUnaryHandler(
+		ReviewServiceFindCasesProcedure,
+		svc.FindCases,
+		connect.WithSchema(reviewServiceMethods.ByName("FindCases")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	reviewServiceListAuditHandler := connect.NewUnaryHandler(
+		ReviewServiceListAuditProcedure,
+		svc.ListAudit,
+		connect.WithSchema(reviewServiceMethods.ByName("ListAudit")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/rampart.review.v1.ReviewService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case ReviewServiceListQueueProcedure:
@@ -178,6 +230,10 @@ func NewReviewServiceHandler(svc ReviewServiceHandler, opts ...connect.HandlerOp
 			reviewServiceDecideCaseHandler.ServeHTTP(w, r)
 		case ReviewServiceResetProfileProcedure:
 			reviewServiceResetProfileHandler.ServeHTTP(w, r)
+		case ReviewServiceFindCasesProcedure:
+			reviewServiceFindCasesHandler.ServeHTTP(w, r)
+		case ReviewServiceListAuditProcedure:
+			reviewServiceListAuditHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -201,4 +257,12 @@ func (UnimplementedReviewServiceHandler) DecideCase(context.Context, *connect.Re
 
 func (UnimplementedReviewServiceHandler) ResetProfile(context.Context, *connect.Request[v1.ResetProfileRequest]) (*connect.Response[v1.ResetProfileResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.review.v1.ReviewService.ResetProfile is not implemented"))
+}
+
+func (UnimplementedReviewServiceHandler) FindCases(context.Context, *connect.Request[v1.FindCasesRequest]) (*connect.Response[v1.FindCasesResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.review.v1.ReviewService.FindCases is not implemented"))
+}
+
+func (UnimplementedReviewServiceHandler) ListAudit(context.Context, *connect.Request[v1.ListAuditRequest]) (*connect.Response[v1.ListAuditResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("rampart.review.v1.ReviewService.ListAudit is not implemented"))
 }
