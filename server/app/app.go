@@ -29,8 +29,10 @@ import (
 	"github.com/rampart-id/rampart/gen/rampart/widget/v1/widgetv1connect"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/auth"
+	"github.com/rampart-id/rampart/server/console"
 	"github.com/rampart-id/rampart/server/embed"
 	"github.com/rampart-id/rampart/server/partner"
+	"github.com/rampart-id/rampart/server/redact"
 	"github.com/rampart-id/rampart/server/rest"
 	"github.com/rampart-id/rampart/server/review"
 	"github.com/rampart-id/rampart/server/store"
@@ -197,6 +199,8 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	root.Handle("/", gate.wrap(api))
 	root.Handle("/widget/", gw)
 	root.Handle("/embed/", embed.New(st, cfg.StaticDir, a.Widget.Retention))
+	root.Handle(console.Prefix+"/", console.New(console.Config{Store: st, Auth: a.Auth, Reviews: console.FromReview(review.NewManager(st, keys)),
+		Redactor: redact.New(st), PublicURL: cfg.PublicURL, Logger: cfg.Logger}))
 	health(root, st)
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	if !cfg.PrivateMetrics {
