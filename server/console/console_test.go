@@ -413,3 +413,25 @@ func TestStaticAssets(t *testing.T) {
 		t.Fatalf("directory listing: %d", res.StatusCode)
 	}
 }
+
+// Behind TLS the cookie takes the __Host- prefix, which requires Secure and Path=/.
+func TestSecureCookieBehindHTTPS(t *testing.T) {
+	e := newEnv(t)
+	const public = "https://console.example"
+	e.srv.Config.Handler = console.New(console.Config{Store: e.st, Auth: &auth.Authenticator{Store: e.st, PerToken: auth.NewLimiter(100, 100),
+		Failures: auth.NewLimiter(1, 5), Tokens: e.tokens}, Reviews: e.reviews, PublicURL: public})
+	b := e.browser()
+	// The public origin is the only one a post may come from.
+	if res, _ := b.do("POST", "/console/sign-in", url.Values{"token": {e.operator("ana", store.RoleAdmin)}}, e.srv.URL); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("post from another origin than the public URL: %d", res.StatusCode)
+	}
+	res, _ := b.do("POST", "/console/sign-in", url.Values{"token": {e.operator("ana", store.RoleAdmin)}}, public)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", res.StatusCode)
+	}
+	cks := res.Cookies()
+	if len(cks) != 1 || cks[0].Name != "__Host-rampart_console" || !cks[0].Secure || cks[0].Path != "/" || !cks[0].HttpOnly ||
+		cks[0].SameSite != http.SameSiteStrictMode || cks[0].Domain != "" {
+		t.Fatalf("cookie %+v", cks)
+	}
+}
