@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"image"
+	"image/draw"
 	"image/jpeg"
 	_ "image/png" // decode PNG data sides for the MRZ crop
 	"net/http"
@@ -64,19 +65,22 @@ func (c *Console) mrzCrop(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	c.serveCrop(w, r, img, func(src image.Image) image.Rectangle {
+		b := src.Bounds()
+		return image.Rect(b.Min.X, b.Max.Y-int(float64(b.Dy())*mrzShare), b.Max.X, b.Max.Y)
+	})
+}
+
+// serveCrop decodes an image, crops it to the region area picks and serves it as JPEG.
+func (c *Console) serveCrop(w http.ResponseWriter, r *http.Request, img CaseImage, area func(image.Image) image.Rectangle) {
 	src, _, err := image.Decode(bytes.NewReader(img.Data))
 	if err != nil {
 		c.fail(w, r, sessionFrom(r.Context()), http.StatusUnprocessableEntity, "This image cannot be cropped.")
 		return
 	}
-	b := src.Bounds()
-	top := b.Max.Y - int(float64(b.Dy())*mrzShare)
-	crop := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Max.Y-top))
-	for y := top; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			crop.Set(x-b.Min.X, y-top, src.At(x, y))
-		}
-	}
+	rect := area(src).Intersect(src.Bounds())
+	crop := image.NewRGBA(image.Rect(0, 0, rect.Dx(), rect.Dy()))
+	draw.Draw(crop, crop.Bounds(), src, rect.Min, draw.Src)
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, crop, &jpeg.Options{Quality: 90}); err != nil {
 		c.internal(w, r, sessionFrom(r.Context()), err)

@@ -138,6 +138,7 @@ func New(cfg Config) *Console {
 	m.HandleFunc("GET "+Prefix+"/cases/{id}", c.session(c.casePage))
 	m.HandleFunc("GET "+Prefix+"/cases/{id}/images/{img}", c.session(c.image))
 	m.HandleFunc("GET "+Prefix+"/cases/{id}/images/{img}/mrz", c.session(c.mrzCrop))
+	m.HandleFunc("GET "+Prefix+"/cases/{id}/images/{img}/portrait", c.session(c.portrait))
 	m.HandleFunc("POST "+Prefix+"/cases/{id}/decide", c.session(c.decide))
 	m.HandleFunc("POST "+Prefix+"/reset", c.session(c.reset))
 	m.HandleFunc("GET "+Prefix+"/search", c.session(c.searchPage))
