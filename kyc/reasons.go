@@ -25,6 +25,14 @@ const (
 	ReasonTestForcedReview  = "test_forced_review"
 )
 
+// AllReasons is every reason code above.
+var AllReasons = []string{
+	ReasonMissingSide, ReasonDocumentFace, ReasonSelfieFace, ReasonLivenessChallenge, ReasonSelfiePersonChange,
+	ReasonFaceMismatch, ReasonFaceUncertain, ReasonDuplicateIdentity, ReasonDocumentUnreadable, ReasonDocumentType,
+	ReasonDocumentExpired, ReasonUnderage, ReasonDocumentNoData, ReasonIdentityMismatch, ReasonVerificationError,
+	ReasonTestForced, ReasonTestForcedReview,
+}
+
 // UserReasons are the failure reasons a user can be shown (the widget has words for
 // each); review reasons stay with operators.
 var UserReasons = []string{

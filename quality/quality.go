@@ -31,6 +31,9 @@ const (
 	ReasonGlare     = "image_glare"
 )
 
+// Reasons is every reason code above.
+var Reasons = []string{ReasonTooSmall, ReasonBlurry, ReasonTooDark, ReasonTooBright, ReasonGlare}
+
 const (
 	// MinLongSide and MinShortSide are the smallest accepted image size in
 	// pixels, in either orientation. At 1000x600 an ID-1 card (85.6 mm wide)

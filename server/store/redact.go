@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,14 +32,7 @@ type Redaction struct {
 var historyCodes = map[string]bool{"submitted": true}
 
 func init() {
-	for _, c := range []string{
-		kyc.ReasonMissingSide, kyc.ReasonDocumentFace, kyc.ReasonSelfieFace, kyc.ReasonLivenessChallenge,
-		kyc.ReasonSelfiePersonChange, kyc.ReasonFaceMismatch, kyc.ReasonFaceUncertain, kyc.ReasonDuplicateIdentity,
-		kyc.ReasonDocumentUnreadable, kyc.ReasonDocumentType, kyc.ReasonDocumentExpired, kyc.ReasonUnderage,
-		kyc.ReasonDocumentNoData, kyc.ReasonIdentityMismatch, kyc.ReasonVerificationError, kyc.ReasonTestForced,
-		kyc.ReasonTestForcedReview, quality.ReasonTooSmall, quality.ReasonBlurry, quality.ReasonTooDark,
-		quality.ReasonTooBright, quality.ReasonGlare,
-	} {
+	for _, c := range append(slices.Clone(kyc.AllReasons), quality.Reasons...) {
 		historyCodes[c] = true
 	}
 }
@@ -171,26 +165,39 @@ func (t *Tx) redactHistory(ctx context.Context, p, u string) error {
 	if err != nil {
 		return err
 	}
-	var ids []string
+	redacted := map[string]string{}
 	for rows.Next() {
 		var id, reason string
 		if err := rows.Scan(&id, &reason); err != nil {
 			rows.Close()
 			return err
 		}
-		if !isCodeReason(reason) {
-			ids = append(ids, id)
+		if r, changed := redactReason(reason); changed {
+			redacted[id] = r
 		}
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if _, err := t.q.ExecContext(ctx, `UPDATE status_history SET reason = $2 WHERE id = $1`, id, RedactedReason); err != nil {
+	for id, r := range redacted {
+		if _, err := t.q.ExecContext(ctx, `UPDATE status_history SET reason = $2 WHERE id = $1`, id, r); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// redactReason keeps a history reason's codes and drops its words: a reviewer's
+// decision reads "codes: note", which becomes "codes: redacted".
+func redactReason(r string) (string, bool) {
+	if isCodeReason(r) {
+		return r, false
+	}
+	if codes, _, ok := strings.Cut(r, ": "); ok && isCodeReason(codes) && codes != "" {
+		out := codes + ": " + RedactedReason
+		return out, out != r
+	}
+	return RedactedReason, true
 }
 
 // redactedEvent is the body of a kyc.redacted event; field order is the wire order.

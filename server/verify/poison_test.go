@@ -100,14 +100,19 @@ func TestSlowJobWithinBudgetKeepsItsLease(t *testing.T) {
 		// A full-resolution photo takes far longer to decode and check than the lease.
 		must(t, srv.SubmitCase(t, srv.Widget(t, p, "big"), testserver.Capture{Seed: 7, Front: qualitytest.Document(15, 4000, 2500)}))
 
-		const lease = 200 * time.Millisecond
+		// Renewed every third of the lease: a renewal may come up to two thirds of a lease
+		// late (a loaded machine) before another worker could take the job.
+		const lease = 600 * time.Millisecond
 		claimed := make(chan struct{})
+		var took time.Duration
 		slow := &verify.Worker{Store: srv.Store, Keys: srv.Keys, ID: "slow", Lease: lease,
 			Hold: func(context.Context, store.Job) { close(claimed) }}
 		var done atomic.Bool
 		var wg sync.WaitGroup
 		wg.Go(func() {
 			defer done.Store(true)
+			start := time.Now()
+			defer func() { took = time.Since(start) }()
 			if did, err := slow.RunOnce(ctx); !did || err != nil {
 				t.Errorf("slow worker: %v %v", did, err)
 			}
@@ -122,6 +127,10 @@ func TestSlowJobWithinBudgetKeepsItsLease(t *testing.T) {
 			time.Sleep(lease / 10)
 		}
 		wg.Wait()
+		t.Logf("the slow job took %v (lease %v)", took, lease)
+		if took < 2*lease {
+			t.Fatalf("the job took %v, not longer than two leases (%v): this test needs a slower case", took, lease)
+		}
 		if j := jobOf(t, srv, p.PartnerID, "big"); j.State != "done" || j.Attempts != 1 {
 			t.Fatalf("job: %+v, want done after 1 attempt", j)
 		}
