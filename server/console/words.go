@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rampart-id/rampart/kyc"
+	"github.com/rampart-id/rampart/quality"
 	"github.com/rampart-id/rampart/server/store"
 )
 
@@ -130,6 +131,11 @@ var reasonWords = map[string]string{
 	kyc.ReasonVerificationError:  "Automatic checks could not finish",
 	kyc.ReasonTestForced:         "Forced failure (test partner)",
 	kyc.ReasonTestForcedReview:   "Forced review (test partner)",
+	quality.ReasonTooSmall:       "Image too small",
+	quality.ReasonBlurry:         "Image blurry",
+	quality.ReasonTooDark:        "Image too dark",
+	quality.ReasonTooBright:      "Image too bright",
+	quality.ReasonGlare:          "Glare on the image",
 }
 
 func reasonText(code string) string {

@@ -1,7 +1,11 @@
 package console
 
 import (
+	"slices"
 	"testing"
+
+	"github.com/rampart-id/rampart/kyc"
+	"github.com/rampart-id/rampart/quality"
 
 	"github.com/rampart-id/rampart/server/store"
 )
@@ -22,6 +26,15 @@ func TestCheckWords(t *testing.T) {
 		l := describeCheck(tc.c)
 		if got := l.Title + ": " + l.Text + " — " + l.Result; got != tc.want {
 			t.Errorf("%s:\n got %s\nwant %s", tc.c.Name, got, tc.want)
+		}
+	}
+}
+
+// Every reason code a check or a decision can carry has words for reviewers.
+func TestEveryReasonHasWords(t *testing.T) {
+	for _, code := range slices.Concat(kyc.AllReasons, quality.Reasons) {
+		if reasonWords[code] == "" {
+			t.Errorf("no words for %s", code)
 		}
 	}
 }
