@@ -1,0 +1,331 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// BodyError is a JSON request body that does not fit its message, said the way a partner
+// thinks of it: protojson's own errors describe the parser ("proto: (line 1:24): …").
+type BodyError struct {
+	Field  string // as the client spelled it, dotted for nested fields; "" for the body
+	Reason string
+}
+
+func (e *BodyError) Error() string {
+	if e.Field == "" {
+		return e.Reason
+	}
+	return fmt.Sprintf("field %q: %s", e.Field, e.Reason)
+}
+
+// UnmarshalJSON fills m from data with protojson's rules and, when protojson refuses the
+// body, returns a *BodyError naming the first problem. With discardUnknown, fields the
+// message does not have are ignored (Connect's convention) instead of refused (REST's).
+func UnmarshalJSON(data []byte, m proto.Message, discardUnknown bool) error {
+	err := protojson.UnmarshalOptions{DiscardUnknown: discardUnknown}.Unmarshal(data, m)
+	if err == nil {
+		return nil
+	}
+	// protojson leaves m partly filled; nobody reads it after an error, but be tidy.
+	proto.Reset(m)
+	return explain(data, m.ProtoReflect().Descriptor(), discardUnknown)
+}
+
+// explain finds why protojson refused data. It always returns an error: when it cannot
+// tell (a case it does not model), the error says so without any parser text.
+func explain(data []byte, md protoreflect.MessageDescriptor, discardUnknown bool) *BodyError {
+	if !utf8.Valid(data) {
+		return &BodyError{Reason: "request body is not valid UTF-8"}
+	}
+	w := walker{dec: json.NewDecoder(bytes.NewReader(data)), discard: discardUnknown}
+	w.dec.UseNumber()
+	tok, err := w.dec.Token()
+	if err != nil {
+		return syntaxError(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return &BodyError{Reason: "request body must be a JSON object"}
+	}
+	if e := w.object(md, ""); e != nil {
+		return e
+	}
+	if _, err := w.dec.Token(); err != io.EOF {
+		return &BodyError{Reason: "request body has more after its JSON object"}
+	}
+	return &BodyError{Reason: "request body does not match this request's fields"}
+}
+
+func syntaxError(err error) *BodyError {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return &BodyError{Reason: "request body is not valid JSON: " + se.Error()}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &BodyError{Reason: "request body is not valid JSON: it ends early"}
+	}
+	return &BodyError{Reason: "request body is not valid JSON"}
+}
+
+// walker reads a JSON value token by token alongside the message descriptor.
+type walker struct {
+	dec     *json.Decoder
+	discard bool
+}
+
+// object checks the members of an object whose '{' was read, up to its '}'.
+func (w *walker) object(md protoreflect.MessageDescriptor, prefix string) *BodyError {
+	seen := map[protoreflect.FieldNumber]string{}
+	oneofs := map[protoreflect.FullName]string{}
+	for w.dec.More() {
+		tok, err := w.dec.Token()
+		if err != nil {
+			return syntaxError(err)
+		}
+		key, _ := tok.(string)
+		name := prefix + key
+		// protojson's lookup: the JSON name first, then the proto name.
+		fd := md.Fields().ByJSONName(key)
+		if fd == nil {
+			fd = md.Fields().ByTextName(key)
+		}
+		if fd == nil {
+			if !w.discard {
+				return &BodyError{Reason: fmt.Sprintf("unknown field %q", name)}
+			}
+			if e := w.skip(); e != nil {
+				return e
+			}
+			continue
+		}
+		if first, dup := seen[fd.Number()]; dup {
+			return &BodyError{Reason: fmt.Sprintf("field %q is given twice (also as %q)", name, first)}
+		}
+		seen[fd.Number()] = name
+		if od := fd.ContainingOneof(); od != nil && !od.IsSynthetic() {
+			if other, set := oneofs[od.FullName()]; set {
+				return &BodyError{Reason: fmt.Sprintf("fields %q and %q exclude each other", other, name)}
+			}
+			oneofs[od.FullName()] = name
+		}
+		if e := w.field(fd, name); e != nil {
+			return e
+		}
+	}
+	if _, err := w.dec.Token(); err != nil { // the closing '}'
+		return syntaxError(err)
+	}
+	return nil
+}
+
+// field checks one member's value: null (protojson's "unset"), a list, a map or one value.
+func (w *walker) field(fd protoreflect.FieldDescriptor, name string) *BodyError {
+	tok, err := w.dec.Token()
+	if err != nil {
+		return syntaxError(err)
+	}
+	if tok == nil {
+		return nil
+	}
+	switch {
+	case fd.IsList():
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return w.wrong(name, "expected an array", tok)
+		}
+		for i := 0; w.dec.More(); i++ {
+			v, err := w.dec.Token()
+			if err != nil {
+				return syntaxError(err)
+			}
+			if e := w.value(fd, fmt.Sprintf("%s[%d]", name, i), v); e != nil {
+				return e
+			}
+		}
+	case fd.IsMap():
+		if d, ok := tok.(json.Delim); !ok || d != '{' {
+			return w.wrong(name, "expected an object", tok)
+		}
+		for w.dec.More() {
+			k, err := w.dec.Token()
+			if err != nil {
+				return syntaxError(err)
+			}
+			v, err := w.dec.Token()
+			if err != nil {
+				return syntaxError(err)
+			}
+			ks, _ := k.(string)
+			if e := w.value(fd.MapValue(), name+"."+ks, v); e != nil {
+				return e
+			}
+		}
+	default:
+		return w.value(fd, name, tok)
+	}
+	_, err = w.dec.Token() // the closing ']' or '}'
+	if err != nil {
+		return syntaxError(err)
+	}
+	return nil
+}
+
+// value checks one value (tok is its first token) against a field's kind.
+func (w *walker) value(fd protoreflect.FieldDescriptor, name string, tok json.Token) *BodyError {
+	s, isString := tok.(string)
+	n, isNumber := tok.(json.Number)
+	switch fd.Kind() {
+	case protoreflect.StringKind:
+		if !isString {
+			return w.wrong(name, "expected a string", tok)
+		}
+	case protoreflect.BytesKind:
+		if !isString {
+			return w.wrong(name, "expected a base64 string", tok)
+		}
+		if !isBase64(s) {
+			return &BodyError{Field: name, Reason: "expected a base64 string"}
+		}
+	case protoreflect.BoolKind:
+		if _, ok := tok.(bool); !ok {
+			return w.wrong(name, "expected true or false", tok)
+		}
+	case protoreflect.EnumKind:
+		switch {
+		case isString:
+			if fd.Enum().Values().ByName(protoreflect.Name(s)) == nil {
+				return &BodyError{Field: name, Reason: fmt.Sprintf("unknown value %q", s)}
+			}
+		case isNumber:
+			if !isInteger(string(n), 32, false) {
+				return &BodyError{Field: name, Reason: "expected a value name"}
+			}
+		default:
+			return w.wrong(name, "expected a string", tok)
+		}
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		if strings.HasPrefix(string(fd.Message().FullName()), "google.protobuf.") {
+			// Well-known types have JSON forms of their own; leave them to protojson.
+			return w.skipFrom(tok)
+		}
+		if d, ok := tok.(json.Delim); !ok || d != '{' {
+			return w.wrong(name, "expected an object", tok)
+		}
+		return w.object(fd.Message(), name+".")
+	case protoreflect.FloatKind, protoreflect.DoubleKind:
+		text := string(n)
+		if isString {
+			text = s
+		} else if !isNumber {
+			return w.wrong(name, "expected a number", tok)
+		}
+		if _, err := strconv.ParseFloat(text, 64); err != nil && text != "Infinity" && text != "-Infinity" {
+			return &BodyError{Field: name, Reason: "expected a number"}
+		}
+	default: // the integer kinds
+		text := string(n)
+		if isString {
+			text = s
+		} else if !isNumber {
+			return w.wrong(name, "expected an integer", tok)
+		}
+		bits, unsigned := intKind(fd.Kind())
+		if !isInteger(text, bits, unsigned) {
+			return &BodyError{Field: name, Reason: fmt.Sprintf("expected an integer that fits %d bits", bits)}
+		}
+	}
+	return nil
+}
+
+// wrong reports a value of the wrong JSON type, after reading past it.
+func (w *walker) wrong(name, want string, tok json.Token) *BodyError {
+	if e := w.skipFrom(tok); e != nil {
+		return e
+	}
+	return &BodyError{Field: name, Reason: want}
+}
+
+// skip reads past the next value.
+func (w *walker) skip() *BodyError {
+	tok, err := w.dec.Token()
+	if err != nil {
+		return syntaxError(err)
+	}
+	return w.skipFrom(tok)
+}
+
+// skipFrom reads past the rest of a value whose first token was tok.
+func (w *walker) skipFrom(tok json.Token) *BodyError {
+	d, ok := tok.(json.Delim)
+	if !ok || (d != '{' && d != '[') {
+		return nil
+	}
+	for depth := 1; depth > 0; {
+		t, err := w.dec.Token()
+		if err != nil {
+			return syntaxError(err)
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
+	return nil
+}
+
+func intKind(k protoreflect.Kind) (bits int, unsigned bool) {
+	switch k {
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+		return 32, true
+	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		return 64, true
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		return 64, false
+	}
+	return 32, false
+}
+
+// isInteger accepts what protojson accepts for an integer: digits, or a number in
+// exponent form whose value is whole, within the field's range.
+func isInteger(text string, bits int, unsigned bool) bool {
+	if unsigned {
+		if _, err := strconv.ParseUint(text, 10, bits); err == nil {
+			return true
+		}
+	} else if _, err := strconv.ParseInt(text, 10, bits); err == nil {
+		return true
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || f != math.Trunc(f) {
+		return false
+	}
+	lo, hi := -math.Pow(2, float64(bits-1)), math.Pow(2, float64(bits-1))
+	if unsigned {
+		lo, hi = 0, math.Pow(2, float64(bits))
+	}
+	return f >= lo && f < hi
+}
+
+// isBase64 accepts the four encodings protojson reads: standard or URL alphabet, padded
+// or not.
+func isBase64(s string) bool {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		if _, err := enc.DecodeString(s); err == nil {
+			return true
+		}
+	}
+	return false
+}
