@@ -110,17 +110,26 @@ func (w *walker) object(md protoreflect.MessageDescriptor, prefix string) *BodyE
 			}
 			continue
 		}
+		// In protojson's order: a repeated name is refused even when null, then null is
+		// "unset", then a second member of a oneof is refused.
 		if first, dup := seen[fd.Number()]; dup {
 			return &BodyError{Reason: fmt.Sprintf("field %q is given twice (also as %q)", name, first)}
 		}
 		seen[fd.Number()] = name
+		tok, err = w.dec.Token()
+		if err != nil {
+			return syntaxError(err)
+		}
+		if tok == nil {
+			continue
+		}
 		if od := fd.ContainingOneof(); od != nil && !od.IsSynthetic() {
 			if other, set := oneofs[od.FullName()]; set {
 				return &BodyError{Reason: fmt.Sprintf("fields %q and %q exclude each other", other, name)}
 			}
 			oneofs[od.FullName()] = name
 		}
-		if e := w.field(fd, name); e != nil {
+		if e := w.field(fd, name, tok); e != nil {
 			return e
 		}
 	}
@@ -130,15 +139,8 @@ func (w *walker) object(md protoreflect.MessageDescriptor, prefix string) *BodyE
 	return nil
 }
 
-// field checks one member's value: null (protojson's "unset"), a list, a map or one value.
-func (w *walker) field(fd protoreflect.FieldDescriptor, name string) *BodyError {
-	tok, err := w.dec.Token()
-	if err != nil {
-		return syntaxError(err)
-	}
-	if tok == nil {
-		return nil
-	}
+// field checks one member's value, a list, a map or one value, whose first token is tok.
+func (w *walker) field(fd protoreflect.FieldDescriptor, name string, tok json.Token) *BodyError {
 	switch {
 	case fd.IsList():
 		if d, ok := tok.(json.Delim); !ok || d != '[' {
@@ -174,8 +176,7 @@ func (w *walker) field(fd protoreflect.FieldDescriptor, name string) *BodyError 
 	default:
 		return w.value(fd, name, tok)
 	}
-	_, err = w.dec.Token() // the closing ']' or '}'
-	if err != nil {
+	if _, err := w.dec.Token(); err != nil { // the closing ']' or '}'
 		return syntaxError(err)
 	}
 	return nil
@@ -208,7 +209,7 @@ func (w *walker) value(fd protoreflect.FieldDescriptor, name string, tok json.To
 				return &BodyError{Field: name, Reason: fmt.Sprintf("unknown value %q", s)}
 			}
 		case isNumber:
-			if !isInteger(string(n), 32, false) {
+			if intProblem(string(n), 32, false) != "" {
 				return &BodyError{Field: name, Reason: "expected a value name"}
 			}
 		default:
@@ -241,8 +242,8 @@ func (w *walker) value(fd protoreflect.FieldDescriptor, name string, tok json.To
 			return w.wrong(name, "expected an integer", tok)
 		}
 		bits, unsigned := intKind(fd.Kind())
-		if !isInteger(text, bits, unsigned) {
-			return &BodyError{Field: name, Reason: fmt.Sprintf("expected an integer that fits %d bits", bits)}
+		if p := intProblem(text, bits, unsigned); p != "" {
+			return &BodyError{Field: name, Reason: p}
 		}
 	}
 	return nil
@@ -298,25 +299,31 @@ func intKind(k protoreflect.Kind) (bits int, unsigned bool) {
 	return 32, false
 }
 
-// isInteger accepts what protojson accepts for an integer: digits, or a number in
-// exponent form whose value is whole, within the field's range.
-func isInteger(text string, bits int, unsigned bool) bool {
+// intProblem says why text is not what protojson accepts for an integer field (digits,
+// or a number in exponent form whose value is whole, within the field's range), or "".
+func intProblem(text string, bits int, unsigned bool) string {
 	if unsigned {
 		if _, err := strconv.ParseUint(text, 10, bits); err == nil {
-			return true
+			return ""
 		}
 	} else if _, err := strconv.ParseInt(text, 10, bits); err == nil {
-		return true
+		return ""
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil || f != math.Trunc(f) {
-		return false
+		return "expected an integer"
 	}
 	lo, hi := -math.Pow(2, float64(bits-1)), math.Pow(2, float64(bits-1))
 	if unsigned {
 		lo, hi = 0, math.Pow(2, float64(bits))
 	}
-	return f >= lo && f < hi
+	if f < lo || f >= hi {
+		if unsigned {
+			return fmt.Sprintf("expected an integer from 0 to 2^%d-1", bits)
+		}
+		return fmt.Sprintf("expected an integer from -2^%d to 2^%d-1", bits-1, bits-1)
+	}
+	return ""
 }
 
 // isBase64 accepts the four encodings protojson reads: standard or URL alphabet, padded
