@@ -62,12 +62,6 @@ func errorHandler(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler,
 		writeError(w, code, ce.Message(), rid, retry, kycReq)
 		return
 	}
-	var hse *runtime.HTTPStatusError
-	if errors.As(err, &hse) && hse.HTTPStatus == http.StatusBadRequest {
-		// A malformed percent-escape in a path parameter.
-		writeError(w, apierr.InvalidRequest, "Malformed percent-encoding in the path", rid, 0, nil)
-		return
-	}
 	st, _ := status.FromError(err)
 	switch st.Code() {
 	case codes.InvalidArgument:
