@@ -16,14 +16,15 @@ import (
 // Code is the stable slug of an error; REST bodies carry it as "error".
 type Code string
 
-// Error slugs of the partner docs, plus session_expired, case_not_open and
-// challenge_expired.
+// Error slugs of the partner docs, plus session_expired, case_not_open,
+// challenge_expired and method_not_allowed.
 const (
 	InvalidRequest      Code = "invalid_request"
 	Unauthorized        Code = "unauthorized"
 	ForbiddenOrigin     Code = "forbidden_origin"
 	Forbidden           Code = "forbidden" // the partner may not use this endpoint
 	NotFound            Code = "not_found"
+	MethodNotAllowed    Code = "method_not_allowed" // REST: a known path, another method (with Allow)
 	SessionAlreadyUsed  Code = "session_already_used"
 	SessionExpired      Code = "session_expired"
 	CaseNotOpen         Code = "case_not_open"
@@ -51,6 +52,7 @@ var codes = map[Code]mapping{
 	ForbiddenOrigin:     {http.StatusForbidden, connect.CodePermissionDenied},
 	Forbidden:           {http.StatusForbidden, connect.CodePermissionDenied},
 	NotFound:            {http.StatusNotFound, connect.CodeNotFound},
+	MethodNotAllowed:    {http.StatusMethodNotAllowed, connect.CodeUnimplemented},
 	SessionAlreadyUsed:  {http.StatusConflict, connect.CodeAlreadyExists},
 	SessionExpired:      {http.StatusGone, connect.CodeFailedPrecondition},
 	CaseNotOpen:         {http.StatusConflict, connect.CodeFailedPrecondition},

@@ -159,7 +159,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	// the partner and review APIs and 64 KiB for the widget's, except the image uploads.
 	opts := func(limit int, authn ...connect.Interceptor) []connect.HandlerOption {
 		return []connect.HandlerOption{connect.WithInterceptors(append([]connect.Interceptor{errs}, authn...)...),
-			connect.WithReadMaxBytes(limit), withCappedGzip(limit), connect.WithCompressMinBytes(1024)}
+			connect.WithReadMaxBytes(limit), withCappedGzip(limit), connect.WithCompressMinBytes(1024), rest.ConnectJSON()}
 	}
 	api := http.NewServeMux()
 	api.Handle("/", http.HandlerFunc(notFound))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"connectrpc.com/connect"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -64,19 +65,16 @@ func errorHandler(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler,
 	st, _ := status.FromError(err)
 	switch st.Code() {
 	case codes.InvalidArgument:
-		writeError(w, apierr.InvalidRequest, "Malformed request: "+st.Message(), rid, 0, nil)
+		// The body decoder's errors (BodyError) are written for partners; parser text
+		// reaching here any other way is not sent.
+		msg := st.Message()
+		if strings.Contains(msg, "proto:") || msg == "" {
+			msg = "Malformed request"
+		}
+		writeError(w, apierr.InvalidRequest, msg, rid, 0, nil)
 	case codes.NotFound, codes.Unimplemented:
 		writeError(w, apierr.NotFound, "No such route", rid, 0, nil)
 	default:
 		writeError(w, apierr.Internal, "Internal error", rid, 0, nil)
 	}
-}
-
-func routingErrorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
-	rid := reqctx.RequestID(r.Context())
-	if httpStatus == http.StatusMethodNotAllowed {
-		writeError(w, apierr.NotFound, "Method "+r.Method+" is not allowed on this route", rid, 0, nil)
-		return
-	}
-	writeError(w, apierr.NotFound, "No such route", rid, 0, nil)
 }

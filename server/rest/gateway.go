@@ -30,13 +30,17 @@ var forwardedHeaders = []string{"Authorization", "Origin", "Idempotency-Key"}
 func NewHandler(api http.Handler) (http.Handler, error) {
 	client := partnerv1connect.NewPartnerServiceClient(&http.Client{Transport: inproc{api}}, "http://in-process",
 		connect.WithReadMaxBytes(1<<20))
-	mux := runtime.NewServeMux(
+	probe, err := newMethodProbe(&adapter{c: client})
+	if err != nil {
+		return nil, err
+	}
+	mux := runtime.NewServeMux(append(routingOptions(),
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, marshaler{}),
 		runtime.WithErrorHandler(errorHandler),
-		runtime.WithRoutingErrorHandler(routingErrorHandler),
+		runtime.WithRoutingErrorHandler(probe.routingError),
 		runtime.WithIncomingHeaderMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
-	)
+	)...)
 	if err := partnerv1.RegisterPartnerServiceHandlerClient(context.Background(), mux, &adapter{c: client}); err != nil {
 		return nil, err
 	}
@@ -139,10 +143,11 @@ func (r *recorder) Write(b []byte) (int, error) {
 }
 
 // GuardEmptyID answers /widget/users//kyc-status (an empty user id) with a 400; without
-// it http.ServeMux would clean the path and answer with a redirect.
+// it http.ServeMux would clean the path and answer with a redirect. It looks at the path
+// as sent: an id starting with "/" arrives as %2F and is no empty id.
 func GuardEmptyID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/widget/users//") {
+		if strings.HasPrefix(r.URL.EscapedPath(), "/widget/users//") {
 			WriteError(w, r, apierr.Invalid("partner_user_id", "is required"))
 			return
 		}

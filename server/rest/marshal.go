@@ -13,7 +13,8 @@ import (
 )
 
 // marshaler writes the documented JSON views and reads request bodies strictly with
-// protojson (unknown fields are an error, proto field names accepted).
+// protojson (unknown fields are an error, proto field names accepted); a body it refuses
+// is explained by UnmarshalJSON.
 type marshaler struct{}
 
 var _ runtime.Marshaler = marshaler{}
@@ -47,7 +48,7 @@ func (marshaler) Marshal(v any) ([]byte, error) {
 
 func (marshaler) Unmarshal(data []byte, v any) error {
 	if m, ok := v.(proto.Message); ok {
-		return protojson.Unmarshal(data, m)
+		return UnmarshalJSON(data, m, false)
 	}
 	return json.Unmarshal(data, v)
 }
