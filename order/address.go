@@ -16,6 +16,17 @@ func (e *AddressError) Error() string {
 	return fmt.Sprintf("is not a valid %s address (%s)", e.Network, e.Reason)
 }
 
+// AddressRules describes, per network, what CheckAddress accepts (the README table).
+var AddressRules = map[string]string{
+	Bitcoin: "bech32 (BIP-173) witness v0 with a 20- or 32-byte program, bech32m (BIP-350) v1 (taproot, 32 bytes), " +
+		"or base58check P2PKH/P2SH (version 0x00/0x05); prefix `bc1`, 1 or 3. Test-mode partners may also use testnet " +
+		"(`tb1`, versions 0x6f/0xc4). Later witness versions are refused: nothing guards coins sent there yet",
+	Ethereum: "`0x` and 40 hex digits; mixed case must match the EIP-55 checksum; the zero address is refused",
+	Polygon:  "as ethereum",
+	Solana:   "base58 of exactly 32 bytes (an ed25519 public key)",
+	Tron:     "base58check, version 0x41 and a 20-byte account (starts with T)",
+}
+
 // maxAddressLen bounds the work on any input; bech32 stops at 90 characters.
 const maxAddressLen = 90
 
