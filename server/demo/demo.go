@@ -35,11 +35,11 @@ func (s *Shop) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// session asks Rampart for a payment session. Both answers carry a token for the
-// widget: 200 (verified user, payment step) and 422 kyc_required (run KYC first).
 // demoWallet is the BIP-173 example address: real orders are checked, so it must be valid.
 const demoWallet = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
 
+// session asks Rampart for a payment session. Both answers carry a token for the
+// widget: 200 (verified user, payment step) and 422 kyc_required (run KYC first).
 func (s *Shop) session(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		UserID string `json:"user_id"`
