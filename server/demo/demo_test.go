@@ -27,7 +27,9 @@ func TestShopOrderIsAccepted(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	go func() { _ = (&demo.Shop{RampartURL: srv.URL, ClientToken: p.ClientToken, WidgetID: p.WidgetID}).Serve(ctx, ln) }()
+	go func() {
+		_ = (&demo.Shop{RampartURL: srv.URL, ClientToken: p.ClientToken, WidgetID: p.WidgetID}).Serve(ctx, ln)
+	}()
 
 	for user, want := range map[string]int{"newcomer": http.StatusUnprocessableEntity, "buyer": http.StatusOK} {
 		res, err := http.Post("http://"+ln.Addr().String()+"/api/session", "application/json", strings.NewReader(`{"user_id":"`+user+`"}`))
