@@ -29,7 +29,7 @@ lint: ## buf lint, buf format, go vet, gofmt
 	$(TOOL) buf lint
 	$(TOOL) buf format -d --exit-code
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./quality/... ./kyc/...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./quality/... ./kyc/... ./order/...
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 .PHONY: wasm
@@ -63,6 +63,7 @@ fuzz: ## Run every fuzz target briefly (FUZZTIME=20000x: a count, not a duration
 	$(GO) test ./server/imageintake/ -run '^$$' -fuzz FuzzIntake -fuzztime $(FUZZTIME)
 	$(GO) test ./server/auth/ -run '^$$' -fuzz FuzzTokenParsing -fuzztime $(FUZZTIME)
 	$(GO) test ./server/rest/ -run '^$$' -fuzz FuzzDecodeSession -fuzztime $(FUZZTIME)
+	$(GO) test ./order/ -run '^$$' -fuzz FuzzCheckAddress -fuzztime $(FUZZTIME)
 	$(GO) test ./server/origin/ -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./mrz/ -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./aamva/ -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)

@@ -1,5 +1,5 @@
 // Package kyc holds the KYC vocabulary shared by the server and the browser widget:
-// status names, failure reason codes and order validation. It must stay free of server
+// status names, failure reason codes and request field errors. It must stay free of server
 // dependencies because the widget (GOOS=js) links it.
 package kyc
 

@@ -32,7 +32,7 @@ func clients(t *testing.T, srv *testserver.Server) []client {
 
 func order(user string) *partnerv1.CreateSessionRequest {
 	return &partnerv1.CreateSessionRequest{PartnerUserId: user, UserEmail: "user@example.com", Currency: "BTC",
-		FiatCurrency: "EUR", FiatAmount: "100.00", WalletAddress: "bc1qexample"}
+		FiatCurrency: "EUR", FiatAmount: "100.00", WalletAddress: "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"}
 }
 
 // TestPartnerAPIEveryProtocol drives every partner endpoint through Connect, gRPC and
@@ -86,7 +86,7 @@ func TestPartnerAPIEveryProtocol(t *testing.T) {
 			s := r.session
 			if s.GetInitTokenType() != "session" || !strings.HasPrefix(s.GetInitToken(), "rpi_") || s.GetWidgetId() != acme.WidgetID ||
 				s.GetPartnerUserId() != "user-123" || s.GetOrder().GetType() != "buy" || s.GetOrder().GetFiatAmount() != "100.00" ||
-				s.GetOrder().GetWalletAddress() != "bc1qexample" || s.GetMerchantTransactionId() == "" ||
+				s.GetOrder().GetWalletAddress() != "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4" || s.GetMerchantTransactionId() == "" ||
 				!strings.HasPrefix(s.GetWidgetUrl(), srv.URL+"/embed/app?widget_id="+acme.WidgetID+"#token=rpi_") {
 				t.Errorf("%s session: %v", c.name(), s)
 			}

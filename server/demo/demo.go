@@ -35,6 +35,9 @@ func (s *Shop) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
+// demoWallet is the BIP-173 example address: real orders are checked, so it must be valid.
+const demoWallet = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+
 // session asks Rampart for a payment session. Both answers carry a token for the
 // widget: 200 (verified user, payment step) and 422 kyc_required (run KYC first).
 func (s *Shop) session(w http.ResponseWriter, r *http.Request) {
@@ -51,7 +54,7 @@ func (s *Shop) session(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := json.Marshal(map[string]string{
 		"partner_user_id": in.UserID, "user_email": "demo@example.com", "currency": "BTC", "network": "bitcoin",
-		"fiat_currency": "EUR", "fiat_amount": in.Amount, "wallet_address": "bc1qdemo0000000000000000000000000000000000",
+		"fiat_currency": "EUR", "fiat_amount": in.Amount, "wallet_address": demoWallet,
 	})
 	req, _ := http.NewRequestWithContext(r.Context(), http.MethodPost, s.RampartURL+"/widget/session", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+s.ClientToken)

@@ -20,6 +20,7 @@ import (
 	kycv1 "github.com/rampart-id/rampart/gen/rampart/kyc/v1"
 	partnerv1 "github.com/rampart-id/rampart/gen/rampart/partner/v1"
 	"github.com/rampart-id/rampart/kyc"
+	"github.com/rampart-id/rampart/order"
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/store"
@@ -87,7 +88,7 @@ func (m *Manager) Status(ctx context.Context, p store.Partner, userID string) (s
 // idempotency key the first outcome is stored (sealed: it holds a live token) and
 // replayed for 24 h; a different body under the same key is idempotency_conflict.
 func (m *Manager) CreateSession(ctx context.Context, p store.Partner, req *partnerv1.CreateSessionRequest, idemKey string) (*partnerv1.CreateSessionResponse, error) {
-	order, err := validateSession(req)
+	accepted, err := validateSession(req, p.TestMode)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +114,7 @@ func (m *Manager) CreateSession(ctx context.Context, p store.Partner, req *partn
 		return nil, err
 	}
 	reqHash := sha256.Sum256(reqBytes)
-	orderJSON, err := protojson.Marshal(order)
+	orderJSON, err := protojson.Marshal(accepted)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +163,7 @@ func (m *Manager) CreateSession(ctx context.Context, p store.Partner, req *partn
 		if kind == TokenTypeSession {
 			res = &partnerv1.CreateSessionResponse{
 				MerchantTransactionId: sess.ID, WidgetId: p.WidgetID, InitToken: token, InitTokenType: kind,
-				PartnerUserId: sess.PartnerUserID, Order: order, ExpiresAt: expires, WidgetUrl: m.WidgetURL(p.WidgetID, token),
+				PartnerUserId: sess.PartnerUserID, Order: accepted, ExpiresAt: expires, WidgetUrl: m.WidgetURL(p.WidgetID, token),
 			}
 			outcome, err = proto.Marshal(res)
 		} else {
@@ -224,7 +225,7 @@ func kycRequired(d *kycv1.KycRequired) *apierr.Error {
 
 func idemAAD(partnerID, key string) []byte { return []byte("idempotency:" + partnerID + ":" + key) }
 
-func validateSession(req *partnerv1.CreateSessionRequest) (*kycv1.Order, error) {
+func validateSession(req *partnerv1.CreateSessionRequest, testMode bool) (*kycv1.Order, error) {
 	if err := kyc.ValidateUserID(req.GetPartnerUserId()); err != nil {
 		return nil, fieldErr(err)
 	}
@@ -238,14 +239,14 @@ func validateSession(req *partnerv1.CreateSessionRequest) (*kycv1.Order, error) 
 	if ip := req.GetClientIp(); ip != "" && net.ParseIP(ip) == nil {
 		return nil, apierr.Invalid("client_ip", "must be an IPv4 or IPv6 address")
 	}
-	order, err := kyc.NormalizeOrder(&kycv1.Order{
+	accepted, err := order.Normalize(&kycv1.Order{
 		Type: req.GetType(), Currency: req.GetCurrency(), Network: req.GetNetwork(), FiatCurrency: req.GetFiatCurrency(),
 		FiatAmount: req.GetFiatAmount(), Amount: req.GetAmount(), WalletAddress: req.GetWalletAddress(), RedirectUrl: req.GetRedirectUrl(),
-	})
+	}, testMode)
 	if err != nil {
 		return nil, fieldErr(err)
 	}
-	return order, nil
+	return accepted, nil
 }
 
 func validateIdemKey(k string) error {
