@@ -53,7 +53,7 @@ func (m *middleware) wrap(next http.Handler) http.Handler {
 			ClientIP: m.proxies.clientIP(r.RemoteAddr, r.Header)})
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		route, method := routeOf(r.URL.Path), methodOf(r.Method)
+		route, method := routeOf(r.URL.EscapedPath()), methodOf(r.Method)
 		defer func() {
 			if p := recover(); p != nil {
 				m.log.ErrorContext(ctx, "panic", "request_id", rid, "route", route, "panic", fmt.Sprint(p))
@@ -152,10 +152,16 @@ func methodOf(m string) string {
 // user id in the wrong place) must neither reach the log nor mint new metric series.
 func routeOf(p string) string {
 	switch {
-	case strings.HasPrefix(p, "/widget/users/") && strings.HasSuffix(p, "/identity"):
-		return "/widget/users/{id}/identity"
 	case strings.HasPrefix(p, "/widget/users/"):
-		return "/widget/users/{id}/kyc-status"
+		// p is the path as sent: an id's encoded slashes stay inside its segment.
+		_, tail, _ := strings.Cut(strings.TrimPrefix(p, "/widget/users/"), "/")
+		switch tail {
+		case "":
+			return "/widget/users/{id}"
+		case "kyc-status", "identity":
+			return "/widget/users/{id}/" + tail
+		}
+		return "other"
 	case p == "/widget/session", p == "/healthz", p == "/readyz", p == "/metrics", knownProcedure(p):
 		return p
 	case p == "/console" || strings.HasPrefix(p, "/console/"):
