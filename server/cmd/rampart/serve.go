@@ -178,9 +178,12 @@ Try the API:
   curl -s %s/widget/users/user-123/kyc-status -H "Authorization: Bearer %s"
   curl -s -X POST %s/widget/session -H "Authorization: Bearer %s" \
     -d '{"partner_user_id":"user-123","user_email":"user@example.com","currency":"BTC","fiat_currency":"EUR","fiat_amount":"100.00"}'
+
+Operator console: %s/console
+  sign in with a token from: rampart operator token --role admin   (same --database)
 ===========================================================
 
-`, out, shopURL, public, created.ClientToken, public, created.ClientToken)
+`, out, shopURL, public, created.ClientToken, public, created.ClientToken, public)
 	return nil
 }
 
