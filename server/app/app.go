@@ -199,7 +199,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	root.Handle("/", gate.wrap(api))
 	root.Handle("/widget/", gw)
 	root.Handle("/embed/", embed.New(st, cfg.StaticDir, a.Widget.Retention))
-	root.Handle(console.Prefix+"/", console.New(console.Config{Store: st, Auth: a.Auth, Reviews: console.FromReview(review.NewManager(st, keys)),
+	root.Handle(console.Prefix+"/", console.New(console.Config{Store: st, Auth: a.Auth, Reviews: review.NewManager(st, keys),
 		Redactor: redact.New(st), PublicURL: cfg.PublicURL, Logger: cfg.Logger}))
 	health(root, st)
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})

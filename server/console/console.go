@@ -11,66 +11,27 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
-	"github.com/rampart-id/rampart/document"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/server/audit"
+	"github.com/rampart-id/rampart/server/review"
 	"github.com/rampart-id/rampart/server/store"
 )
 
 // Prefix is where the console is mounted.
 const Prefix = "/console"
 
-// QueueFilter narrows the review queue (see the review package).
-type QueueFilter struct {
-	PartnerID string
-	Reason    string
-	OlderThan time.Duration
-	AfterAt   int64
-	AfterID   string
-	Limit     int
-}
+// The review domain's own types: the console shows them as they are.
+type (
+	QueueFilter = review.QueueFilter
+	QueueCounts = review.QueueCounts
+	CaseImage   = review.CaseImage
+	CaseView    = review.CaseView
+	Decision    = review.Decision
+)
 
-// QueueCounts are the queue's sizes per reason and partner.
-type QueueCounts struct {
-	Total     int
-	ByReason  map[string]int
-	ByPartner map[string]int
-}
-
-// CaseImage is one image of a case; Data is nil in a CaseView.
-type CaseImage struct {
-	ID, Kind, ContentType string
-	Step                  string
-	AtMS                  int
-	Data                  []byte
-}
-
-// CaseView is everything a reviewer sees of a case.
-type CaseView struct {
-	Case           store.Case
-	PartnerName    string
-	Status         kyc.Status
-	ReviewReasons  []string
-	Checks         []store.Check
-	Images         []CaseImage
-	Identity       *document.Identity
-	History        []store.HistoryEntry
-	ConsentedAt    time.Time
-	ConsentVersion string
-}
-
-// Decision is a reviewer's verdict on a case.
-type Decision struct {
-	Verified     bool
-	Reason       string
-	RetryAllowed bool
-	Note         string
-}
-
-// Reviews is the review domain as the console uses it. Each method checks the actor's
-// role and writes its own audit entry.
+// Reviews is the review domain as the console uses it (review.Manager); handlers test
+// against a fake. Each method checks the actor's role and writes its own audit entry.
 type Reviews interface {
 	Queue(ctx context.Context, a audit.Actor, f QueueFilter) ([]store.QueueEntry, QueueCounts, error)
 	Case(ctx context.Context, a audit.Actor, caseID string) (CaseView, error)

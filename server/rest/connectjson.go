@@ -1,8 +1,6 @@
 package rest
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 
 	"connectrpc.com/connect"
@@ -34,18 +32,8 @@ func (c jsonCodec) Marshal(v any) ([]byte, error) {
 	return protojson.Marshal(m)
 }
 
-// MarshalStable is for Connect GET requests; protojson varies its whitespace, so compact.
-func (c jsonCodec) MarshalStable(v any) ([]byte, error) {
-	b, err := c.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var out bytes.Buffer
-	if err := json.Compact(&out, b); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
+// MarshalStable is for Connect GET requests (cacheable, so the bytes must not vary).
+func (c jsonCodec) MarshalStable(v any) ([]byte, error) { return compact(c.Marshal(v)) }
 
 func (c jsonCodec) Unmarshal(data []byte, v any) error {
 	m, ok := v.(proto.Message)

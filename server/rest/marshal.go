@@ -32,18 +32,21 @@ func (marshaler) Marshal(v any) ([]byte, error) {
 	case *partnerv1.RedactUserResponse:
 		return json.Marshal(redactedView{PartnerUserID: m.GetPartnerUserId(), RedactedAt: rfc3339(m.GetRedactedAt())})
 	case proto.Message:
-		// protojson varies its whitespace on purpose; compact it for stable output.
-		b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(m)
-		if err != nil {
-			return nil, err
-		}
-		var out bytes.Buffer
-		if err := json.Compact(&out, b); err != nil {
-			return nil, err
-		}
-		return out.Bytes(), nil
+		return compact(protojson.MarshalOptions{UseProtoNames: true}.Marshal(m))
 	}
 	return json.Marshal(v)
+}
+
+// compact removes the whitespace protojson varies on purpose, for stable output.
+func compact(b []byte, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := json.Compact(&out, b); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 func (marshaler) Unmarshal(data []byte, v any) error {
