@@ -6,8 +6,9 @@ GO ?= go
 TOOL := $(GO) tool -modfile=tools/go.mod
 BIN := bin
 WASM_OUT := server/embed/static
-LISTEN ?= 127.0.0.1:8080
-DATABASE ?= sqlite://rampart.db
+# make run honours the server's own variables when they are set.
+LISTEN ?= $(or $(RAMPART_LISTEN),127.0.0.1:8080)
+DATABASE ?= $(or $(RAMPART_DATABASE_URL),sqlite://rampart.db)
 TEST_TIMEOUT ?= 20m
 
 .PHONY: help
