@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,7 +19,6 @@ import (
 	"github.com/rampart-id/rampart/server/app"
 	"github.com/rampart-id/rampart/server/demo"
 	"github.com/rampart-id/rampart/server/imageintake"
-	"github.com/rampart-id/rampart/server/partner"
 	"github.com/rampart-id/rampart/server/store"
 	"github.com/rampart-id/rampart/server/verify"
 	"github.com/rampart-id/rampart/server/webhook"
@@ -118,7 +118,7 @@ func serveCmd(ctx context.Context, args []string) error {
 		}()
 	}
 	if *demo {
-		if err := startDemo(ctx, a, *public, ln, *demoListen, log); err != nil {
+		if err := startDemo(ctx, a, st, *public, ln, *demoListen, log); err != nil {
 			return err
 		}
 	}
@@ -141,10 +141,13 @@ func serveCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
-// startDemo creates a test-mode demo partner whose origin is a demo shop page served on
-// another port (another origin, as a real partner's site would be), and prints how to
-// try it.
-func startDemo(ctx context.Context, a *app.App, public string, api net.Listener, listen string, log *slog.Logger) error {
+// banner is where startDemo prints; tests read it.
+var banner io.Writer = os.Stdout
+
+// startDemo creates (or, on SQLite, reuses) a test-mode demo partner whose origin is a
+// demo shop page served on another port (another origin, as a real partner's site would
+// be), and prints how to try it.
+func startDemo(ctx context.Context, a *app.App, st *store.Store, public string, api net.Listener, listen string, log *slog.Logger) error {
 	if listen == "" {
 		host, _, _ := net.SplitHostPort(api.Addr().String())
 		listen = net.JoinHostPort(host, strconv.Itoa(api.Addr().(*net.TCPAddr).Port+1))
@@ -155,10 +158,16 @@ func startDemo(ctx context.Context, a *app.App, public string, api net.Listener,
 	}
 	port := shopLn.Addr().(*net.TCPAddr).Port
 	shopURL := fmt.Sprintf("http://127.0.0.1:%d", port)
-	created, err := a.Partners.CreatePartner(ctx, partner.NewPartner{Name: "Rampart Demo Shop", Test: true,
-		Origins: []string{shopURL, fmt.Sprintf("http://localhost:%d", port)}})
+	created, reused, err := demoPartner(ctx, a, st, []string{shopURL, fmt.Sprintf("http://localhost:%d", port)}, log)
 	if err != nil {
 		return err
+	}
+	kept := "a new demo partner"
+	switch {
+	case reused:
+		kept = "the demo partner of an earlier start (same token; its test users are still here), kept in " + demoFile(st)
+	case demoFile(st) != "":
+		kept = "a new demo partner, kept in " + demoFile(st) + " for the next start on this database and --listen"
 	}
 	shop := &demo.Shop{RampartURL: public, ClientToken: created.ClientToken, WidgetID: created.WidgetID}
 	go func() {
@@ -167,12 +176,14 @@ func startDemo(ctx context.Context, a *app.App, public string, api net.Listener,
 		}
 	}()
 	out, _ := json.MarshalIndent(created, "", "  ")
-	fmt.Printf(`
+	fmt.Fprintf(banner, `
 ================ Rampart demo (test mode) ================
+%s
 %s
 
 Demo page (a partner shop on its own origin): %s/
-  test mode: user ids ending in +verified, +fail or +review force that outcome
+  test mode: user ids ending in +verified, +fail or +review force that outcome once the
+  user has been through the widget (consent, document, selfie); until then: not_started
 
 Try the API:
   curl -s %s/widget/users/user-123/kyc-status -H "Authorization: Bearer %s"
@@ -183,7 +194,7 @@ Operator console: %s/console
   sign in with a token from: rampart operator token --role admin   (same --database)
 ===========================================================
 
-`, out, shopURL, public, created.ClientToken, public, created.ClientToken, public)
+`, kept, out, shopURL, public, created.ClientToken, public, created.ClientToken, public)
 	return nil
 }
 
