@@ -30,7 +30,7 @@ func serveCmd(ctx context.Context, args []string) error {
 	c.register(fs)
 	listen := fs.String("listen", env("RAMPART_LISTEN", ":8080"), "listen address (env RAMPART_LISTEN)")
 	public := fs.String("public-url", os.Getenv("RAMPART_PUBLIC_URL"), "base URL browsers use to reach this server (env RAMPART_PUBLIC_URL; default http://127.0.0.1:PORT)")
-	demo := fs.Bool("demo", false, "create a demo partner and print its token and a demo page URL")
+	demo := fs.Bool("demo", false, "create a demo partner (on SQLite, reuse the one of an earlier start) and print its token and a demo page URL")
 	demoListen := fs.String("demo-listen", "", "where the demo shop page listens (default: the next port after --listen)")
 	tlsCert := fs.String("tls-cert", os.Getenv("RAMPART_TLS_CERT"), "TLS certificate file (env RAMPART_TLS_CERT)")
 	tlsKey := fs.String("tls-key", os.Getenv("RAMPART_TLS_KEY"), "TLS key file (env RAMPART_TLS_KEY)")
