@@ -150,6 +150,22 @@ func (m *Manager) UpdateLinks(ctx context.Context, partnerID string, l Links) er
 	})
 }
 
+// UpdateWebhook changes where the partner's webhooks go ("" stops them), checked as at
+// creation: a live partner's must be a public https address.
+func (m *Manager) UpdateWebhook(ctx context.Context, partnerID, url string) error {
+	p, err := m.store.Read().PartnerByID(ctx, partnerID)
+	if err != nil {
+		return err
+	}
+	url = strings.TrimSpace(url)
+	if url != "" {
+		if err := webhook.CheckURL(ctx, url, !p.TestMode, net.DefaultResolver); err != nil {
+			return err
+		}
+	}
+	return m.store.InTx(ctx, func(tx *store.Tx) error { return tx.SetPartnerWebhook(ctx, p.ID, url) })
+}
+
 // RotateToken issues a new client token; the partner's current tokens keep working for
 // the grace period and then expire.
 func (m *Manager) RotateToken(ctx context.Context, partnerID string, grace time.Duration) (string, error) {

@@ -82,6 +82,22 @@ func (t *Tx) SetPartnerLinks(ctx context.Context, partnerID, privacyURL, support
 	return nil
 }
 
+// SetPartnerWebhook sets where the partner's webhooks go ("" stops them); events not yet
+// delivered go to the new address.
+func (t *Tx) SetPartnerWebhook(ctx context.Context, partnerID, url string) error {
+	if !isID(partnerID) {
+		return ErrNotFound
+	}
+	res, err := t.q.ExecContext(ctx, `UPDATE partners SET webhook_url = $2 WHERE id = $1`, partnerID, url)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // AddClientToken stores another valid token for a partner.
 func (t *Tx) AddClientToken(ctx context.Context, partnerID string, tok ClientToken) error {
 	_, err := t.q.ExecContext(ctx, `INSERT INTO client_tokens (token_hash, partner_id, display_prefix, created_at) VALUES ($1, $2, $3, $4)`,

@@ -78,7 +78,7 @@ func partnerCmd(ctx context.Context, args []string) error {
 	var origins stringList
 	name := fs.String("name", "", "partner name (create)")
 	fs.Var(&origins, "origin", "allowed origin, repeatable (create)")
-	webhook := fs.String("webhook-url", "", "webhook URL (create)")
+	webhook := fs.String("webhook-url", "", "webhook URL (create, update; live partners: public https; update: empty stops webhooks)")
 	test := fs.Bool("test", false, "test mode: rp_test_ token (create)")
 	attempts := fs.Int("max-attempts", 3, "KYC attempts per user (create)")
 	share := fs.Bool("share-identity", false, "the partner may read its verified users' identity (create)")
@@ -112,18 +112,27 @@ func partnerCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		var l partner.Links
+		var hook *string
 		fs.Visit(func(f *flag.Flag) {
 			switch f.Name {
 			case "privacy-url":
 				l.PrivacyURL = privacy
 			case "support-url":
 				l.SupportURL = support
+			case "webhook-url":
+				hook = webhook
 			}
 		})
-		if l.PrivacyURL == nil && l.SupportURL == nil {
-			return errors.New("update needs --privacy-url and/or --support-url")
+		if l.PrivacyURL == nil && l.SupportURL == nil && hook == nil {
+			return errors.New("update needs --privacy-url, --support-url and/or --webhook-url")
 		}
-		if err := m.UpdateLinks(ctx, id, l); errors.Is(err, store.ErrNotFound) {
+		if hook != nil {
+			err = m.UpdateWebhook(ctx, id, *hook)
+		}
+		if err == nil && (l.PrivacyURL != nil || l.SupportURL != nil) {
+			err = m.UpdateLinks(ctx, id, l)
+		}
+		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("no partner %q", id)
 		} else if err != nil {
 			return err
