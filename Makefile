@@ -73,8 +73,8 @@ fuzz: ## Run every fuzz target briefly (FUZZTIME=20000x: a count, not a duration
 	$(GO) test ./mrz/ocr/ -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME_IMAGES)
 
 .PHONY: bench
-bench: build ## Load benchmarks against a running server; writes BENCHMARKS.md
-	$(GO) run ./server/bench -out BENCHMARKS.md
+bench: build ## Load benchmarks (BENCH_FLAGS=-api-only for the partner API alone); writes BENCHMARKS.md from this run
+	$(GO) run ./server/bench -out BENCHMARKS.md $(BENCH_FLAGS)
 
 .PHONY: clean
 clean: ## Remove build outputs

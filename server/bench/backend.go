@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,10 +41,12 @@ import (
 
 type backendResult struct {
 	Name      string
+	Server    string // the database server's SELECT version(), when it has one
 	Runs      []stats
-	Floor     stats
 	Decisions stats
 }
+
+const floorName = "GET kyc-status floor (net/http + pgxpool)"
 
 type server struct {
 	url, addr, db string
@@ -103,8 +106,23 @@ func runBackend(ctx context.Context, c config, backend string) (backendResult, e
 		}
 		return nil
 	}
+	// get is the one GET kyc-status request both the service and the floor are sent.
+	get := func(ctx context.Context, u string) error {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		req.Header.Set("Authorization", auth)
+		r, err := httpc.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+		if r.StatusCode != 200 {
+			return fmt.Errorf("HTTP %d", r.StatusCode)
+		}
+		return nil
+	}
 	statusPath := "/widget/users/" + url.PathEscape(user) + "/kyc-status"
-	rest := func(ctx context.Context, _, _ int) error { return call(ctx, http.MethodGet, statusPath, "", "") }
+	rest := func(ctx context.Context, _, _ int) error { return get(ctx, s.url+statusPath) }
 	con := func(ctx context.Context, _, _ int) error {
 		req := connect.NewRequest(&partnerv1.GetKycStatusRequest{PartnerUserId: user})
 		req.Header().Set("Authorization", auth)
@@ -116,16 +134,25 @@ func runBackend(ctx context.Context, c config, backend string) (backendResult, e
 		_, err := g.GetKycStatus(ctx, &partnerv1.GetKycStatusRequest{PartnerUserId: user})
 		return err
 	}
-	warm(rest, con, grpcCall)
-	res.Runs = append(res.Runs,
-		closedLoop(ctx, "GET kyc-status REST", c.concurrency, c.duration, rest),
-		closedLoop(ctx, "GetKycStatus Connect", c.concurrency, c.duration, con),
-		closedLoop(ctx, "GetKycStatus gRPC", c.concurrency, c.duration, grpcCall),
-	)
-	res.Floor, err = floor(ctx, c, backend, dbURL, user)
-	if err != nil {
-		return res, err
+	turns := []turn{{"GET kyc-status REST", rest}, {"GetKycStatus Connect", con}, {"GetKycStatus gRPC", grpcCall}}
+	if backend == "postgres" {
+		// The floor: same process as the load generator, own listener, same database,
+		// same partner token, same user, same HTTP client.
+		f, err := startFloor(ctx, dbURL)
+		if err != nil {
+			return res, fmt.Errorf("floor service: %w", err)
+		}
+		defer f.Close()
+		floorPath := f.URL + statusPath
+		turns = append(turns, turn{floorName, func(ctx context.Context, _, _ int) error { return get(ctx, floorPath) }})
+		if res.Server, err = serverVersion(ctx, dbURL); err != nil {
+			return res, err
+		}
 	}
+	for _, t := range turns {
+		warm(t.fn)
+	}
+	res.Runs = append(res.Runs, interleaved(ctx, c.concurrency, c.duration, c.rounds, turns)...)
 	res.Runs = append(res.Runs, openLoop(ctx, "GET kyc-status REST @1000 req/s", 1000, c.duration,
 		func(ctx context.Context, i int) error { return rest(ctx, 0, i) }))
 
@@ -145,6 +172,9 @@ func runBackend(ctx context.Context, c config, backend string) (backendResult, e
 		closedLoop(ctx, "POST /widget/session (idempotent replay)", c.concurrency, c.duration, func(ctx context.Context, _, _ int) error {
 			return post(ctx, body(user), "replay-key")
 		}))
+	if c.apiOnly {
+		return res, nil
+	}
 
 	up, err := s.uploads(ctx)
 	if err != nil {
@@ -163,28 +193,16 @@ func warm(fns ...func(context.Context, int, int) error) {
 	}
 }
 
-// floor is the same point lookup the status endpoint does, straight to the database.
-func floor(ctx context.Context, c config, backend, dbURL, user string) (stats, error) {
-	var db *sql.DB
-	var err error
-	if backend == "postgres" {
-		db, err = sql.Open("pgx", dbURL)
-	} else {
-		db, err = sql.Open("sqlite", "file:"+strings.TrimPrefix(dbURL, "sqlite://")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
-	}
+// serverVersion is the database server's own description of itself.
+func serverVersion(ctx context.Context, dbURL string) (string, error) {
+	db, err := sql.Open("pgx", dbURL)
 	if err != nil {
-		return stats{}, err
+		return "", err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(32)
-	db.SetMaxIdleConns(32)
-	q := func(ctx context.Context, _, _ int) error {
-		var st string
-		var seq int64
-		return db.QueryRowContext(ctx, `SELECT status, seq FROM kyc_profiles WHERE partner_user_id = $1 LIMIT 1`, user).Scan(&st, &seq)
-	}
-	warm(q)
-	return closedLoop(ctx, "database floor (same lookup, direct)", c.concurrency, c.duration, q), nil
+	var v string
+	err = db.QueryRowContext(ctx, "SELECT version()").Scan(&v)
+	return v, err
 }
 
 func database(ctx context.Context, c config, backend string) (string, func(), error) {
@@ -253,7 +271,7 @@ func (s *server) start(c config) error {
 	s.addr = ln.Addr().String()
 	ln.Close()
 	s.url = "http://" + s.addr
-	s.cmd = exec.Command(bin, "serve", "--listen", s.addr, "--database", s.db, "--rate-limit", "1000000", "--workers", "2")
+	s.cmd = exec.Command(bin, "serve", "--listen", s.addr, "--database", s.db, "--rate-limit", "1000000", "--workers", strconv.Itoa(c.workers))
 	s.cmd.Env = s.env
 	logs, _ := os.CreateTemp("", "rampart-bench-*.log")
 	s.cmd.Stdout, s.cmd.Stderr = logs, logs

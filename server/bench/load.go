@@ -17,6 +17,45 @@ type stats struct {
 	P50, P95   time.Duration
 	P99        time.Duration
 	FirstError string
+
+	lat     []time.Duration // sorted, kept so that interleaved turns can be merged
+	elapsed time.Duration
+}
+
+// turn is one named closed-loop workload.
+type turn struct {
+	name string
+	fn   func(ctx context.Context, worker, i int) error
+}
+
+// interleaved gives each workload d in total, as `rounds` slices taken in turn (A B C,
+// A B C, …): the machine is shared, and a change in its load then falls on every
+// workload alike instead of on whichever ran at the time.
+func interleaved(ctx context.Context, conc int, d time.Duration, rounds int, turns []turn) []stats {
+	rounds = max(rounds, 1)
+	parts := make([][]stats, len(turns))
+	for r := 0; r < rounds; r++ {
+		for i, t := range turns {
+			parts[i] = append(parts[i], closedLoop(ctx, t.name, conc, d/time.Duration(rounds), t.fn))
+		}
+	}
+	out := make([]stats, len(turns))
+	for i, t := range turns {
+		var lat []time.Duration
+		var errs int64
+		var elapsed time.Duration
+		var first any
+		for _, s := range parts[i] {
+			lat = append(lat, s.lat...)
+			errs += s.Errors
+			elapsed += s.elapsed
+			if first == nil && s.FirstError != "" {
+				first = s.FirstError
+			}
+		}
+		out[i] = summarize(t.name, lat, errs, elapsed, first)
+	}
+	return out
 }
 
 // closedLoop runs fn from `conc` goroutines for d and collects latencies.
@@ -89,7 +128,7 @@ func openLoop(ctx context.Context, name string, rate int, d time.Duration, fn fu
 
 func summarize(name string, lat []time.Duration, errs int64, elapsed time.Duration, firstErr any) stats {
 	slices.Sort(lat)
-	s := stats{Name: name, N: len(lat), Errors: errs, RPS: float64(len(lat)) / elapsed.Seconds()}
+	s := stats{Name: name, N: len(lat), Errors: errs, RPS: float64(len(lat)) / elapsed.Seconds(), lat: lat, elapsed: elapsed}
 	if fe, ok := firstErr.(string); ok {
 		s.FirstError = fe
 	}

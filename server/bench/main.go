@@ -24,6 +24,9 @@ type config struct {
 	facesOnly   bool
 	docsOnly    bool
 	widgetOnly  bool
+	apiOnly     bool
+	workers     int
+	rounds      int
 }
 
 func main() {
@@ -37,9 +40,12 @@ func main() {
 	flag.BoolVar(&c.facesOnly, "faces-only", false, "time the face stages only (no servers, no widget)")
 	flag.BoolVar(&c.docsOnly, "documents-only", false, "run the document read-rate survey only")
 	flag.BoolVar(&c.widgetOnly, "widget-only", false, "time the widget's first load only (prints its section)")
+	flag.BoolVar(&c.apiOnly, "api-only", false, "partner API throughput only: no documents, face stages, uploads, decisions or widget")
+	flag.IntVar(&c.workers, "workers", 2, "verification workers of the server under test")
+	flag.IntVar(&c.rounds, "rounds", 3, "interleaved turns the kyc-status runs (REST, Connect, gRPC, floor) split their time into")
 	flag.Parse()
 	ctx := context.Background()
-	rep := &report{started: time.Now(), cfg: c}
+	rep := &report{started: time.Now(), cfg: c, machine: readMachine(), loadStart: loadavg()}
 	if c.widgetOnly {
 		w, err := measureWidget(ctx, c)
 		if err != nil {
@@ -50,27 +56,29 @@ func main() {
 		fmt.Print(rep.widgetSection())
 		return
 	}
-	fmt.Fprintln(os.Stderr, "== documents")
-	sv, err := measureDocuments()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "documents: %v\n", err)
-		rep.errors = append(rep.errors, "documents: "+err.Error())
-	}
-	rep.documents = sv
-	if c.docsOnly {
-		fmt.Print(documentSection(sv))
-		return
-	}
-	fmt.Fprintln(os.Stderr, "== face stages")
-	fr, err := measureFaces(ctx)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "face stages: %v\n", err)
-		rep.errors = append(rep.errors, "face stages: "+err.Error())
-	}
-	rep.faces = fr
-	if c.facesOnly {
-		fmt.Print(rep.faceStages())
-		return
+	if !c.apiOnly {
+		fmt.Fprintln(os.Stderr, "== documents")
+		sv, err := measureDocuments()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "documents: %v\n", err)
+			rep.errors = append(rep.errors, "documents: "+err.Error())
+		}
+		rep.documents = sv
+		if c.docsOnly {
+			fmt.Print(documentSection(sv))
+			return
+		}
+		fmt.Fprintln(os.Stderr, "== face stages")
+		fr, err := measureFaces(ctx)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "face stages: %v\n", err)
+			rep.errors = append(rep.errors, "face stages: "+err.Error())
+		}
+		rep.faces = fr
+		if c.facesOnly {
+			fmt.Print(rep.faceStages())
+			return
+		}
 	}
 	for _, backend := range []string{"postgres", "sqlite"} {
 		fmt.Fprintf(os.Stderr, "== %s\n", backend)
@@ -85,13 +93,16 @@ func main() {
 		}
 		rep.backends = append(rep.backends, res)
 	}
-	fmt.Fprintln(os.Stderr, "== widget")
-	w, err := measureWidget(ctx, c)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "widget: %v\n", err)
-		rep.errors = append(rep.errors, "widget: "+err.Error())
+	if !c.apiOnly {
+		fmt.Fprintln(os.Stderr, "== widget")
+		w, err := measureWidget(ctx, c)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "widget: %v\n", err)
+			rep.errors = append(rep.errors, "widget: "+err.Error())
+		}
+		rep.widget = w
 	}
-	rep.widget = w
+	rep.finished, rep.loadEnd = time.Now(), loadavg()
 	md := rep.markdown()
 	fmt.Print(md)
 	if err := os.WriteFile(c.out, []byte(md), 0o644); err != nil {
@@ -110,21 +121,43 @@ func envOr(k, def string) string {
 	return def
 }
 
-func machine() string {
-	cpu := "unknown CPU"
+// machineFacts are read from the machine at run time, never written by hand.
+type machineFacts struct {
+	CPU      string
+	Cores    int
+	MemGiB   float64
+	Platform string // GOOS/GOARCH
+	Go       string
+}
+
+func readMachine() machineFacts {
+	m := machineFacts{CPU: "unknown CPU", Cores: runtime.NumCPU(), Platform: runtime.GOOS + "/" + runtime.GOARCH, Go: runtime.Version()}
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if strings.HasPrefix(l, "model name") {
-				cpu = strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
+				m.CPU = strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
 				break
 			}
 		}
 	}
-	mem := ""
 	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
 		var kb int
-		fmt.Sscanf(strings.SplitN(string(b), "\n", 2)[0], "MemTotal: %d kB", &kb)
-		mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/1024/1024)
+		_, _ = fmt.Sscanf(strings.SplitN(string(b), "\n", 2)[0], "MemTotal: %d kB", &kb)
+		m.MemGiB = float64(kb) / 1024 / 1024
 	}
-	return fmt.Sprintf("%d cores (%s)%s, %s/%s, %s", runtime.NumCPU(), cpu, mem, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	return m
+}
+
+// loadavg is the 1, 5 and 15 minute load averages: other work on the machine shares
+// its cores with the load generator, the server and the database.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " / ")
 }
