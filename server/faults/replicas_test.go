@@ -224,8 +224,8 @@ func idempotentAcrossReplicas(t *testing.T, client *http.Client, addrs []string,
 	}
 	c1, tok1 := post(addrs[0], "idem-seq", "key-seq")
 	c2, tok2 := post(addrs[1], "idem-seq", "key-seq")
-	if c1 != http.StatusOK || c2 != c1 || tok1 == "" || tok2 != tok1 {
-		t.Errorf("same key on two replicas: %d %q then %d %q, want the same 200 answer", c1, tok1, c2, tok2)
+	if c1 != http.StatusUnprocessableEntity || c2 != c1 || tok1 == "" || tok2 != tok1 {
+		t.Errorf("same key on two replicas: %d %q then %d %q, want the same 422 kyc_required answer", c1, tok1, c2, tok2)
 	}
 	if n := sessions("idem-seq"); n != 1 {
 		t.Errorf("%d sessions for one key sent to two replicas, want 1", n)
@@ -259,8 +259,8 @@ func idempotentAcrossReplicas(t *testing.T, client *http.Client, addrs []string,
 	}
 	wg.Wait()
 	for _, a := range answers {
-		if a.code != http.StatusOK || a.tok == "" || a.tok != answers[0].tok {
-			t.Errorf("same key on three replicas at once: %+v, want one 200 answer three times", answers)
+		if a.code != http.StatusUnprocessableEntity || a.tok == "" || a.tok != answers[0].tok {
+			t.Errorf("same key on three replicas at once: %+v, want one 422 kyc_required answer three times", answers)
 			break
 		}
 	}
@@ -349,8 +349,8 @@ func checkHooksOnce(t *testing.T, db *sql.DB, hooks *hookLog, atLeast int) {
 
 // rollingRestart stops each replica in turn with SIGTERM and starts it again, while two
 // clients keep sending status reads and session creations through the proxy. Every
-// request is answered 200: a replica that is down refuses the connection and the proxy
-// tries the next one.
+// request is answered (200, or 422 kyc_required for a session): a replica that is down
+// refuses the connection and the proxy tries the next one.
 func rollingRestart(t *testing.T, client *http.Client, front string, p created, addrs []string, procs []*proc,
 	flags []string, dbURL string, rr *rrProxy) {
 	stop := make(chan struct{})
@@ -384,7 +384,8 @@ func rollingRestart(t *testing.T, client *http.Client, front string, p created, 
 				} else {
 					_, _ = io.Copy(io.Discard, res.Body)
 					_ = res.Body.Close()
-					if res.StatusCode != http.StatusOK {
+					// 422 is kyc_required: the answer to a session for a user not yet verified.
+					if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusUnprocessableEntity {
 						what = fmt.Sprintf("%d from replica %q %s", res.StatusCode, res.Header.Get(replicaHeader), res.Header.Get("X-Test-Proxy-Error"))
 					}
 				}
