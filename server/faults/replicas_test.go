@@ -163,7 +163,12 @@ func TestThreeReplicasOneDatabase(t *testing.T) {
 	client := &http.Client{Timeout: 2 * time.Minute}
 
 	t.Run("idempotency across replicas", func(t *testing.T) { idempotentAcrossReplicas(t, client, addrs, p, db) })
-	t.Run("one failed-auth budget", func(t *testing.T) { sharedFailureBudget(t, client, front.URL) })
+	t.Run("one failed-auth budget", func(t *testing.T) {
+		sharedFailureBudget(t, client, front.URL)
+		if t.Failed() && strings.Contains(logs(), "redis rate limit check failed") {
+			t.Log("a replica could not reach Redis in time and counted in its own buckets meanwhile")
+		}
+	})
 
 	const users = 12
 	for i := range users {
