@@ -18,6 +18,7 @@ type SharedLimits struct {
 	rdb    *redis.Client
 	prefix string
 	log    *slog.Logger
+	logged atomic.Int64 // unix µs of the last logged Redis error, for all its limiters
 }
 
 // NewSharedLimits connects (lazily) to the Redis at url (redis://host:port/db).
@@ -88,7 +89,6 @@ type redisLimiter struct {
 	interval int64 // µs between requests at the sustained rate
 	burst    int64
 	downTill atomic.Int64 // unix µs: until then, count locally without asking Redis
-	logged   atomic.Int64 // unix µs of the last logged Redis error
 }
 
 // checkTimeout bounds one check, whatever the request's own deadline.
@@ -114,8 +114,8 @@ func (l *redisLimiter) Allow(key string) (bool, time.Duration) {
 
 func (l *redisLimiter) failOpen(err error, now int64) {
 	l.downTill.Store(now + time.Second.Microseconds())
-	last := l.logged.Load()
-	if now-last < time.Minute.Microseconds() || !l.logged.CompareAndSwap(last, now) {
+	last := l.s.logged.Load()
+	if now-last < time.Minute.Microseconds() || !l.s.logged.CompareAndSwap(last, now) {
 		return
 	}
 	msg := err.Error()

@@ -52,7 +52,8 @@ func TestSharedLimitsOneBudgetForAllReplicas(t *testing.T) {
 }
 
 // TestSharedLimitsFailOpen: with Redis unreachable every check falls back to the
-// process's own bucket (still a limit, not none), and the failure is logged once.
+// process's own bucket (still a limit, not none), and the failure is logged once for
+// all limiters.
 func TestSharedLimitsFailOpen(t *testing.T) {
 	var logs bytes.Buffer
 	s, err := NewSharedLimits("redis://127.0.0.1:1/0", "x:", slog.New(slog.NewTextHandler(&logs, nil)))
@@ -67,6 +68,7 @@ func TestSharedLimitsFailOpen(t *testing.T) {
 			allowed++
 		}
 	}
+	_, _ = s.Limiter("failed-auth", 1, 20).Allow("k") // another limiter's failure is not logged again
 	if allowed < 5 || allowed > 6 {
 		t.Fatalf("%d of 20 allowed with Redis down, want the local burst of 5", allowed)
 	}
