@@ -1,4 +1,4 @@
-// Package testenv finds the real services tests need (PostgreSQL, Chromium) and skips
+// Package testenv finds the real services tests need (PostgreSQL, Redis, Chromium) and skips
 // loudly when one is missing, unless RAMPART_REQUIRE_ALL=1 turns the skip into a failure.
 package testenv
 
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/redis/go-redis/v9"
 )
 
 // RequireAll reports whether every skip must be a failure (CI).
@@ -85,6 +86,44 @@ func SQLiteURL(t testing.TB) string {
 func Backends(t *testing.T, fn func(t *testing.T, dbURL string)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLiteURL(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, PostgresURL(t)) })
+}
+
+// RedisURL returns the Redis tests share (RAMPART_TEST_REDIS_URL, or the local default)
+// and a fresh random key prefix for this test; keys under the prefix are deleted
+// afterwards, nothing else. It skips when Redis does not answer.
+func RedisURL(t testing.TB) (url, prefix string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("Redis test skipped in -short mode")
+	}
+	url = os.Getenv("RAMPART_TEST_REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatalf("RAMPART_TEST_REDIS_URL: %v", err)
+	}
+	rdb := redis.NewClient(opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		_ = rdb.Close()
+		Skip(t, "Redis not reachable at %s (set RAMPART_TEST_REDIS_URL): %v", redact(url), err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	prefix = "rampart_test_" + hex.EncodeToString(b) + ":"
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
+		for iter.Next(ctx) {
+			_ = rdb.Del(ctx, iter.Val()).Err()
+		}
+		_ = rdb.Close()
+	})
+	return url, prefix
 }
 
 // Chromium returns the path of a Chromium binary (RAMPART_CHROMIUM or PATH), or skips.

@@ -66,6 +66,8 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// PrivateMetrics keeps /metrics off the public handler (it is served by Ops).
 	PrivateMetrics bool
+	// SharedLimits counts the rate limits in Redis for all replicas; nil: in this process.
+	SharedLimits *auth.SharedLimits
 }
 
 // Limits bound what clients of the public surface can make the server hold at once.
@@ -140,8 +142,8 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	a := &App{Store: st, cfg: cfg, log: cfg.Logger, keys: keys}
 	lim := cfg.Limits.withDefaults()
 	tokens := auth.NewTagger(keys.TokenKeys()...)
-	a.Auth = &auth.Authenticator{Store: st, PerToken: auth.NewLimiter(cfg.RatePerSec, cfg.RateBurst),
-		Failures: auth.NewLimiter(1, 20), Tokens: tokens, WidgetOrigin: cfg.PublicURL}
+	a.Auth = &auth.Authenticator{Store: st, PerToken: cfg.SharedLimits.Limiter("token", cfg.RatePerSec, cfg.RateBurst),
+		Failures: cfg.SharedLimits.Limiter("failed-auth", 1, 20), Tokens: tokens, WidgetOrigin: cfg.PublicURL}
 	a.Partners = partner.NewManager(st, keys, partner.Config{PublicURL: cfg.PublicURL, Tokens: tokens,
 		IdentityRetention: days(cfg.IdentityRetentionDays)})
 	// Submitting a case enqueues its verification job in the same transaction.

@@ -28,8 +28,8 @@ import (
 // it is refused without touching the database.
 type Authenticator struct {
 	Store    *store.Store
-	PerToken *Limiter
-	Failures *Limiter
+	PerToken Limiter
+	Failures Limiter
 	Tokens   *Tagger
 	// WidgetOrigin is the widget's own origin (the public base URL): the only origin the
 	// widget API accepts browser calls from.

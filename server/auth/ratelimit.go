@@ -8,13 +8,20 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Limiter is a set of token buckets keyed by token hash or client address. Limits are per
-// server process; several instances each apply their own.
+// Limiter takes one request for a key (a token hash or a client address) from that key's
+// budget; when refused it says how long to wait. NewLimiter counts in this process;
+// SharedLimits.Limiter counts in Redis, for all replicas together.
+type Limiter interface {
+	Allow(key string) (ok bool, retryAfter time.Duration)
+}
+
+// localLimiter is a set of token buckets in this process: several replicas each apply
+// their own.
 //
 // The buckets are spread over shards, each with its own lock: every request takes a
 // bucket, and under a flood one lock for all of them made every request (a bystander's
 // too) queue behind the flood's.
-type Limiter struct {
+type localLimiter struct {
 	perSec rate.Limit
 	burst  int
 	seed   maphash.Seed
@@ -33,8 +40,10 @@ type bucket struct {
 }
 
 // NewLimiter allows perSec requests per second with bursts of burst, per key.
-func NewLimiter(perSec float64, burst int) *Limiter {
-	l := &Limiter{perSec: rate.Limit(perSec), burst: burst, seed: maphash.MakeSeed()}
+func NewLimiter(perSec float64, burst int) Limiter { return newLocalLimiter(perSec, burst) }
+
+func newLocalLimiter(perSec float64, burst int) *localLimiter {
+	l := &localLimiter{perSec: rate.Limit(perSec), burst: burst, seed: maphash.MakeSeed()}
 	for i := range l.shards {
 		l.shards[i].buckets = map[string]*bucket{}
 	}
@@ -42,7 +51,7 @@ func NewLimiter(perSec float64, burst int) *Limiter {
 }
 
 // Allow takes one request for key; when refused it says how long to wait.
-func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
+func (l *localLimiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	now := time.Now()
 	s := &l.shards[maphash.String(l.seed, key)%uint64(len(l.shards))]
 	s.mu.Lock()

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/rampart-id/rampart/server/app"
+	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/demo"
 	"github.com/rampart-id/rampart/server/imageintake"
 	"github.com/rampart-id/rampart/server/store"
@@ -45,6 +46,8 @@ func serveCmd(ctx context.Context, args []string) error {
 	retention := fs.Int("retention-days", envInt("RAMPART_RETENTION_DAYS", 30), "days after a decision before document images are purged (env RAMPART_RETENTION_DAYS)")
 	proxies := fs.String("trusted-proxies", os.Getenv("RAMPART_TRUSTED_PROXIES"), "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For names the client (env RAMPART_TRUSTED_PROXIES)")
 	metricsListen := fs.String("metrics-listen", os.Getenv("RAMPART_METRICS_LISTEN"), "serve /metrics and reflection of every service (review included) here instead of on --listen (env RAMPART_METRICS_LISTEN)")
+	redisURL := fs.String("redis-url", os.Getenv("RAMPART_REDIS_URL"), "count rate limits in this Redis, shared by every replica (env RAMPART_REDIS_URL; default: per process)")
+	redisPrefix := fs.String("redis-prefix", env("RAMPART_REDIS_PREFIX", "rampart:"), "prefix of this deployment's Redis keys (env RAMPART_REDIS_PREFIX)")
 	var lim app.Limits
 	fs.IntVar(&lim.StreamsPerToken, "max-streams-per-token", app.DefaultLimits.StreamsPerToken, "open status streams per widget token")
 	fs.IntVar(&lim.Streams, "max-streams", app.DefaultLimits.Streams, "open status streams in this process")
@@ -73,6 +76,11 @@ func serveCmd(ctx context.Context, args []string) error {
 		// work harder instead, well before the process is anywhere near that.
 		debug.SetMemoryLimit(1 << 30)
 	}
+	shared, err := sharedLimits(ctx, *redisURL, *redisPrefix, log)
+	if err != nil {
+		return err
+	}
+	defer shared.Close()
 	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
@@ -100,7 +108,7 @@ func serveCmd(ctx context.Context, args []string) error {
 		*public = fmt.Sprintf("%s://127.0.0.1:%d", scheme, port)
 	}
 	a, err := app.New(app.Config{PublicURL: *public, TLSCert: *tlsCert, TLSKey: *tlsKey, Logger: log,
-		RatePerSec: *rate, RateBurst: int(2 * *rate),
+		RatePerSec: *rate, RateBurst: int(2 * *rate), SharedLimits: shared,
 		Workers: *workers, WorkerLease: *lease, JobBudget: *budget, RetentionDays: *retention, IdentityRetentionDays: *identityRetention, WorkerHold: testHold(),
 		Limits: lim, TrustedProxies: trusted, PrivateMetrics: *metricsListen != ""}, st, keys)
 	if err != nil {
@@ -196,6 +204,24 @@ Operator console: %s/console
 
 `, kept, out, shopURL, public, created.ClientToken, public, created.ClientToken, public)
 	return nil
+}
+
+// sharedLimits connects to Redis when url is set (nil: per-process limits). An
+// unreachable Redis is only a warning: the limiters fall back to the process's own.
+func sharedLimits(ctx context.Context, url, prefix string, log *slog.Logger) (*auth.SharedLimits, error) {
+	if url == "" {
+		return nil, nil
+	}
+	s, err := auth.NewSharedLimits(url, prefix, log)
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := s.Ping(pctx); err != nil {
+		log.Warn("redis not reachable; rate limits count in this process until it is", "error", err.Error())
+	}
+	return s, nil
 }
 
 // testHold lets fault-injection tests stall workers mid-job (RAMPART_TEST_WORKER_HOLD=10s)
