@@ -26,9 +26,12 @@ import (
 )
 
 // rrProxy sends each request to the next of its backends in turn, as a load balancer
-// would. A request is tried on the following backend only when its connection was
-// refused, that is before anything of it was sent (a replica that is down); any other
-// error is the client's.
+// would. A request is tried on the following backend when its connection was refused
+// (a replica that is down: nothing of it was sent), or, for an idempotent request (a GET,
+// or one with an Idempotency-Key), when the connection broke before any answer: a
+// replica that stops listening resets the connections still waiting in its accept
+// queue, and whether one of them was read cannot be known from outside. Any other error
+// is the client's.
 type rrProxy struct {
 	backends []*url.URL
 	next     atomic.Uint64
@@ -68,12 +71,20 @@ func (p *rrProxy) RoundTrip(r *http.Request) (*http.Response, error) {
 			res.Header.Set(replicaHeader, strconv.Itoa(int(n)))
 			return res, nil
 		}
-		if !errors.Is(err, syscall.ECONNREFUSED) {
+		if !errors.Is(err, syscall.ECONNREFUSED) && !(idempotent(r) && brokeBeforeAnswer(err)) {
 			return nil, err
 		}
 		p.retried.Add(1)
 	}
 	return nil, err
+}
+
+func idempotent(r *http.Request) bool {
+	return r.Method == http.MethodGet || r.Header.Get("Idempotency-Key") != ""
+}
+
+func brokeBeforeAnswer(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 func (p *rrProxy) handler() http.Handler {
@@ -379,6 +390,8 @@ func rollingRestart(t *testing.T, client *http.Client, front string, p created, 
 					req, _ = http.NewRequest(http.MethodGet, fmt.Sprintf("%s/widget/users/replica-user-%d/kyc-status", front, i%12), nil)
 				} else {
 					req, _ = http.NewRequest(http.MethodPost, front+"/widget/session", strings.NewReader(sessionBody(fmt.Sprintf("rolling-%d-%d", g, i))))
+					// As a partner's backend sends them: a session creation can be retried.
+					req.Header.Set("Idempotency-Key", fmt.Sprintf("rolling-%d-%d", g, i))
 				}
 				req.Header.Set("Authorization", "Bearer "+p.ClientToken)
 				sent.Add(1)
@@ -423,7 +436,7 @@ func rollingRestart(t *testing.T, client *http.Client, front string, p created, 
 	waitFor(t, "requests to flow after the restarts", 2*time.Minute, func() bool { return sent.Load() >= before+10 })
 	stopOnce.Do(func() { close(stop) })
 	wg.Wait()
-	t.Logf("rolling restart: %d requests, %d retried on the next replica after a refused connection, %d failed",
+	t.Logf("rolling restart: %d requests, %d retried on the next replica (connection refused, or reset before an answer), %d failed",
 		sent.Load(), rr.retried.Load(), failed.Load())
 	if len(failures) > 0 {
 		t.Errorf("%d of %d requests failed during the rolling restart:\n%s", len(failures), sent.Load(), strings.Join(failures, "\n"))
