@@ -38,8 +38,8 @@ type printer struct {
 	output  map[key][]string     // per top-level test (subtests included); test "" is the package's own
 	build   map[string][]string  // compiler output per import path
 
-	passed, skipped int
-	failures        []string
+	passed, skipped, failedTests int
+	failures                     []string // tests and packages
 }
 
 func newPrinter(w io.Writer, now func() time.Time, module string) *printer {
@@ -111,6 +111,7 @@ func (p *printer) testDone(k key, e event) {
 		p.println(fmt.Sprintf("  skip  %-60s %s", name, seconds(e.Elapsed)))
 		p.dump(p.output[k])
 	case "fail":
+		p.failedTests++
 		p.failures = append(p.failures, name)
 		p.println(fmt.Sprintf("--- FAIL %s (%s)", name, seconds(e.Elapsed)))
 		p.dump(p.output[k])
@@ -133,6 +134,7 @@ func (p *printer) packageDone(e event) {
 		}
 		slices.SortFunc(open, func(a, b key) int { return strings.Compare(a.test, b.test) })
 		for _, k := range open {
+			p.failedTests++
 			p.failures = append(p.failures, p.short(k.pkg)+"."+k.test)
 			p.println("--- FAIL (did not finish) " + p.short(k.pkg) + "." + k.test)
 			p.dump(p.output[k])
@@ -195,8 +197,8 @@ func (p *printer) stillRunning(quiet time.Duration) {
 func (p *printer) summary() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.println(fmt.Sprintf("%d passed, %d skipped, %d failed in %s",
-		p.passed, p.skipped, len(p.failures), p.now().Sub(p.began).Round(time.Second)))
+	p.println(fmt.Sprintf("tests: %d passed, %d skipped, %d failed in %s",
+		p.passed, p.skipped, p.failedTests, p.now().Sub(p.began).Round(time.Second)))
 	for _, f := range p.failures {
 		p.println("FAIL " + f)
 	}

@@ -59,7 +59,7 @@ func TestEachTopLevelTestAndPackage(t *testing.T) {
 		"--- FAIL a.TestBad (0.01s)",
 		"a_test.go:30: got 1, want 2", // a failure's output, subtests included, in full
 		"FAIL  a 2.00s",
-		"1 passed, 1 skipped, 2 failed",
+		"tests: 1 passed, 1 skipped, 1 failed",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
