@@ -178,6 +178,8 @@ func (p *printer) stillRunning(quiet time.Duration) {
 		}
 	}
 	if len(items) == 0 {
+		// Nothing started yet, or between packages: the compiler's time.
+		p.println("  ...   building, " + now.Sub(p.began).Round(time.Second).String() + " in")
 		return
 	}
 	slices.SortFunc(items, func(a, b item) int {

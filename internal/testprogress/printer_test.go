@@ -127,6 +127,17 @@ func TestNonJSONLinesPassThrough(t *testing.T) {
 	}
 }
 
+func TestBuildingBeforeAnyPackage(t *testing.T) {
+	var out strings.Builder
+	c := &clock{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	p := newPrinter(&out, c.now, "example.com/m")
+	c.t = c.t.Add(time.Minute)
+	p.stillRunning(30 * time.Second)
+	if got := out.String(); !strings.Contains(got, "building, 1m0s in") {
+		t.Fatalf("got %q", got)
+	}
+}
+
 func TestStillRunningAfterSilence(t *testing.T) {
 	var out strings.Builder
 	c := &clock{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
