@@ -109,7 +109,12 @@ func (p *printer) testDone(k key, e event) {
 	case "skip":
 		p.skipped++
 		p.println(fmt.Sprintf("  skip  %-60s %s", name, seconds(e.Elapsed)))
-		p.dump(p.output[k])
+		// Only the reason: the RUN and SKIP headers repeat the line above.
+		for _, l := range p.output[k] {
+			if !strings.HasPrefix(l, "=== ") && !strings.HasPrefix(l, "--- SKIP") {
+				p.dump([]string{l})
+			}
+		}
 	case "fail":
 		p.failedTests++
 		p.failures = append(p.failures, name)

@@ -33,7 +33,9 @@ const mixed = `{"Action":"start","Package":"example.com/m/a"}
 {"Action":"pass","Package":"example.com/m/a","Test":"TestOK/sub","Elapsed":0.5}
 {"Action":"pass","Package":"example.com/m/a","Test":"TestOK","Elapsed":1.25}
 {"Action":"run","Package":"example.com/m/a","Test":"TestSkip"}
+{"Action":"output","Package":"example.com/m/a","Test":"TestSkip","Output":"=== RUN   TestSkip\n"}
 {"Action":"output","Package":"example.com/m/a","Test":"TestSkip","Output":"    a_test.go:20: needs PostgreSQL\n"}
+{"Action":"output","Package":"example.com/m/a","Test":"TestSkip","Output":"--- SKIP: TestSkip (0.00s)\n"}
 {"Action":"skip","Package":"example.com/m/a","Test":"TestSkip","Elapsed":0}
 {"Action":"run","Package":"example.com/m/a","Test":"TestBad"}
 {"Action":"output","Package":"example.com/m/a","Test":"TestBad","Output":"=== RUN   TestBad\n"}
@@ -65,7 +67,7 @@ func TestEachTopLevelTestAndPackage(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, noise := range []string{"chatty pass", "TestOK/sub", "no test files"} {
+	for _, noise := range []string{"chatty pass", "TestOK/sub", "no test files", "=== RUN   TestSkip", "--- SKIP"} {
 		if strings.Contains(out, noise) {
 			t.Errorf("output has %q:\n%s", noise, out)
 		}
