@@ -10,7 +10,10 @@ LISTEN ?= 127.0.0.1:8080
 DATABASE ?= sqlite://rampart.db
 TEST_TIMEOUT ?= 20m
 MODULE := github.com/rampart-id/rampart
-RACE_PKGS := ./server/store/... ./server/auth/... ./server/webhook/... ./server/verify/... ./server/app/... ./server/widget/...
+RACE_PKGS := ./server/store/... ./server/auth/... ./server/webhook/... ./server/app/... ./server/widget/...
+# In verify only the lease and worker tests: the pipeline tests run the face and
+# document models, several minutes each under the race detector, with no more goroutines.
+RACE_VERIFY := ^Test(LeaseExpiryDecidesOnce|JobWhoseLeaseKeepsExpiringGoesToReview|JobOverBudgetCountsAsFailedAttempt|SlowJobWithinBudgetKeepsItsLease|ShutdownMidJobDoesNotCountAnAttempt)$$
 # go test -json through a printer: each finished test and package as it happens, a
 # note of what is still running when a package is quiet, failures in full.
 GOTEST := $(GO) run ./internal/testprogress
@@ -72,6 +75,7 @@ test: wasm ## Run every test (PostgreSQL and Chromium tests skip loudly when mis
 .PHONY: race
 race: ## Race detector over the packages with goroutines (-short: unit tests, bounded time)
 	$(GOTEST) -race -short -count=1 -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
+	$(GOTEST) -race -short -count=1 -timeout $(TEST_TIMEOUT) -run '$(RACE_VERIFY)' ./server/verify/
 
 .PHONY: test-short
 test-short: ## Unit tests only (no PostgreSQL, no browser)
