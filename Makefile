@@ -11,11 +11,11 @@ DATABASE ?= sqlite://rampart.db
 TEST_TIMEOUT ?= 20m
 MODULE := github.com/rampart-id/rampart
 RACE_PKGS := ./server/store/... ./server/auth/... ./server/webhook/... ./server/app/... ./server/widget/...
-# Tests that wait for a decision of the real pipeline give up under the race detector.
+# Tests that wait for a decision of the real pipeline (face and document models) give
+# up under the race detector.
 RACE_SKIP := ^Test(CrossPartnerIsolation|ReviewAPIRequiresOperatorToken|NoPIIOrSecretsInLogs)$$
-# In verify only the lease and worker tests: the pipeline tests run the face and
-# document models, several minutes each under the race detector, with no more goroutines.
-RACE_VERIFY := ^Test(LeaseExpiryDecidesOnce|JobWhoseLeaseKeepsExpiringGoesToReview|JobOverBudgetCountsAsFailedAttempt|SlowJobWithinBudgetKeepsItsLease|ShutdownMidJobDoesNotCountAnAttempt)$$
+# Not server/verify: every test there, the lease and worker ones included, runs the
+# face and document models and overruns the job budget under the race detector.
 # go test -json through a printer: each finished test and package as it happens, a
 # note of what is still running when a package is quiet, failures in full.
 GOTEST := $(GO) run ./internal/testprogress
@@ -77,7 +77,6 @@ test: wasm ## Run every test (PostgreSQL and Chromium tests skip loudly when mis
 .PHONY: race
 race: ## Race detector over the packages with goroutines (-short: unit tests, bounded time)
 	$(GOTEST) -race -short -count=1 -timeout $(TEST_TIMEOUT) -skip '$(RACE_SKIP)' $(RACE_PKGS)
-	$(GOTEST) -race -short -count=1 -timeout $(TEST_TIMEOUT) -run '$(RACE_VERIFY)' ./server/verify/
 
 .PHONY: test-short
 test-short: ## Unit tests only (no PostgreSQL, no browser)
