@@ -10,12 +10,12 @@ LISTEN ?= 127.0.0.1:8080
 DATABASE ?= sqlite://rampart.db
 TEST_TIMEOUT ?= 20m
 MODULE := github.com/rampart-id/rampart
+# Not server/verify: every test there, the lease and worker ones included, runs the
+# face and document models and overruns the job budget under the race detector.
 RACE_PKGS := ./server/store/... ./server/auth/... ./server/webhook/... ./server/app/... ./server/widget/...
 # Tests that wait for a decision of the real pipeline (face and document models) give
 # up under the race detector.
 RACE_SKIP := ^Test(CrossPartnerIsolation|ReviewAPIRequiresOperatorToken|NoPIIOrSecretsInLogs)$$
-# Not server/verify: every test there, the lease and worker ones included, runs the
-# face and document models and overruns the job budget under the race detector.
 # go test -json through a printer: each finished test and package as it happens, a
 # note of what is still running when a package is quiet, failures in full.
 GOTEST := $(GO) run ./internal/testprogress
