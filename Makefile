@@ -10,6 +10,20 @@ WASM_OUT := server/embed/static
 LISTEN ?= $(or $(RAMPART_LISTEN),127.0.0.1:8080)
 DATABASE ?= $(or $(RAMPART_DATABASE_URL),sqlite://rampart.db)
 TEST_TIMEOUT ?= 20m
+MODULE := github.com/rampart-id/rampart
+# Not server/verify: every test there, the lease and worker ones included, runs the
+# face and document models and overruns the job budget under the race detector.
+RACE_PKGS := ./server/store/... ./server/auth/... ./server/webhook/... ./server/app/... ./server/widget/...
+# Tests that wait for a decision of the real pipeline (face and document models) give
+# up under the race detector.
+RACE_SKIP := ^Test(CrossPartnerIsolation|ReviewAPIRequiresOperatorToken|NoPIIOrSecretsInLogs)$$
+# go test -json through a printer: each finished test and package as it happens, a
+# note of what is still running when a package is quiet, failures in full.
+GOTEST := $(GO) run ./internal/testprogress
+# The last released proto state: a commit in this branch's history, so the check works
+# in a fresh clone without network. A release moves it forward; compare with another
+# state by e.g. `make breaking BREAKING_AGAINST=.git#branch=main`.
+BREAKING_AGAINST ?= .git\#ref=$(shell cat .ci/proto-baseline)
 
 .PHONY: help
 help: ## Describe make targets
@@ -26,12 +40,20 @@ checkgenerate: ## Fail if gen/ differs from what `make generate` produces
 	RAMPART_CHECK_GENERATE=1 $(GO) test ./proto/ -run TestGeneratedCodeIsFresh -count=1
 
 .PHONY: lint
-lint: ## buf lint, buf format, go vet, gofmt
+lint: ## buf lint, buf format, go vet, gofmt, staticcheck
 	$(TOOL) buf lint
 	$(TOOL) buf format -d --exit-code
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./quality/... ./kyc/... ./order/...
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@# gen/ is generated: its findings are the generators' to fix.
+	$(TOOL) staticcheck $$($(GO) list ./... | grep -v '^$(MODULE)/gen/')
+	@# `go tool` would build staticcheck itself for GOOS=js: run the host binary instead.
+	GOOS=js GOARCH=wasm $$($(TOOL) -n staticcheck) ./wasm/...
+
+.PHONY: breaking
+breaking: ## Fail if proto/ breaks the wire or JSON format of BREAKING_AGAINST (the released protos)
+	$(TOOL) buf breaking --against '$(BREAKING_AGAINST)'
 
 .PHONY: wasm
 wasm: ## Build the widget (Go -> WebAssembly), precompressed
@@ -47,11 +69,15 @@ run: build ## Start on the embedded SQLite store with a demo partner
 
 .PHONY: test
 test: wasm ## Run every test (PostgreSQL and Chromium tests skip loudly when missing)
-	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -v /server/faults)
+	$(GOTEST) -count=1 -timeout $(TEST_TIMEOUT) $$($(GO) list ./... | grep -v /server/faults)
 	@# The fault and attack tests bound latency and memory of a real server: run them
 	@# alone, not beside other packages' tests on the same cores.
-	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./server/faults/
+	$(GOTEST) -count=1 -timeout $(TEST_TIMEOUT) ./server/faults/
 	GOOS=js GOARCH=wasm $(GO) build -o /dev/null ./wasm/...
+
+.PHONY: race
+race: ## Race detector over the packages with goroutines (-short: unit tests, bounded time)
+	$(GOTEST) -race -short -count=1 -timeout $(TEST_TIMEOUT) -skip '$(RACE_SKIP)' $(RACE_PKGS)
 
 .PHONY: test-short
 test-short: ## Unit tests only (no PostgreSQL, no browser)

@@ -35,12 +35,9 @@ const (
 	HalfStepMS = 350
 )
 
-// pose is what the person does in one frame: a turn and a scale of the head, and
-// for a printed photo, its in-plane rotation and foreshortening.
+// pose is what the person does in one frame: a turn and a scale of the head.
 type pose struct {
 	deg, scale float64
-	roll, fore float64 // radians; horizontal scale (1 = facing the camera)
-	dx, dy     float64 // shift in frame widths
 }
 
 // timeline lays out frames: two straight-ahead frames, then two per move (half

@@ -11,8 +11,6 @@ type plane struct {
 	pix  []uint8
 }
 
-func (p *plane) at(x, y int) uint8 { return p.pix[y*p.w+x] }
-
 // grayOf is img's luma, box-averaged by an integer factor so that its long side is at
 // most maxSide (the reader never needs more, and huge photos stay cheap). It returns
 // the factor too: pixel (x, y) of the plane covers img's pixels from

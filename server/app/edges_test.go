@@ -397,10 +397,12 @@ func TestGRPCHealthAndReflection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	//lint:ignore SA1019 the deprecated v1alpha service is what this test checks is still served
 	if err := alpha.Send(&reflectionalphapb.ServerReflectionRequest{MessageRequest: &reflectionalphapb.ServerReflectionRequest_ListServices{}}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := alpha.Recv()
+	//lint:ignore SA1019 the deprecated v1alpha service is what this test checks is still served
 	if err != nil || len(res.GetListServicesResponse().GetService()) != len(services)-1 {
 		t.Errorf("v1alpha reflection: %v %v", res, err)
 	}

@@ -17,10 +17,9 @@ import (
 
 // common are the flags every subcommand shares.
 type common struct {
-	database   string
-	masterKey  string
-	oldKeys    string
-	autoCreate bool // serve may create the SQLite key file; admin commands must not
+	database  string
+	masterKey string
+	oldKeys   string
 }
 
 func (c *common) register(fs *flag.FlagSet) {
