@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -44,50 +42,38 @@ type AuditFilter struct {
 
 // ListAudit lists entries newest first.
 func (t *Tx) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+	var w where
 	if f.Actor != "" {
-		add("actor = ?", f.Actor)
+		w.add("actor = ?", f.Actor)
 	}
 	if f.Action != "" {
-		add("action = ?", f.Action)
+		w.add("action = ?", f.Action)
 	}
 	if f.CaseID != "" {
-		add("case_id = ?", f.CaseID)
+		w.add("case_id = ?", f.CaseID)
 	}
 	if f.PartnerID != "" {
-		add("partner_id = ?", f.PartnerID)
+		w.add("partner_id = ?", f.PartnerID)
 	}
 	if f.PartnerUserID != "" {
-		add("partner_user_id = ?", f.PartnerUserID)
+		w.add("partner_user_id = ?", f.PartnerUserID)
 	}
 	if !f.Since.IsZero() {
-		add("at >= ?", micros(f.Since))
+		w.add("at >= ?", micros(f.Since))
 	}
 	if !f.Until.IsZero() {
-		add("at < ?", micros(f.Until))
+		w.add("at < ?", micros(f.Until))
 	}
 	if f.BeforeID != "" {
-		args = append(args, f.BeforeAt, f.BeforeID)
-		n := len(args)
-		where = append(where, "(at < $"+strconv.Itoa(n-1)+" OR (at = $"+strconv.Itoa(n-1)+" AND id < $"+strconv.Itoa(n)+"))")
+		w.after("at", "<", f.BeforeAt, f.BeforeID)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	limit = min(limit, 1000)
-	q := `SELECT id, at, actor, action, case_id, partner_id, partner_user_id, address, detail FROM audit_log`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	args = append(args, limit)
-	q += " ORDER BY at DESC, id DESC LIMIT $" + strconv.Itoa(len(args))
-	rows, err := t.q.QueryContext(ctx, q, args...)
+	q := `SELECT id, at, actor, action, case_id, partner_id, partner_user_id, address, detail FROM audit_log` + w.sql() +
+		` ORDER BY at DESC, id DESC LIMIT ` + w.arg(min(limit, 1000))
+	rows, err := t.q.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, err
 	}

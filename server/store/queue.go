@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 )
 
@@ -19,27 +18,22 @@ type QueueQuery struct {
 	Limit           int
 }
 
-// queueWhere is the WHERE clause for q's filters (the cursor excepted) and its args.
-func queueWhere(q QueueQuery, withReason bool) (string, []any) {
-	where := []string{"state = 'submitted'", "needs_review = TRUE"}
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
+// queueWhere is the WHERE clause for q's filters (the cursor excepted).
+func queueWhere(q QueueQuery, withReason bool) *where {
+	w := &where{conds: []string{"state = 'submitted'", "needs_review = TRUE"}}
 	if q.PartnerID != "" {
-		add("partner_id = ?", q.PartnerID)
+		w.add("partner_id = ?", q.PartnerID)
 	}
 	if q.SubmittedBefore != 0 {
-		add("submitted_at <= ?", q.SubmittedBefore)
+		w.add("submitted_at <= ?", q.SubmittedBefore)
 	}
 	if withReason && q.Reason != "" {
 		// review_reasons is a JSON array of codes; match the quoted code, with LIKE's
 		// wildcards escaped (codes hold underscores).
 		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Reason)
-		add(`review_reasons LIKE ? ESCAPE '\'`, `%"`+esc+`"%`)
+		w.add(`review_reasons LIKE ? ESCAPE '\'`, `%"`+esc+`"%`)
 	}
-	return strings.Join(where, " AND "), args
+	return w
 }
 
 // ReviewQueue lists cases flagged for review, oldest first, after the keyset cursor.
@@ -47,15 +41,12 @@ func (t *Tx) ReviewQueue(ctx context.Context, q QueueQuery) ([]QueueEntry, error
 	if q.PartnerID != "" && !isID(q.PartnerID) {
 		return nil, nil
 	}
-	where, args := queueWhere(q, true)
+	w := queueWhere(q, true)
 	if q.AfterID != "" {
-		args = append(args, q.AfterAt, q.AfterID)
-		n := strconv.Itoa(len(args) - 1)
-		where += " AND (submitted_at > $" + n + " OR (submitted_at = $" + n + " AND id > $" + strconv.Itoa(len(args)) + "))"
+		w.after("submitted_at", ">", q.AfterAt, q.AfterID)
 	}
-	args = append(args, q.Limit)
-	rows, err := t.q.QueryContext(ctx, `SELECT `+caseCols+`, review_reasons FROM kyc_cases WHERE `+where+`
-		ORDER BY submitted_at, id LIMIT $`+strconv.Itoa(len(args)), args...)
+	rows, err := t.q.QueryContext(ctx, `SELECT `+caseCols+`, review_reasons FROM kyc_cases`+w.sql()+`
+		ORDER BY submitted_at, id LIMIT `+w.arg(q.Limit), w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +81,8 @@ func (t *Tx) CountQueue(ctx context.Context, q QueueQuery) (QueueCounts, error) 
 		q.PartnerID = "00000000-0000-0000-0000-000000000000" // matches nothing
 	}
 	// Grouped by the stored reason list: few distinct lists, each decoded once.
-	where, args := queueWhere(q, false)
-	rows, err := t.q.QueryContext(ctx, `SELECT review_reasons, COUNT(*) FROM kyc_cases WHERE `+where+` GROUP BY review_reasons`, args...)
+	w := queueWhere(q, false)
+	rows, err := t.q.QueryContext(ctx, `SELECT review_reasons, COUNT(*) FROM kyc_cases`+w.sql()+` GROUP BY review_reasons`, w.args...)
 	if err != nil {
 		return out, err
 	}
@@ -116,8 +107,8 @@ func (t *Tx) CountQueue(ctx context.Context, q QueueQuery) (QueueCounts, error) 
 	if err := rows.Err(); err != nil {
 		return out, err
 	}
-	where, args = queueWhere(QueueQuery{}, false)
-	prow, err := t.q.QueryContext(ctx, `SELECT partner_id, COUNT(*) FROM kyc_cases WHERE `+where+` GROUP BY partner_id`, args...)
+	w = queueWhere(QueueQuery{}, false)
+	prow, err := t.q.QueryContext(ctx, `SELECT partner_id, COUNT(*) FROM kyc_cases`+w.sql()+` GROUP BY partner_id`, w.args...)
 	if err != nil {
 		return out, err
 	}
