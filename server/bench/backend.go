@@ -88,9 +88,9 @@ func runBackend(ctx context.Context, c config, backend string) (backendResult, e
 	}
 	auth := "Bearer " + s.token
 
-	// call sends one REST request and wants a 200.
-	call := func(ctx context.Context, method, path, body, idemKey string) error {
-		req, _ := http.NewRequestWithContext(ctx, method, s.url+path, strings.NewReader(body))
+	// send sends one request with the partner's token and wants a 200.
+	send := func(ctx context.Context, method, u, body, idemKey string) error {
+		req, _ := http.NewRequestWithContext(ctx, method, u, strings.NewReader(body))
 		req.Header.Set("Authorization", auth)
 		if idemKey != "" {
 			req.Header.Set("Idempotency-Key", idemKey)
@@ -106,21 +106,12 @@ func runBackend(ctx context.Context, c config, backend string) (backendResult, e
 		}
 		return nil
 	}
-	// get is the one GET kyc-status request both the service and the floor are sent.
-	get := func(ctx context.Context, u string) error {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		req.Header.Set("Authorization", auth)
-		r, err := httpc.Do(req)
-		if err != nil {
-			return err
-		}
-		_, _ = io.Copy(io.Discard, r.Body)
-		r.Body.Close()
-		if r.StatusCode != 200 {
-			return fmt.Errorf("HTTP %d", r.StatusCode)
-		}
-		return nil
+	// call is a REST request to the service.
+	call := func(ctx context.Context, method, path, body, idemKey string) error {
+		return send(ctx, method, s.url+path, body, idemKey)
 	}
+	// get is the one GET kyc-status request both the service and the floor are sent.
+	get := func(ctx context.Context, u string) error { return send(ctx, http.MethodGet, u, "", "") }
 	statusPath := "/widget/users/" + url.PathEscape(user) + "/kyc-status"
 	rest := func(ctx context.Context, _, _ int) error { return get(ctx, s.url+statusPath) }
 	con := func(ctx context.Context, _, _ int) error {
