@@ -57,6 +57,9 @@ func (i *interceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) co
 }
 
 func (i *interceptor) toConnect(ctx context.Context, procedure string, err error) *connect.Error {
+	if procedure == "" {
+		procedure = reqctx.Procedure(ctx) // a REST call
+	}
 	var ce *connect.Error
 	if errors.As(err, &ce) && !hasDetail(ce) {
 		// Raised by connect-go itself (bad framing, unknown fields…): give it our shape.

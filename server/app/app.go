@@ -159,13 +159,19 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	// The read limit applies after decompression (and inflation stops there): a 16 kB
 	// gzip body that inflates to 16 MiB is refused at its procedure's limit, 1 MiB for
 	// the partner and review APIs and 64 KiB for the widget's, except the image uploads.
+	// Every service's interceptors: errors outermost, then its authentication.
+	chain := func(authn ...connect.Interceptor) []connect.Interceptor {
+		return append([]connect.Interceptor{errs}, authn...)
+	}
 	opts := func(limit int, authn ...connect.Interceptor) []connect.HandlerOption {
-		return []connect.HandlerOption{connect.WithInterceptors(append([]connect.Interceptor{errs}, authn...)...),
+		return []connect.HandlerOption{connect.WithInterceptors(chain(authn...)...),
 			connect.WithReadMaxBytes(limit), withCappedGzip(limit), connect.WithCompressMinBytes(1024), rest.ConnectJSON()}
 	}
 	api := http.NewServeMux()
 	api.Handle("/", http.HandlerFunc(notFound))
-	api.Handle(declaredOnly(partnerv1connect.NewPartnerServiceHandler(partner.NewHandler(a.Partners), opts(smallBodyLimit, auth.Interceptor(a.Auth.Partner))...)))
+	// REST runs the same partner handler through the same interceptors as Connect.
+	partnerSvc, partnerAuth := partner.NewHandler(a.Partners), auth.Interceptor(a.Auth.Partner)
+	api.Handle(declaredOnly(partnerv1connect.NewPartnerServiceHandler(partnerSvc, opts(smallBodyLimit, partnerAuth)...)))
 	widgetAuth := []connect.Interceptor{auth.Interceptor(a.Auth.WidgetGuard), auth.Interceptor(a.Auth.Widget,
 		widgetv1connect.WidgetServiceStartSessionProcedure, widgetv1connect.WidgetServiceRedeemHandoffProcedure)}
 	wh := widget.NewHandler(a.Widget, auth.NewInFlight(lim.StreamsPerToken, lim.Streams))
@@ -188,7 +194,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	api.Handle(grpcreflect.NewHandlerV1(reflector))
 	api.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
 
-	gw, err := rest.NewHandler(api)
+	gw, err := rest.NewHandler(partnerSvc, chain(partnerAuth)...)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ type key int
 const (
 	requestIDKey key = iota
 	httpKey
+	procedureKey
 )
 
 // HTTP is what the outer HTTP layer saw of the request.
@@ -21,7 +22,7 @@ type HTTP struct {
 	Origin     string
 	RemoteAddr string
 	ClientIP   string      // the client's address: RemoteAddr, or the forwarded one behind a trusted proxy
-	Header     http.Header // the original headers (REST requests reach handlers in-process)
+	Header     http.Header // the original headers (REST calls pass some on to the handler)
 }
 
 // WithRequestID stores the request id.
@@ -53,4 +54,15 @@ func NewID() string {
 	b := make([]byte, 10)
 	_, _ = rand.Read(b)
 	return "req_" + enc.EncodeToString(b)
+}
+
+// WithProcedure names the RPC a REST call runs (a Connect request carries it in its Spec).
+func WithProcedure(ctx context.Context, procedure string) context.Context {
+	return context.WithValue(ctx, procedureKey, procedure)
+}
+
+// Procedure returns the procedure stored by WithProcedure, or "".
+func Procedure(ctx context.Context) string {
+	p, _ := ctx.Value(procedureKey).(string)
+	return p
 }

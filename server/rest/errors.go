@@ -39,8 +39,9 @@ func writeError(w http.ResponseWriter, code apierr.Code, msg, rid string, retryA
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// errorHandler renders errors from the in-process Connect call (they carry Rampart's
-// details) and errors raised by the gateway itself (bad JSON, bad path parameters).
+// errorHandler renders errors from the intercepted handler (the error interceptor gave
+// them Rampart's details) and errors raised by the gateway itself (bad JSON, bad path
+// parameters).
 func errorHandler(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	rid := reqctx.RequestID(r.Context())
 	var ce *connect.Error

@@ -10,7 +10,6 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"google.golang.org/grpc"
 
 	partnerv1 "github.com/rampart-id/rampart/gen/rampart/partner/v1"
 	"github.com/rampart-id/rampart/gen/rampart/partner/v1/partnerv1connect"
@@ -21,16 +20,16 @@ import (
 // MaxBodyBytes bounds REST request bodies; a session request is well under 4 KiB.
 const MaxBodyBytes = 64 << 10
 
-// forwardedHeaders are the request headers the REST route passes to the API handler.
+// forwardedHeaders are the request headers a REST call passes to the handler.
 var forwardedHeaders = []string{"Authorization", "Origin", "Idempotency-Key"}
 
-// NewHandler returns the REST routes. Each REST call becomes an in-process Connect call
-// to api (the same handler that serves Connect and gRPC, with every interceptor), so one
-// handler core answers all protocols without a network hop.
-func NewHandler(api http.Handler) (http.Handler, error) {
-	client := partnerv1connect.NewPartnerServiceClient(&http.Client{Transport: inproc{api}}, "http://in-process",
-		connect.WithReadMaxBytes(1<<20))
-	probe, err := newMethodProbe(&adapter{c: client})
+// NewHandler returns the REST routes over svc, the handler that also serves Connect and
+// gRPC, called through the same interceptors in the same order (the first outermost), as
+// connect-go calls them. grpc-gateway decodes the request into the message and the
+// handler's message is written as the documented JSON view: no second encoding between
+// them.
+func NewHandler(svc partnerv1connect.PartnerServiceHandler, interceptors ...connect.Interceptor) (http.Handler, error) {
+	probe, err := newMethodProbe()
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +40,7 @@ func NewHandler(api http.Handler) (http.Handler, error) {
 		runtime.WithIncomingHeaderMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
 	)...)
-	if err := partnerv1.RegisterPartnerServiceHandlerClient(context.Background(), mux, &adapter{c: client}); err != nil {
+	if err := partnerv1.RegisterPartnerServiceHandlerServer(context.Background(), mux, newServer(svc, interceptors)); err != nil {
 		return nil, err
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -66,80 +65,71 @@ func NewHandler(api http.Handler) (http.Handler, error) {
 	}), nil
 }
 
-// adapter is the grpc-gateway client interface implemented by the Connect client.
-type adapter struct {
-	c partnerv1connect.PartnerServiceClient
+// server is the grpc-gateway's view of svc: each method runs the interceptor chain
+// around svc's method, with a Connect request built from the decoded message and the
+// forwarded headers.
+type server struct {
+	partnerv1.UnimplementedPartnerServiceServer
+	getKycStatus, createSession, getIdentity, redactUser connect.UnaryFunc
 }
 
-func (a *adapter) GetKycStatus(ctx context.Context, in *partnerv1.GetKycStatusRequest, _ ...grpc.CallOption) (*partnerv1.GetKycStatusResponse, error) {
-	return unary(ctx, in, a.c.GetKycStatus)
+func newServer(svc partnerv1connect.PartnerServiceHandler, interceptors []connect.Interceptor) *server {
+	return &server{
+		getKycStatus:  chain(interceptors, partnerv1connect.PartnerServiceGetKycStatusProcedure, svc.GetKycStatus),
+		createSession: chain(interceptors, partnerv1connect.PartnerServiceCreateSessionProcedure, svc.CreateSession),
+		getIdentity:   chain(interceptors, partnerv1connect.PartnerServiceGetIdentityProcedure, svc.GetIdentity),
+		redactUser:    chain(interceptors, partnerv1connect.PartnerServiceRedactUserProcedure, svc.RedactUser),
+	}
 }
 
-func (a *adapter) CreateSession(ctx context.Context, in *partnerv1.CreateSessionRequest, _ ...grpc.CallOption) (*partnerv1.CreateSessionResponse, error) {
-	return unary(ctx, in, a.c.CreateSession)
+// chain wraps method in the interceptors as connect-go does: the first is outermost.
+// A request built here carries no Spec, so the procedure goes in the context for the
+// error log.
+func chain[Req, Res any](interceptors []connect.Interceptor, procedure string,
+	method func(context.Context, *connect.Request[Req]) (*connect.Response[Res], error)) connect.UnaryFunc {
+	next := connect.UnaryFunc(func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+		return method(ctx, req.(*connect.Request[Req]))
+	})
+	for i := len(interceptors) - 1; i >= 0; i-- {
+		next = interceptors[i].WrapUnary(next)
+	}
+	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+		return next(reqctx.WithProcedure(ctx, procedure), req)
+	}
 }
 
-func (a *adapter) GetIdentity(ctx context.Context, in *partnerv1.GetIdentityRequest, _ ...grpc.CallOption) (*partnerv1.GetIdentityResponse, error) {
-	return unary(ctx, in, a.c.GetIdentity)
+func (s *server) GetKycStatus(ctx context.Context, in *partnerv1.GetKycStatusRequest) (*partnerv1.GetKycStatusResponse, error) {
+	return call[partnerv1.GetKycStatusResponse](ctx, s.getKycStatus, in)
 }
 
-func (a *adapter) RedactUser(ctx context.Context, in *partnerv1.RedactUserRequest, _ ...grpc.CallOption) (*partnerv1.RedactUserResponse, error) {
-	return unary(ctx, in, a.c.RedactUser)
+func (s *server) CreateSession(ctx context.Context, in *partnerv1.CreateSessionRequest) (*partnerv1.CreateSessionResponse, error) {
+	return call[partnerv1.CreateSessionResponse](ctx, s.createSession, in)
 }
 
-// unary makes one Connect call with the forwarded headers of the REST request.
-func unary[Req, Res any](ctx context.Context, in *Req, call func(context.Context, *connect.Request[Req]) (*connect.Response[Res], error)) (*Res, error) {
+func (s *server) GetIdentity(ctx context.Context, in *partnerv1.GetIdentityRequest) (*partnerv1.GetIdentityResponse, error) {
+	return call[partnerv1.GetIdentityResponse](ctx, s.getIdentity, in)
+}
+
+func (s *server) RedactUser(ctx context.Context, in *partnerv1.RedactUserRequest) (*partnerv1.RedactUserResponse, error) {
+	return call[partnerv1.RedactUserResponse](ctx, s.redactUser, in)
+}
+
+// call runs one intercepted method with the forwarded headers of the REST request.
+func call[Res, Req any](ctx context.Context, fn connect.UnaryFunc, in *Req) (*Res, error) {
 	req := connect.NewRequest(in)
-	copyHeaders(ctx, req.Header())
-	res, err := call(ctx, req)
+	if info := reqctx.HTTPInfo(ctx); info != nil {
+		h := req.Header()
+		for _, k := range forwardedHeaders {
+			if v := info.Header.Values(k); len(v) > 0 {
+				h[k] = v
+			}
+		}
+	}
+	res, err := fn(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	return res.Msg, nil
-}
-
-func copyHeaders(ctx context.Context, dst http.Header) {
-	info := reqctx.HTTPInfo(ctx)
-	if info == nil {
-		return
-	}
-	for _, k := range forwardedHeaders {
-		if v := info.Header.Get(k); v != "" {
-			dst.Set(k, v)
-		}
-	}
-}
-
-// inproc is an http.RoundTripper that serves requests with a handler in this process.
-type inproc struct{ h http.Handler }
-
-func (t inproc) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := &recorder{header: http.Header{}, code: http.StatusOK}
-	t.h.ServeHTTP(rec, r)
-	return &http.Response{
-		Status: http.StatusText(rec.code), StatusCode: rec.code, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: rec.header, Body: io.NopCloser(&rec.body), ContentLength: int64(rec.body.Len()), Request: r,
-	}, nil
-}
-
-type recorder struct {
-	header      http.Header
-	body        bytes.Buffer
-	code        int
-	wroteHeader bool
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-
-func (r *recorder) WriteHeader(code int) {
-	if !r.wroteHeader {
-		r.code, r.wroteHeader = code, true
-	}
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.wroteHeader = true
-	return r.body.Write(b)
+	return res.Any().(*Res), nil
 }
 
 // GuardEmptyID answers /widget/users//kyc-status (an empty user id) with a 400; without
