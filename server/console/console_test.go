@@ -5,6 +5,7 @@ import (
 	"context"
 	"image/jpeg"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"github.com/rampart-id/rampart/server/audit"
 	"github.com/rampart-id/rampart/server/auth"
 	"github.com/rampart-id/rampart/server/console"
+	"github.com/rampart-id/rampart/server/reqctx"
 	"github.com/rampart-id/rampart/server/store"
 )
 
@@ -46,8 +48,16 @@ func newEnv(t *testing.T) *env {
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
-	e.srv.Config.Handler = console.New(console.Config{Store: st, Auth: authn, Reviews: e.reviews, Redactor: e.redactor, PublicURL: e.srv.URL})
+	e.srv.Config.Handler = withClientIP(console.New(console.Config{Store: st, Auth: authn, Reviews: e.reviews, Redactor: e.redactor, PublicURL: e.srv.URL}))
 	return e
+}
+
+// withClientIP records the caller's address as the server's middleware does.
+func withClientIP(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		h.ServeHTTP(w, r.WithContext(reqctx.WithHTTP(r.Context(), &reqctx.HTTP{RemoteAddr: r.RemoteAddr, ClientIP: host, Header: r.Header})))
+	})
 }
 
 // operator issues an operator token of the role.

@@ -3,11 +3,9 @@ package console
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,7 +14,6 @@ import (
 	"github.com/rampart-id/rampart/server/apierr"
 	"github.com/rampart-id/rampart/server/audit"
 	"github.com/rampart-id/rampart/server/auth"
-	"github.com/rampart-id/rampart/server/reqctx"
 	"github.com/rampart-id/rampart/server/store"
 )
 
@@ -72,23 +69,6 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func hashID(id string) []byte {
-	h := sha256.Sum256([]byte(id))
-	return h[:]
-}
-
-// clientAddr is the caller's address as the server's middleware resolved it.
-func clientAddr(r *http.Request) string {
-	if h := reqctx.HTTPInfo(r.Context()); h != nil && h.ClientIP != "" {
-		return h.ClientIP
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // selfOrigin is the origin form posts must come from.
 func (c *Console) selfOrigin(r *http.Request) string {
 	if c.cfg.PublicURL != "" {
@@ -140,7 +120,7 @@ func (c *Console) session(h http.HandlerFunc) http.HandlerFunc {
 		ck, err := r.Cookie(c.cookieName(r))
 		var s store.ConsoleSession
 		if err == nil && ck.Value != "" {
-			s, err = c.cfg.Store.Read().ConsoleSession(r.Context(), hashID(ck.Value))
+			s, err = c.cfg.Store.Read().ConsoleSession(r.Context(), auth.Hash(ck.Value))
 		} else {
 			err = store.ErrNotFound
 		}
@@ -165,7 +145,7 @@ func (c *Console) session(h http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 		}
-		cur := &sess{ConsoleSession: s, Actor: audit.Operator(s.Operator, clientAddr(r))}
+		cur := &sess{ConsoleSession: s, Actor: audit.Operator(s.Operator, audit.Address(r.Context()))}
 		if r.Method == http.MethodPost && !c.checkPost(w, r, cur) {
 			return
 		}
@@ -200,7 +180,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	op, _ := auth.OperatorFrom(ctx)
 	id := randomToken()
-	s := store.ConsoleSession{IDHash: hashID(id), TokenHash: auth.Hash(tok), CSRF: randomToken(), Address: clientAddr(r)}
+	s := store.ConsoleSession{IDHash: auth.Hash(id), TokenHash: auth.Hash(tok), CSRF: randomToken(), Address: audit.Address(r.Context())}
 	actor := audit.Operator(op, s.Address)
 	err = c.cfg.Store.InTx(r.Context(), func(tx *store.Tx) error {
 		// Sign-ins are rare: each one clears the sessions that have ended since.
