@@ -48,6 +48,7 @@ func decisions(t *testing.T, srv *testserver.Server, partnerID, user string) []s
 }
 
 func TestPipelineVerifiesFailsAndExhaustsAttempts(t *testing.T) {
+	testenv.SkipUnderRace(t, "decides real captures with the face and document models")
 	testenv.Backends(t, func(t *testing.T, dbURL string) {
 		srv := testserver.Start(t, dbURL)
 		p := srv.NewPartner(t, "Acme")
@@ -89,6 +90,7 @@ func TestPipelineVerifiesFailsAndExhaustsAttempts(t *testing.T) {
 }
 
 func TestTestModeSuffixesAndReview(t *testing.T) {
+	testenv.SkipUnderRace(t, "decides real captures with the face and document models")
 	testenv.Backends(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		srv := testserver.Start(t, dbURL)
