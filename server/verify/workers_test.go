@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"image"
 	"log/slog"
-	"strings"
+	"maps"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,92 +82,184 @@ func TestWorkersShareOneQueue(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, dbURL string) {
 		srv := testserver.Start(t, dbURL, testserver.Options{Workers: -1})
 		p := srv.NewPartner(t, "Acme")
-		const cases, workers = 24, 4
-		want := map[string]kyc.Status{} // kyc.Pending: sent to review
-		for i := range cases {
-			user, status := fmt.Sprintf("u%02d", i), kyc.Failed
-			switch i % 3 {
-			case 1:
-				user, status = user+"+verified", kyc.Verified
-			case 2:
-				user, status = user+"+review", kyc.Pending
-			}
-			want[user] = status
-			submitQuick(t, srv, p.PartnerID, user)
-		}
-
-		other, err := store.Open(context.Background(), dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = other.Close() }()
-
-		var mu sync.Mutex
-		claims := map[string]int{} // case ID: claims
-		byWorker := map[string]int{}
-		hold := func(_ context.Context, j store.Job) {
-			mu.Lock()
-			defer mu.Unlock()
-			claims[j.CaseID]++
-			byWorker[strings.SplitN(j.Owner, "/", 2)[0]]++
-		}
-		logs := &testserver.SyncBuffer{}
+		want := queueCases(t, srv, p.PartnerID, 24)
+		ws := newWorkerPool(t, srv, dbURL, nil)
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
-		var wg sync.WaitGroup
-		for i := range workers {
-			st := srv.Store
-			if i%2 == 1 {
-				st = other
-			}
-			w := &verify.Worker{Store: st, Keys: srv.Keys, ID: fmt.Sprintf("w%d", i), Poll: 5 * time.Millisecond, Hold: hold,
-				Log: slog.New(slog.NewTextHandler(logs, nil))}
-			wg.Go(func() { w.Run(ctx) })
-		}
-		// Wait for the queue to drain. The deadline only turns a hang into a failure
-		// with the workers' logs; it is far beyond what the cases take.
-		deadline := time.Now().Add(3 * time.Minute)
-		for pendingJobs(t, srv) > 0 {
-			if time.Now().After(deadline) {
-				stop()
-				wg.Wait()
-				t.Fatalf("%d jobs still pending; worker logs:\n%s", pendingJobs(t, srv), logs.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		wait := ws.start(ctx, 4)
+		ws.drain(t, srv)
 		// Shutdown of idle workers: Run returns once its context ends.
 		stop()
-		wg.Wait()
+		wait()
 
-		for user, status := range want {
-			j := jobOf(t, srv, p.PartnerID, user)
-			if j.State != "done" || j.Attempts != 1 {
-				t.Errorf("%s: job %+v, want done after 1 attempt", user, j)
-			}
-			d := decisions(t, srv, p.PartnerID, user)
-			needs, _ := reviewOf(t, srv, p.PartnerID, user)
-			switch {
-			case status == kyc.Pending && (len(d) != 0 || !needs):
-				t.Errorf("%s: decisions %+v, in review %v; want left to a reviewer", user, d, needs)
-			case status != kyc.Pending && (len(d) != 1 || d[0].To != status):
-				t.Errorf("%s: decisions %+v, want one to %s", user, d, status)
-			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if len(claims) != cases {
-			t.Errorf("%d cases claimed, want %d", len(claims), cases)
+		assertDecidedOnce(t, srv, p.PartnerID, want)
+		claims := ws.claimsPerCase()
+		if len(claims) != len(want) {
+			t.Errorf("%d cases claimed, want %d", len(claims), len(want))
 		}
 		for id, n := range claims {
 			if n != 1 {
 				t.Errorf("case %s claimed %d times", id, n)
 			}
 		}
-		t.Logf("jobs per worker: %v", byWorker)
-		if t.Failed() {
-			t.Logf("worker logs:\n%s", logs.String())
-		}
+		ws.report(t)
 	})
+}
+
+// TestWorkersStoppedMidQueueHandJobsBack: the workers are stopped while they drain the
+// queue, one of them in the middle of a job and the others wherever they are; a second
+// set of workers drains the rest. The jobs being worked on at the stop were handed back
+// with their attempt uncounted, so every job still ends done after one attempt and
+// every case is decided once. Cases as in TestWorkersShareOneQueue.
+func TestWorkersStoppedMidQueueHandJobsBack(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, dbURL string) {
+		srv := testserver.Start(t, dbURL, testserver.Options{Workers: -1})
+		p := srv.NewPartner(t, "Acme")
+		want := queueCases(t, srv, p.PartnerID, 24)
+		first, stopFirst := context.WithCancel(context.Background())
+		defer stopFirst()
+		var claimed atomic.Int32
+		ws := newWorkerPool(t, srv, dbURL, func(context.Context, store.Job) {
+			// The stop comes from inside a job: this one at least is mid-way.
+			if claimed.Add(1) == int32(len(want)/3) {
+				stopFirst()
+			}
+		})
+		ws.start(first, 4)()
+		if n := pendingJobs(t, srv); n == 0 {
+			t.Fatal("the first workers drained the queue although stopped a third of the way")
+		}
+		second, stopSecond := context.WithCancel(context.Background())
+		defer stopSecond()
+		wait := ws.start(second, 4)
+		ws.drain(t, srv)
+		stopSecond()
+		wait()
+
+		assertDecidedOnce(t, srv, p.PartnerID, want)
+		claims, total := ws.claimsPerCase(), 0
+		for _, n := range claims {
+			total += n
+		}
+		if len(claims) != len(want) || total <= len(want) {
+			t.Errorf("%d claims of %d cases, want every case claimed and the stopped job(s) claimed again", total, len(claims))
+		}
+		ws.report(t)
+	})
+}
+
+// queueCases submits n quick cases (submitQuick) and returns the status each user's
+// should end in: failed as checked, or what the test-mode suffix forces (kyc.Pending:
+// sent to review).
+func queueCases(t *testing.T, srv *testserver.Server, partnerID string, n int) map[string]kyc.Status {
+	want := map[string]kyc.Status{}
+	for i := range n {
+		user, status := fmt.Sprintf("u%02d", i), kyc.Failed
+		switch i % 3 {
+		case 1:
+			user, status = user+"+verified", kyc.Verified
+		case 2:
+			user, status = user+"+review", kyc.Pending
+		}
+		want[user] = status
+		submitQuick(t, srv, partnerID, user)
+	}
+	return want
+}
+
+// workerPool starts verification workers on one database, alternately through the
+// test server's store and a second one (another process's connection pool), and
+// records their claims through the Hold hook.
+type workerPool struct {
+	stores   [2]*store.Store
+	keys     verify.Keys
+	hold     func(context.Context, store.Job)
+	logs     *testserver.SyncBuffer
+	mu       sync.Mutex
+	claims   map[string]int // case ID: claims
+	byWorker map[string]int // worker ID: claims
+	started  int
+}
+
+func newWorkerPool(t *testing.T, srv *testserver.Server, dbURL string, hold func(context.Context, store.Job)) *workerPool {
+	t.Helper()
+	other, err := store.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	return &workerPool{stores: [2]*store.Store{srv.Store, other}, keys: srv.Keys, hold: hold, logs: &testserver.SyncBuffer{},
+		claims: map[string]int{}, byWorker: map[string]int{}}
+}
+
+// start runs n workers until ctx ends; the returned func waits for them to return.
+func (p *workerPool) start(ctx context.Context, n int) (wait func()) {
+	var wg sync.WaitGroup
+	for range n {
+		id := fmt.Sprintf("w%d", p.started)
+		w := &verify.Worker{Store: p.stores[p.started%2], Keys: p.keys, ID: id, Poll: 5 * time.Millisecond,
+			Log: slog.New(slog.NewTextHandler(p.logs, nil)), Hold: func(ctx context.Context, j store.Job) {
+				p.mu.Lock()
+				p.claims[j.CaseID]++
+				p.byWorker[id]++
+				p.mu.Unlock()
+				if p.hold != nil {
+					p.hold(ctx, j)
+				}
+			}}
+		p.started++
+		wg.Go(func() { w.Run(ctx) })
+	}
+	return wg.Wait
+}
+
+// drain waits until no job is queued or running. The deadline only turns a hang into a
+// failure with the workers' logs; it is far beyond what the cases take.
+func (p *workerPool) drain(t *testing.T, srv *testserver.Server) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for pendingJobs(t, srv) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d jobs still pending; worker logs:\n%s", pendingJobs(t, srv), p.logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (p *workerPool) claimsPerCase() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return maps.Clone(p.claims)
+}
+
+// report logs how the jobs spread over the workers, and their logs if the test failed.
+func (p *workerPool) report(t *testing.T) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t.Logf("claims per worker: %v", p.byWorker)
+	if t.Failed() {
+		t.Logf("worker logs:\n%s", p.logs.String())
+	}
+}
+
+// assertDecidedOnce checks every user's job ended done after one attempt and their
+// case was decided once as want says, or left to a reviewer.
+func assertDecidedOnce(t *testing.T, srv *testserver.Server, partnerID string, want map[string]kyc.Status) {
+	t.Helper()
+	for user, status := range want {
+		j := jobOf(t, srv, partnerID, user)
+		if j.State != "done" || j.Attempts != 1 {
+			t.Errorf("%s: job %+v, want done after 1 attempt", user, j)
+		}
+		d := decisions(t, srv, partnerID, user)
+		needs, _ := reviewOf(t, srv, partnerID, user)
+		switch {
+		case status == kyc.Pending && (len(d) != 0 || !needs):
+			t.Errorf("%s: decisions %+v, in review %v; want left to a reviewer", user, d, needs)
+		case status != kyc.Pending && (len(d) != 1 || d[0].To != status):
+			t.Errorf("%s: decisions %+v, want one to %s", user, d, status)
+		}
+	}
 }
 
 // pendingJobs counts the jobs not yet done or abandoned.
