@@ -154,3 +154,14 @@ func redact(raw string) string {
 	}
 	return u.Redacted()
 }
+
+// SkipUnderRace skips a test that is too slow under the race detector to run there
+// (it exists to run the face or document models, which the detector slows tenfold or
+// more); why says what the test does instead of racing goroutines. It is no missing
+// service: RAMPART_REQUIRE_ALL=1 does not turn it into a failure.
+func SkipUnderRace(t testing.TB, why string) {
+	t.Helper()
+	if RaceDetector {
+		t.Skipf("skipped under the race detector: %s", why)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/rampart-id/rampart/document"
 	"github.com/rampart-id/rampart/document/doctest"
 	"github.com/rampart-id/rampart/face/facetest"
+	"github.com/rampart-id/rampart/internal/testenv"
 	"github.com/rampart-id/rampart/kyc"
 	"github.com/rampart-id/rampart/liveness"
 	"github.com/rampart-id/rampart/quality/qualitytest"
@@ -33,6 +34,7 @@ func selfieFrames(fs []facetest.Frame) []Frame {
 // face/facetest): the genuine case passes, and each attack or mistake is caught with
 // its reason code.
 func TestEvaluateFaces(t *testing.T) {
+	testenv.SkipUnderRace(t, "runs the face networks on ~15 images per case")
 	if testing.Short() {
 		t.Skip("runs the face networks on ~15 images per case")
 	}

@@ -27,6 +27,7 @@ import (
 // a second user and a name the partner did not expect each get their reason. Then
 // no document number, name or birth date is anywhere in the database in clear.
 func TestDocumentsEndToEnd(t *testing.T) {
+	testenv.SkipUnderRace(t, "runs the face networks and the document reader on every case")
 	if testing.Short() {
 		t.Skip("runs the face networks and the document reader on every case")
 	}

@@ -16,6 +16,7 @@ import (
 // TestFacesEndToEnd runs real people (faces of the demo photos) and the attacks on
 // them through the real server, widget API to decision, on both stores.
 func TestFacesEndToEnd(t *testing.T) {
+	testenv.SkipUnderRace(t, "runs the face networks on every case")
 	if testing.Short() {
 		t.Skip("runs the face networks on every case")
 	}

@@ -48,6 +48,7 @@ func decisions(t *testing.T, srv *testserver.Server, partnerID, user string) []s
 }
 
 func TestPipelineVerifiesFailsAndExhaustsAttempts(t *testing.T) {
+	testenv.SkipUnderRace(t, "decides real captures with the face and document models")
 	testenv.Backends(t, func(t *testing.T, dbURL string) {
 		srv := testserver.Start(t, dbURL)
 		p := srv.NewPartner(t, "Acme")
@@ -89,6 +90,7 @@ func TestPipelineVerifiesFailsAndExhaustsAttempts(t *testing.T) {
 }
 
 func TestTestModeSuffixesAndReview(t *testing.T) {
+	testenv.SkipUnderRace(t, "decides real captures with the face and document models")
 	testenv.Backends(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		srv := testserver.Start(t, dbURL)
@@ -177,9 +179,7 @@ func TestLeaseExpiryDecidesOnce(t *testing.T) {
 		ctx := context.Background()
 		srv := testserver.Start(t, dbURL, testserver.Options{Workers: -1})
 		p := srv.NewPartner(t, "Acme")
-		if err := srv.SubmitCase(t, srv.Widget(t, p, "u"), testserver.Capture{Seed: 4}); err != nil {
-			t.Fatal(err)
-		}
+		submitQuick(t, srv, p.PartnerID, "u")
 		release := make(chan struct{})
 		stalled := &verify.Worker{Store: srv.Store, Keys: srv.Keys, ID: "stalled", Lease: 300 * time.Millisecond,
 			Hold: func(context.Context, store.Job) { <-release }}
@@ -196,7 +196,8 @@ func TestLeaseExpiryDecidesOnce(t *testing.T) {
 		}
 		close(release)
 		wg.Wait()
-		if d := decisions(t, srv, p.PartnerID, "u"); len(d) != 1 || d[0].To != kyc.Verified {
+		// Decided once, as the quick case's checks call for.
+		if d := decisions(t, srv, p.PartnerID, "u"); len(d) != 1 || d[0].To != kyc.Failed {
 			t.Fatalf("decisions: %+v", d)
 		}
 	})

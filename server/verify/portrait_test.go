@@ -7,12 +7,14 @@ import (
 	"github.com/rampart-id/rampart/document/doctest"
 	"github.com/rampart-id/rampart/face"
 	"github.com/rampart-id/rampart/face/facetest"
+	"github.com/rampart-id/rampart/internal/testenv"
 )
 
 // TestDocumentFaceIgnoresPageSizedBoxes: on one generated passport the detector also
 // scores a box spanning the whole page as a face; the portrait is still the one
 // compared, so the holder matches their own portrait on another passport.
 func TestDocumentFaceIgnoresPageSizedBoxes(t *testing.T) {
+	testenv.SkipUnderRace(t, "runs the face networks")
 	if testing.Short() {
 		t.Skip("runs the face networks")
 	}

@@ -18,6 +18,7 @@ import (
 // attempt carries the accepted document and needs only a new selfie; after a document
 // failure the document must be photographed again. The failed attempt counts either way.
 func TestRetryRedoesOnlyTheFailedStep(t *testing.T) {
+	testenv.SkipUnderRace(t, "decides real captures with the face networks")
 	if testing.Short() {
 		t.Skip("runs the face networks on every case")
 	}

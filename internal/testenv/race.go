@@ -1,0 +1,6 @@
+//go:build race
+
+package testenv
+
+// RaceDetector reports whether the tests were built with -race.
+const RaceDetector = true
