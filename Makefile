@@ -11,12 +11,9 @@ LISTEN ?= $(or $(RAMPART_LISTEN),127.0.0.1:8080)
 DATABASE ?= $(or $(RAMPART_DATABASE_URL),sqlite://rampart.db)
 TEST_TIMEOUT ?= 20m
 MODULE := github.com/rampart-id/rampart
-# server/verify's worker tests use cases decided without the face and document models,
-# so they run under the race detector; its tests that exist to run the models skip there.
+# Tests that exist to run the face and document models skip under the race detector
+# (testenv.SkipUnderRace); server/verify's worker tests use cases decided without them.
 RACE_PKGS := ./server/store/... ./server/auth/... ./server/webhook/... ./server/app/... ./server/widget/... ./server/verify/...
-# Tests that wait for a decision of the real pipeline (face and document models) give
-# up under the race detector.
-RACE_SKIP := ^Test(CrossPartnerIsolation|ReviewAPIRequiresOperatorToken|NoPIIOrSecretsInLogs)$$
 # go test -json through a printer: each finished test and package as it happens, a
 # note of what is still running when a package is quiet, failures in full.
 GOTEST := $(GO) run ./internal/testprogress
@@ -77,7 +74,7 @@ test: wasm ## Run every test (PostgreSQL and Chromium tests skip loudly when mis
 
 .PHONY: race
 race: ## Race detector over the packages with goroutines (-short: unit tests, bounded time)
-	$(GOTEST) -race -short -count=1 -timeout $(TEST_TIMEOUT) -skip '$(RACE_SKIP)' $(RACE_PKGS)
+	$(GOTEST) -race -short -count=1 -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
 
 .PHONY: test-short
 test-short: ## Unit tests only (no PostgreSQL, no browser)

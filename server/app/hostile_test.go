@@ -35,6 +35,7 @@ import (
 // surface it has — its client token over REST, Connect and gRPC, the widget tokens of its
 // own users, its init tokens — and never sees or changes anything of B's.
 func TestCrossPartnerIsolation(t *testing.T) {
+	testenv.SkipUnderRace(t, "it waits for decisions of the real pipeline (face and document models)")
 	testenv.Backends(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		srv := testserver.Start(t, dbURL)
@@ -245,6 +246,7 @@ func TestCrossPartnerIsolation(t *testing.T) {
 // gRPC-Web, refuses every credential but an unexpired operator token, and the refused
 // calls change nothing.
 func TestReviewAPIRequiresOperatorToken(t *testing.T) {
+	testenv.SkipUnderRace(t, "it waits for decisions of the real pipeline (face and document models)")
 	testenv.Backends(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		srv := testserver.Start(t, dbURL)
