@@ -74,9 +74,10 @@ func (s *Store) runPgxTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
+	// A no-op after Commit. It also runs if fn panics, so the connection goes back to the
+	// pool; a rollback that fails closes the connection instead.
+	defer func() { _ = pgTx.Rollback(ctx) }()
 	if err = fn(&Tx{q: pgxQuerier{pgTx}, dialect: s.dialect, now: s.Now()}); err != nil {
-		// A rollback that fails closes the connection, so nothing of it leaks into the pool.
-		_ = pgTx.Rollback(ctx)
 		return err
 	}
 	return pgTx.Commit(ctx)

@@ -106,8 +106,8 @@ func (s *Store) runTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
+	defer func() { _ = sqlTx.Rollback() }() // a no-op after Commit
 	if err = fn(&Tx{q: sqlQuerier{sqlTx}, dialect: s.dialect, now: s.Now()}); err != nil {
-		_ = sqlTx.Rollback()
 		return err
 	}
 	return sqlTx.Commit()
