@@ -200,7 +200,7 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(st.DB(), st.Dialect().String()))
+		st.Collector())
 	gate := &bodyGate{large: MaxUploadBytes + 64<<10, // 64 KiB: envelope and stream framing
 		auth: a.Auth, perToken: auth.NewInFlight(lim.UploadsPerToken, 0), slots: make(chan struct{}, lim.Uploads), wait: 2 * time.Second}
 	root := http.NewServeMux()

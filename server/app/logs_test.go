@@ -299,7 +299,7 @@ func TestNoPIIOrSecretsInLogs(t *testing.T) {
 				count(t, srv, `SELECT COUNT(*) FROM webhook_events WHERE last_error <> '' AND partner_id IN ($1, $2)`, q.PartnerID, gone.PartnerID) == 2
 		})
 		stopHooks()
-		_ = db.Close()
+		_ = srv.Store.Close() // the pool itself: DB is only a view of it on PostgreSQL
 		res, err := http.Get(srv.URL + "/readyz")
 		if err != nil {
 			t.Fatal(err)

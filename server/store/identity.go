@@ -101,7 +101,7 @@ func (t *Tx) VerifiedIdentity(ctx context.Context, partnerID, userID string) (Ca
 		ORDER BY c.decided_at DESC LIMIT 1`, partnerID, userID))
 }
 
-func scanIdentity(row *sql.Row) (CaseIdentity, error) {
+func scanIdentity(row row) (CaseIdentity, error) {
 	var ci CaseIdentity
 	var created int64
 	err := row.Scan(&ci.CaseID, &ci.PartnerUserID, &ci.Sealed, &created)

@@ -95,7 +95,7 @@ func (s *Store) ForceUnlock(ctx context.Context) error {
 	if s.dialect == SQLite {
 		return nil
 	}
-	_, err := s.db.ExecContext(ctx, "DELETE FROM "+lockTable)
+	_, err := s.q.ExecContext(ctx, "DELETE FROM "+lockTable)
 	return err
 }
 

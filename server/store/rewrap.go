@@ -66,7 +66,7 @@ func (s *Store) RewrapAll(ctx context.Context, rewrap func([]byte) ([]byte, erro
 				continue
 			}
 			// Conditional on the old bytes: a row changed meanwhile is left for the next run.
-			if _, err := s.db.ExecContext(ctx, `UPDATE `+c.table+` SET `+c.col+` = $1 WHERE CAST(`+c.key+` AS TEXT) = $2 AND `+c.col+` = $3`,
+			if _, err := s.q.ExecContext(ctx, `UPDATE `+c.table+` SET `+c.col+` = $1 WHERE CAST(`+c.key+` AS TEXT) = $2 AND `+c.col+` = $3`,
 				out, it.key, it.env); err != nil {
 				return n, err
 			}
@@ -85,7 +85,7 @@ type sealedRow struct {
 // sealedRows reads a (key, blob) query to the end before any row is changed, so the
 // updates that follow never run against an open result set.
 func (s *Store) sealedRows(ctx context.Context, query string) ([]sealedRow, error) {
-	rows, err := s.db.QueryContext(ctx, query)
+	rows, err := s.q.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}

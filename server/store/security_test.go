@@ -52,8 +52,13 @@ func TestSQLiteFilesArePrivate(t *testing.T) {
 // deadline is "unavailable" (503), not an internal error.
 func TestUnavailableOnPoolExhaustion(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, dbURL string) {
-		s := open(t, dbURL)
-		s.DB().SetMaxOpenConns(1)
+		s, err := store.OpenWithMaxConns(context.Background(), dbURL, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		// DB borrows from the same pool the store's queries run on, so this takes its one
+		// connection.
 		hold, err := s.DB().Conn(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -248,4 +253,26 @@ func TestUnavailableWhenSQLiteStaysBusy(t *testing.T) {
 	if err == nil || !store.Unavailable(err) {
 		t.Fatalf("write while locked: %v, Unavailable=%v", err, err != nil && store.Unavailable(err))
 	}
+}
+
+// TestPanicInTxFreesTheConnection: a transaction whose function panics gives its
+// connection back, so a pool of one still serves the next query.
+func TestPanicInTxFreesTheConnection(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, dbURL string) {
+		open(t, dbURL) // migrated
+		s, err := store.OpenWithMaxConns(context.Background(), dbURL, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		func() {
+			defer func() { _ = recover() }()
+			_ = s.InTx(context.Background(), func(tx *store.Tx) error { panic("boom") })
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := s.Read().PartnerByID(ctx, uuid.NewString()); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("query after a panicking transaction: %v", err)
+		}
+	})
 }

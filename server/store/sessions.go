@@ -42,7 +42,7 @@ func (t *Tx) CreateSession(ctx context.Context, s Session) error {
 
 const sessionCols = `id, partner_id, partner_user_id, kind, init_token_hash, order_json, user_email, client_ip, created_at, expires_at, used_at`
 
-func scanSession(row *sql.Row) (Session, error) {
+func scanSession(row row) (Session, error) {
 	var s Session
 	var created, expires int64
 	var used sql.NullInt64

@@ -1,9 +1,11 @@
 // Package store is the one persistence layer of Rampart: every SQL statement lives here.
-// The same queries run on CockroachDB/PostgreSQL (through pgx) and on the embedded SQLite
-// default; the few dialect differences are in dialect.go.
+// The same queries run on CockroachDB/PostgreSQL, on pgx's native connection pool, and on
+// the embedded SQLite default, through database/sql; the few dialect differences are in
+// dialect.go, the two ways of running a statement in tx.go and pgx.go.
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -16,8 +18,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	_ "modernc.org/sqlite"             // registers the pure-Go "sqlite" driver
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver, for migrations
+	_ "modernc.org/sqlite"           // registers the pure-Go "sqlite" driver
 )
 
 // ErrNotFound is returned when a row that must exist does not.
@@ -25,7 +28,11 @@ var ErrNotFound = errors.New("store: not found")
 
 // Store is a handle on one database.
 type Store struct {
-	db      *sql.DB
+	// db is the SQLite database, or a database/sql view of pool on PostgreSQL.
+	db *sql.DB
+	// pool is pgx's native pool (PostgreSQL/CockroachDB only): every store query runs on it.
+	pool    *pgxpool.Pool
+	q       querier
 	dialect Dialect
 	// Path is the SQLite file path ("" for PostgreSQL); the CLI keeps its generated master
 	// key beside it.
@@ -37,7 +44,10 @@ type Store struct {
 
 // Open connects to a database URL: sqlite://path/to/file.db, postgres://… or
 // cockroachdb://… (the latter two go through pgx). It does not migrate.
-func Open(ctx context.Context, rawURL string) (*Store, error) {
+func Open(ctx context.Context, rawURL string) (*Store, error) { return open(ctx, rawURL, 0) }
+
+// open is Open with at most maxConns connections (0: the dialect's default).
+func open(ctx context.Context, rawURL string, maxConns int) (*Store, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
@@ -68,33 +78,41 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		if s.db, err = sql.Open("sqlite", dsn); err != nil {
 			return nil, err
 		}
-		s.db.SetMaxOpenConns(8)
+		s.db.SetMaxOpenConns(cmp.Or(maxConns, 8))
+		s.q = sqlQuerier{s.db}
 		s.dialect = SQLite
 		s.Path = path
 	case "postgres", "postgresql", "cockroachdb", "cockroach":
 		u.Scheme = "postgres"
 		s.driver, s.dsn = "pgx", u.String()
-		if s.db, err = sql.Open("pgx", u.String()); err != nil {
+		cfg, err := pgxpool.ParseConfig(u.String())
+		if err != nil {
+			return nil, fmt.Errorf("database URL: %w", err)
+		}
+		cfg.MaxConns = int32(cmp.Or(maxConns, 32))
+		cfg.MaxConnIdleTime = 5 * time.Minute
+		// Connections are made on demand, each within the context of the query that needs it.
+		if s.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 			return nil, err
 		}
-		s.db.SetMaxOpenConns(32)
-		s.db.SetMaxIdleConns(32)
-		s.db.SetConnMaxIdleTime(5 * time.Minute)
+		// One pool: database/sql users (DB) borrow its connections.
+		s.db = stdlib.OpenDBFromPool(s.pool)
+		s.q = pgxQuerier{s.pool}
 		s.dialect = Postgres
 	default:
 		return nil, fmt.Errorf("database URL: unsupported scheme %q (use sqlite://, postgres:// or cockroachdb://)", u.Scheme)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := s.db.PingContext(pctx); err != nil {
-		_ = s.db.Close()
+	if err := s.Ping(pctx); err != nil {
+		_ = s.Close()
 		return nil, fmt.Errorf("database unreachable: %w", err)
 	}
 	if s.dialect == SQLite {
 		// Files made before this rule (or by another tool) are tightened too.
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Chmod(s.Path+suffix, sqliteFileMode); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				_ = s.db.Close()
+				_ = s.Close()
 				return nil, fmt.Errorf("database file: %w", err)
 			}
 		}
@@ -121,14 +139,26 @@ func createPrivate(path string) error {
 // Dialect reports which SQL dialect the store speaks.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
-// DB exposes the pool for health checks and benchmarks (the database floor).
+// DB is a database/sql handle for generic scans and tests.
+// On PostgreSQL it is a view of the pgx pool, not a second pool.
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Ping checks the database is reachable (readiness).
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error {
+	if s.pool != nil {
+		return s.pool.Ping(ctx)
+	}
+	return s.db.PingContext(ctx)
+}
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	return err
+}
 
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now.Store(&now) }

@@ -13,11 +13,50 @@ var errRetry = errors.New("store: transaction must be retried")
 
 const maxTxAttempts = 25
 
-// querier is what both *sql.DB and *sql.Tx offer; Tx methods run on either.
+// querier runs the store's statements: sqlQuerier on database/sql (SQLite) and
+// pgxQuerier on pgx's native pool (PostgreSQL/CockroachDB), each in or out of a transaction.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) row
+}
+
+// rows is a result set being read; Close is safe to call more than once.
+type rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// row is a single-row result; Scan returns sql.ErrNoRows when there is none.
+type row interface {
+	Scan(dest ...any) error
+}
+
+// sqlQuerier runs on a *sql.DB or a *sql.Tx.
+type sqlQuerier struct {
+	q interface {
+		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	}
+}
+
+func (s sqlQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.q.ExecContext(ctx, query, args...)
+}
+
+func (s sqlQuerier) QueryContext(ctx context.Context, query string, args ...any) (rows, error) {
+	r, err := s.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err // not a nil *sql.Rows inside a non-nil interface
+	}
+	return r, nil
+}
+
+func (s sqlQuerier) QueryRowContext(ctx context.Context, query string, args ...any) row {
+	return s.q.QueryRowContext(ctx, query, args...)
 }
 
 // Tx runs the store's queries, inside a transaction (InTx) or not (Read).
@@ -31,7 +70,7 @@ type Tx struct {
 func (t *Tx) Now() time.Time { return t.now }
 
 // Read returns a Tx that runs each query on its own (no transaction): for lookups.
-func (s *Store) Read() *Tx { return &Tx{q: s.db, dialect: s.dialect, now: s.Now()} }
+func (s *Store) Read() *Tx { return &Tx{q: s.q, dialect: s.dialect, now: s.Now()} }
 
 // InTx runs fn in a SERIALIZABLE transaction and retries the whole transaction (a fresh
 // BEGIN … COMMIT) on serialization failures, including one reported at COMMIT. This is
@@ -58,21 +97,17 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return err
 }
 
-func (s *Store) runTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	opts := &sql.TxOptions{Isolation: sql.LevelSerializable}
-	if s.dialect == SQLite {
-		opts = nil // SQLite transactions are serializable; BEGIN IMMEDIATE via the DSN
+func (s *Store) runTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.pool != nil {
+		return s.runPgxTx(ctx, fn)
 	}
-	sqlTx, err := s.db.BeginTx(ctx, opts)
+	// SQLite transactions are serializable; the DSN makes BEGIN take the write lock.
+	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			_ = sqlTx.Rollback()
-		}
-	}()
-	if err = fn(&Tx{q: sqlTx, dialect: s.dialect, now: s.Now()}); err != nil {
+	defer func() { _ = sqlTx.Rollback() }() // a no-op after Commit
+	if err = fn(&Tx{q: sqlQuerier{sqlTx}, dialect: s.dialect, now: s.Now()}); err != nil {
 		return err
 	}
 	return sqlTx.Commit()
