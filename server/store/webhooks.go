@@ -251,11 +251,6 @@ func (t *Tx) RedeliverWebhookEvents(ctx context.Context, partnerID string, since
 	return res.RowsAffected()
 }
 
-// WebhookEvent loads one event.
-func (t *Tx) WebhookEvent(ctx context.Context, id string) (WebhookEvent, error) {
-	return scanWebhookEvent(t.q.QueryRowContext(ctx, `SELECT `+webhookEventCols+` FROM webhook_events e WHERE e.id = $1`, id))
-}
-
 // WebhookEvents lists a partner's events created at or after since, oldest first.
 func (t *Tx) WebhookEvents(ctx context.Context, partnerID string, since time.Time, limit int) ([]WebhookEvent, error) {
 	if !isID(partnerID) {
