@@ -127,14 +127,14 @@ func runBackend(ctx context.Context, c config, backend string) (backendResult, e
 	}
 	turns := []turn{{"GET kyc-status REST", rest}, {"GetKycStatus Connect", con}, {"GetKycStatus gRPC", grpcCall}}
 	if backend == "postgres" {
-		// The floor: same process as the load generator, own listener, same database,
-		// same partner token, same user, same HTTP client.
-		f, err := startFloor(ctx, dbURL)
+		// The floor: a process of its own like the service, same database, same
+		// partner token, same user, same HTTP client.
+		floorURL, stop, err := floorProcess(ctx, dbURL)
 		if err != nil {
 			return res, fmt.Errorf("floor service: %w", err)
 		}
-		defer f.Close()
-		floorPath := f.URL + statusPath
+		defer stop()
+		floorPath := floorURL + statusPath
 		turns = append(turns, turn{floorName, func(ctx context.Context, _, _ int) error { return get(ctx, floorPath) }})
 		if res.Server, err = serverVersion(ctx, dbURL); err != nil {
 			return res, err

@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"strings"
 	"sync"
 	"time"
 
@@ -83,6 +89,53 @@ func startFloor(ctx context.Context, dbURL string) (*floorService, error) {
 	f.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = f.srv.Serve(ln) }()
 	return f, nil
+}
+
+// runFloorProcess serves the floor in this process, prints its URL and serves until
+// standard input closes (the bench ends, or dies).
+func runFloorProcess(ctx context.Context, dbURL string) error {
+	f, err := startFloor(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fmt.Println(f.URL)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	return nil
+}
+
+// floorProcess starts the floor as a process of its own (this binary with -serve-floor),
+// as the service under test is one: in the load generator's process its requests would
+// be scheduled among the generator's goroutines instead of competing with it for the
+// cores as another process, and the ratio would flatter the floor.
+func floorProcess(ctx context.Context, dbURL string) (url string, stop func(), err error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, "-serve-floor", dbURL)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop = func() {
+		_ = stdin.Close()
+		_ = cmd.Wait()
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		stop()
+		return "", nil, fmt.Errorf("floor process: %w", err)
+	}
+	return strings.TrimSpace(line), stop, nil
 }
 
 func (f *floorService) Close() {

@@ -43,8 +43,16 @@ func main() {
 	flag.BoolVar(&c.apiOnly, "api-only", false, "partner API throughput only: no documents, face stages, uploads, decisions or widget")
 	flag.IntVar(&c.workers, "workers", 2, "verification workers of the server under test")
 	flag.IntVar(&c.rounds, "rounds", 3, "interleaved turns the kyc-status runs (REST, Connect, gRPC, floor) split their time into")
+	serveFloor := flag.String("serve-floor", "", "internal: serve the floor service on this database URL (the bench starts it so)")
 	flag.Parse()
 	ctx := context.Background()
+	if *serveFloor != "" {
+		if err := runFloorProcess(ctx, *serveFloor); err != nil {
+			fmt.Fprintf(os.Stderr, "floor: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	rep := &report{started: time.Now(), cfg: c, machine: readMachine(), loadStart: loadavg()}
 	if c.widgetOnly {
 		w, err := measureWidget(ctx, c)

@@ -78,8 +78,8 @@ func (r *report) markdown() string {
 		if fl.N > 0 {
 			fmt.Fprintf(&b, "Throughput ratios: **REST / floor = %s**, Connect / floor = %s, **REST / Connect = %s**.\n\n",
 				ratio(rest, fl), ratio(con, fl), ratio(rest, con))
-			b.WriteString("The floor is a minimal net/http + pgxpool service inside the bench process (own listener, pool of 32 like the " +
-				"server's) serving GET /widget/users/{id}/kyc-status from the same database for the same partner token and user: the " +
+			b.WriteString("The floor is a minimal net/http + pgxpool service, a process of its own like the server (the bench binary " +
+				"started with -serve-floor; pool of 32 like the server's), serving GET /widget/users/{id}/kyc-status from the same database for the same partner token and user: the " +
 				"store's own token query (hash look-up joined to the partner) and profile query (primary key), the token look-up cached " +
 				"for 5 s as the server caches it, and the same JSON bytes (a test in `server/bench` compares them). The same load " +
 				"generator and HTTP client drive it and the REST runs.\n\n")
