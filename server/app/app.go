@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -49,6 +50,9 @@ type Config struct {
 	TLSKey     string
 	StaticDir  string // serve widget assets from here instead of the embedded copy
 	Logger     *slog.Logger
+	// LogOutput, when set, is where Logger writes: the access log then encodes its
+	// lines itself (the same JSON) and writes them there.
+	LogOutput io.Writer
 	// Workers is how many verification workers RunBackground starts (0: none).
 	Workers     int
 	WorkerLease time.Duration
@@ -205,7 +209,6 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 		auth: a.Auth, perToken: auth.NewInFlight(lim.UploadsPerToken, 0), slots: make(chan struct{}, lim.Uploads), wait: 2 * time.Second}
 	root := http.NewServeMux()
 	root.Handle("/", gate.wrap(api))
-	root.Handle("/widget/", gw)
 	root.Handle("/embed/", embed.New(st, cfg.StaticDir, a.Widget.Retention))
 	root.Handle(console.Prefix+"/", console.New(console.Config{Store: st, Auth: a.Auth, Reviews: review.NewManager(st, keys),
 		Redactor: redact.New(st), PublicURL: cfg.PublicURL, Logger: cfg.Logger}))
@@ -214,9 +217,9 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	if !cfg.PrivateMetrics {
 		root.Handle("GET /metrics", metrics)
 	}
-	mw := &middleware{log: cfg.Logger, origins: &originSet{store: st, self: cfg.PublicURL}, metrics: newHTTPMetrics(reg),
+	mw := &middleware{log: cfg.Logger, access: accessLog{log: cfg.Logger, out: cfg.LogOutput}, origins: &originSet{store: st, self: cfg.PublicURL}, metrics: newHTTPMetrics(reg),
 		proxies: cfg.TrustedProxies}
-	a.Handler = mw.wrap(rest.GuardEmptyID(root))
+	a.Handler = mw.wrap(rest.Front(gw, root))
 
 	ops := http.NewServeMux()
 	health(ops, st)

@@ -34,6 +34,7 @@ const (
 // middleware wraps every route: request ids, CORS, panics, access logs and metrics.
 type middleware struct {
 	log     *slog.Logger
+	access  accessLog
 	origins *originSet
 	metrics *httpMetrics
 	proxies proxies
@@ -69,9 +70,7 @@ func (m *middleware) wrap(next http.Handler) http.Handler {
 				sw.code = apierr.StatusClientClosed
 			}
 			m.metrics.observe(route, method, sw.code, d)
-			m.log.LogAttrs(ctx, slog.LevelInfo, "http", slog.String("request_id", rid), slog.String("method", method),
-				slog.String("route", route), slog.Int("status", sw.code), slog.Int64("bytes", sw.n),
-				slog.Float64("ms", float64(d.Microseconds())/1000))
+			m.access.write(ctx, start.Add(d), rid, method, route, sw.code, sw.n, d)
 		}()
 		if origin != "" && corsRoute(r.URL.Path) && m.cors(sw, r, origin) {
 			return

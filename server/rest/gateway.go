@@ -132,15 +132,23 @@ func call[Res, Req any](ctx context.Context, fn connect.UnaryFunc, in *Req) (*Re
 	return res.Any().(*Res), nil
 }
 
-// GuardEmptyID answers /widget/users//kyc-status (an empty user id) with a 400; without
-// it http.ServeMux would clean the path and answer with a redirect. It looks at the path
-// as sent: an id starting with "/" arrives as %2F and is no empty id.
-func GuardEmptyID(next http.Handler) http.Handler {
+// Prefix is where the REST routes live.
+const Prefix = "/widget/"
+
+// Front sends requests under Prefix to gw and the rest to next, so a REST call is routed
+// once (by the gateway). An empty user id (/widget/users//kyc-status) is a 400; without
+// this check the path would be cleaned and redirected. It looks at the path as sent: an id
+// starting with "/" arrives as %2F and is no empty id.
+func Front(gw, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.EscapedPath(), "/widget/users//") {
+		p := r.URL.EscapedPath()
+		switch {
+		case !strings.HasPrefix(p, Prefix):
+			next.ServeHTTP(w, r)
+		case strings.HasPrefix(p, "/widget/users//"):
 			WriteError(w, r, apierr.Invalid("partner_user_id", "is required"))
-			return
+		default:
+			gw.ServeHTTP(w, r)
 		}
-		next.ServeHTTP(w, r)
 	})
 }

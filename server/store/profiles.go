@@ -70,6 +70,9 @@ func (t *Tx) Profile(ctx context.Context, partnerID, userID string) (Profile, er
 	}
 	p.Exists = true
 	p.VerifiedAt, p.UpdatedAt = fromMicros(verified), fromMicros(updated)
+	if reasons == "[]" {
+		return p, nil // most profiles: no reasons, nothing to decode
+	}
 	if err := json.Unmarshal([]byte(reasons), &p.FailureReasons); err != nil {
 		return p, err
 	}

@@ -103,9 +103,9 @@ func (s *logSink) Close() {
 	<-s.done
 }
 
-// newServeLogger is the server's logger, writing through a logSink to stderr; call
-// the returned function before the process exits.
-func newServeLogger() (*slog.Logger, func()) {
+// newServeLogger is the server's logger, writing through a logSink to stderr, and the
+// sink; close the sink before the process exits.
+func newServeLogger() (*slog.Logger, *logSink) {
 	sink := newLogSink(os.Stderr, 4<<20, 50*time.Millisecond)
-	return slog.New(slog.NewJSONHandler(sink, &slog.HandlerOptions{Level: slog.LevelInfo})), sink.Close
+	return slog.New(slog.NewJSONHandler(sink, &slog.HandlerOptions{Level: slog.LevelInfo})), sink
 }

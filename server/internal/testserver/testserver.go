@@ -58,7 +58,7 @@ func Start(t testing.TB, dbURL string, opts ...Options) *Server {
 		t.Fatal(err)
 	}
 	logs := &SyncBuffer{}
-	cfg := app.Config{PublicURL: "http://" + ln.Addr().String(), Logger: slog.New(slog.NewJSONHandler(logs, nil)), Workers: 1}
+	cfg := app.Config{PublicURL: "http://" + ln.Addr().String(), Logger: slog.New(slog.NewJSONHandler(logs, nil)), LogOutput: logs, Workers: 1}
 	if len(opts) > 0 {
 		o := opts[0]
 		cfg.RatePerSec, cfg.RateBurst, cfg.StaticDir, cfg.WorkerHold, cfg.Limits = o.RatePerSec, o.RateBurst, o.StaticDir, o.WorkerHold, o.Limits
