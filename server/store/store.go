@@ -1,6 +1,6 @@
 // Package store is the one persistence layer of Rampart: every SQL statement lives here.
-// The same queries run on CockroachDB/PostgreSQL, on pgx's native connection pool, and on
-// the embedded SQLite default, through database/sql; the few dialect differences are in
+// The same queries run on CockroachDB/PostgreSQL through pgx's native connection pool and
+// on the embedded SQLite default through database/sql; the few dialect differences are in
 // dialect.go, the two ways of running a statement in tx.go and pgx.go.
 package store
 
