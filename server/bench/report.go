@@ -37,7 +37,7 @@ func ratio(a, b stats) string {
 	if a.RPS == 0 || b.RPS == 0 {
 		return "—"
 	}
-	return fmt.Sprintf("%.2f×", a.RPS/b.RPS)
+	return fmt.Sprintf("%.3f×", a.RPS/b.RPS)
 }
 
 func (r *report) markdown() string {
