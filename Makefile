@@ -13,7 +13,10 @@ TEST_TIMEOUT ?= 20m
 MODULE := github.com/rampart-id/rampart
 # Tests that exist to run the face and document models skip under the race detector
 # (testenv.SkipUnderRace); server/verify's worker tests use cases decided without them.
-RACE_PKGS := ./server/store/... ./server/auth/... ./server/webhook/... ./server/app/... ./server/widget/... ./server/verify/...
+# The store and the webhook outbox run whole (SQLite and PostgreSQL), the others with
+# -short (no PostgreSQL halves), plus the worker pool tests on both databases.
+RACE_PKGS := ./server/auth/... ./server/app/... ./server/widget/... ./server/verify/...
+RACE_FULL_PKGS := ./server/store/... ./server/webhook/...
 # go test -json through a printer: each finished test and package as it happens, a
 # note of what is still running when a package is quiet, failures in full.
 GOTEST := $(GO) run ./internal/testprogress
@@ -73,8 +76,10 @@ test: wasm ## Run every test (PostgreSQL and Chromium tests skip loudly when mis
 	GOOS=js GOARCH=wasm $(GO) build -o /dev/null ./wasm/...
 
 .PHONY: race
-race: ## Race detector over the packages with goroutines (-short: unit tests, bounded time)
+race: ## Race detector over store, auth, webhook, app, widget and verify (see RACE_PKGS)
 	$(GOTEST) -race -short -count=1 -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
+	$(GOTEST) -race -count=1 -timeout $(TEST_TIMEOUT) $(RACE_FULL_PKGS)
+	$(GOTEST) -race -count=1 -timeout $(TEST_TIMEOUT) -run '^TestWorkers' ./server/verify/
 
 .PHONY: test-short
 test-short: ## Unit tests only (no PostgreSQL, no browser)
