@@ -160,13 +160,13 @@ func New(cfg Config, st *store.Store, keys Keyring) (*App, error) {
 	errs := apierr.Interceptor(cfg.Logger, func(err error) (apierr.Code, bool) {
 		return apierr.Unavailable, store.Unavailable(err)
 	})
-	// The read limit applies after decompression (and inflation stops there): a 16 kB
-	// gzip body that inflates to 16 MiB is refused at its procedure's limit, 1 MiB for
-	// the partner and review APIs and 64 KiB for the widget's, except the image uploads.
 	// Every service's interceptors: errors outermost, then its authentication.
 	chain := func(authn ...connect.Interceptor) []connect.Interceptor {
 		return append([]connect.Interceptor{errs}, authn...)
 	}
+	// The read limit applies after decompression (and inflation stops there): a 16 kB
+	// gzip body that inflates to 16 MiB is refused at its procedure's limit, 1 MiB for
+	// the partner and review APIs and 64 KiB for the widget's, except the image uploads.
 	opts := func(limit int, authn ...connect.Interceptor) []connect.HandlerOption {
 		return []connect.HandlerOption{connect.WithInterceptors(chain(authn...)...),
 			connect.WithReadMaxBytes(limit), withCappedGzip(limit), connect.WithCompressMinBytes(1024), rest.ConnectJSON()}
